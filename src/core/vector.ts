@@ -1,0 +1,207 @@
+/**
+ * Vector environments: N copies of an env stepped together, with batched typed-array values.
+ *
+ * Layout of every batch:
+ * - observations: `Float32Array` of N × `obsSize` numbers, row i for sub-env i, each observation
+ *   flattened by its space (`Discrete` gives one number, a one-hot or `Box` gives its elements);
+ * - actions: any `ArrayLike<number>` of N × `actSize` numbers, unflattened by the action space;
+ * - rewards: `Float64Array` of N; terminations and truncations: `Uint8Array` of N (0 or 1).
+ *
+ * Autoreset is explicit, as in Gymnasium 1.x's `AutoresetMode`:
+ * - `'next-step'` (Gymnasium's default): the step that ends an episode returns its final
+ *   observation; the *next* call to `step` resets that sub-env instead of stepping it, ignores its
+ *   action, and returns reward 0 with both flags false.
+ * - `'same-step'`: the step that ends an episode resets the sub-env at once. The returned
+ *   observation is the new episode's first; the final observation is in
+ *   `infos.finalObservations[i]`. Training loops use this mode, since no step is spent on resets.
+ *
+ * @module
+ */
+import type { Env, Info } from './env.js';
+import { assertSeed } from './rng.js';
+import type { Space } from './spaces.js';
+
+/** How a vector env restarts finished sub-envs. See the module header. */
+export type AutoresetMode = 'next-step' | 'same-step';
+
+/** Per-step auxiliary data of a vector env. */
+export interface VectorInfo {
+  /** `'same-step'` only: final observation of each sub-env whose episode ended this step, else null. */
+  readonly finalObservations?: readonly (Float32Array | null)[];
+  /** The sub-envs' own info objects (of the final step, for sub-envs that ended). */
+  readonly infos: readonly Info[];
+}
+
+/** What {@link VectorEnv.step} returns. Arrays may be reused by the next call: copy to keep. */
+export interface VectorStepResult {
+  /** N × obsSize observations. */
+  readonly observations: Float32Array;
+  /** One reward per sub-env. */
+  readonly rewards: Float64Array;
+  /** 1 where the sub-env's episode terminated this step. */
+  readonly terminations: Uint8Array;
+  /** 1 where the sub-env's episode was truncated this step. */
+  readonly truncations: Uint8Array;
+  /** Auxiliary data. */
+  readonly info: VectorInfo;
+}
+
+/** What {@link VectorEnv.reset} returns. */
+export interface VectorResetResult {
+  /** N × obsSize observations. */
+  readonly observations: Float32Array;
+  /** Auxiliary data. */
+  readonly info: VectorInfo;
+}
+
+/** The vector-env contract. {@link SyncVectorEnv} is the general implementation. */
+export interface VectorEnv {
+  /** Number of sub-envs. */
+  readonly numEnvs: number;
+  /** The space of one sub-env's observation. */
+  readonly singleObservationSpace: Space<unknown>;
+  /** The space of one sub-env's action. */
+  readonly singleActionSpace: Space<unknown>;
+  /** Numbers per observation row. */
+  readonly obsSize: number;
+  /** Numbers per action row. */
+  readonly actSize: number;
+  /** The autoreset mode. */
+  readonly autoresetMode: AutoresetMode;
+  /** Id of the sub-envs' registration, if any. */
+  readonly id: string;
+  /** Resets every sub-env; with a seed, sub-env i is seeded with `seed + i`. */
+  reset(opts?: { readonly seed?: number }): VectorResetResult;
+  /** Steps every sub-env. */
+  step(actions: ArrayLike<number>): VectorStepResult;
+  /** Closes every sub-env. */
+  close(): void;
+}
+
+/** Options of {@link SyncVectorEnv}. */
+export interface SyncVectorEnvOptions {
+  /** How finished sub-envs restart. @default 'next-step' */
+  readonly autoresetMode?: AutoresetMode;
+}
+
+/**
+ * Runs N envs one after another in this thread.
+ *
+ * @example
+ * ```ts
+ * const venv = new SyncVectorEnv(Array.from({ length: 8 }, () => () => make('CartPole-v1')), { autoresetMode: 'same-step' });
+ * const { observations } = venv.reset({ seed: 1 });
+ * const r = venv.step(new Int32Array(8).fill(1));
+ * ```
+ */
+export class SyncVectorEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Space<unknown>;
+  readonly singleActionSpace: Space<unknown>;
+  readonly obsSize: number;
+  readonly actSize: number;
+  readonly autoresetMode: AutoresetMode;
+  readonly id: string;
+  /** The sub-envs. */
+  readonly envs: readonly Env<unknown, unknown>[];
+
+  private readonly obs: Float32Array;
+  private readonly rewards: Float64Array;
+  private readonly terms: Uint8Array;
+  private readonly truncs: Uint8Array;
+  private readonly needsReset: Uint8Array;
+
+  /**
+   * @param envFns one factory per sub-env
+   * @param options see {@link SyncVectorEnvOptions}
+   */
+  constructor(envFns: readonly (() => Env<unknown, unknown>)[], options: SyncVectorEnvOptions = {}) {
+    if (!Array.isArray(envFns) || envFns.length === 0) {
+      throw new RangeError(`SyncVectorEnv: envFns must be a non-empty array, got ${Array.isArray(envFns) ? 'an empty array' : String(envFns)}`);
+    }
+    const mode = options.autoresetMode ?? 'next-step';
+    if (mode !== 'next-step' && mode !== 'same-step') {
+      throw new RangeError(`SyncVectorEnv: autoresetMode must be 'next-step' or 'same-step', got ${String(mode)}`);
+    }
+    this.envs = envFns.map((f) => f());
+    const first = this.envs[0]!;
+    this.numEnvs = this.envs.length;
+    this.singleObservationSpace = first.observationSpace;
+    this.singleActionSpace = first.actionSpace;
+    this.obsSize = first.observationSpace.flatSize;
+    this.actSize = first.actionSpace.flatSize;
+    this.autoresetMode = mode;
+    this.id = first.spec?.id ?? first.unwrapped.constructor.name;
+    for (const [i, e] of this.envs.entries()) {
+      if (e.observationSpace.toString() !== first.observationSpace.toString() || e.actionSpace.toString() !== first.actionSpace.toString()) {
+        throw new RangeError(`SyncVectorEnv: sub-env ${i} has spaces ${e.observationSpace.toString()} / ${e.actionSpace.toString()}, unlike sub-env 0`);
+      }
+    }
+    this.obs = new Float32Array(this.numEnvs * this.obsSize);
+    this.rewards = new Float64Array(this.numEnvs);
+    this.terms = new Uint8Array(this.numEnvs);
+    this.truncs = new Uint8Array(this.numEnvs);
+    this.needsReset = new Uint8Array(this.numEnvs);
+  }
+
+  reset(opts: { readonly seed?: number } = {}): VectorResetResult {
+    if (opts.seed !== undefined) assertSeed(opts.seed, 'SyncVectorEnv.reset: seed');
+    const infos: Info[] = [];
+    for (let i = 0; i < this.numEnvs; i++) {
+      const r = this.envs[i]!.reset(opts.seed !== undefined ? { seed: (opts.seed + i) >>> 0 } : {});
+      this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
+      infos.push(r.info);
+    }
+    this.needsReset.fill(0);
+    return { observations: this.obs, info: { infos } };
+  }
+
+  step(actions: ArrayLike<number>): VectorStepResult {
+    if (actions == null || actions.length !== this.numEnvs * this.actSize) {
+      throw new RangeError(`SyncVectorEnv.step: actions must hold ${this.numEnvs * this.actSize} numbers (numEnvs ${this.numEnvs} × actSize ${this.actSize}), got ${actions == null ? String(actions) : actions.length}`);
+    }
+    const infos: Info[] = new Array(this.numEnvs);
+    const finals: (Float32Array | null)[] | undefined = this.autoresetMode === 'same-step' ? new Array(this.numEnvs).fill(null) : undefined;
+    for (let i = 0; i < this.numEnvs; i++) {
+      const env = this.envs[i]!;
+      if (this.needsReset[i]) {
+        const r = env.reset();
+        this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
+        this.rewards[i] = 0;
+        this.terms[i] = 0;
+        this.truncs[i] = 0;
+        this.needsReset[i] = 0;
+        infos[i] = r.info;
+        continue;
+      }
+      const action = this.singleActionSpace.unflatten(actions, i * this.actSize);
+      const r = env.step(action);
+      this.rewards[i] = r.reward;
+      this.terms[i] = r.terminated ? 1 : 0;
+      this.truncs[i] = r.truncated ? 1 : 0;
+      infos[i] = r.info;
+      const done = r.terminated || r.truncated;
+      if (done && finals) {
+        const fin = new Float32Array(this.obsSize);
+        this.singleObservationSpace.flatten(r.observation, fin, 0);
+        finals[i] = fin;
+        const rr = env.reset();
+        this.singleObservationSpace.flatten(rr.observation, this.obs, i * this.obsSize);
+      } else {
+        this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
+        if (done) this.needsReset[i] = 1;
+      }
+    }
+    return {
+      observations: this.obs,
+      rewards: this.rewards,
+      terminations: this.terms,
+      truncations: this.truncs,
+      info: finals ? { infos, finalObservations: finals } : { infos },
+    };
+  }
+
+  close(): void {
+    for (const e of this.envs) e.close();
+  }
+}
