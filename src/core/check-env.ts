@@ -150,7 +150,7 @@ function stepProblems(s: StepResult<unknown>, space: Space<unknown>, step: numbe
 }
 
 function isSpace(x: unknown): x is Space<unknown> {
-  return isObject(x) && typeof (x as Space<unknown>).sample === 'function' && typeof (x as Space<unknown>).contains === 'function';
+  return isObject(x) && typeof x.sample === 'function' && typeof x.contains === 'function';
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
