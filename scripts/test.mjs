@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 
 const uvuBin = new URL('../node_modules/uvu/bin.js', import.meta.url).pathname;
-const pattern = process.argv[2] ?? '\\.test\\.js$';
+const pattern = `${process.argv[2] ?? ''}.*\\.test\\.js$`;
 const child = spawn(process.execPath, [uvuBin, 'dist/test', pattern, '--color', 'false'], {
   stdio: ['ignore', 'pipe', 'pipe'],
   env: { ...process.env, FORCE_COLOR: '0' },

@@ -1,0 +1,191 @@
+/**
+ * The reward broadcast: the one channel through which rewards reach an agent.
+ *
+ * {@link BroadcastVectorEnv} decorates a vector env, and {@link BroadcastEnv} wraps a plain env.
+ * Each keeps its RxJS Subject private and hands out `events$` (`subject.asObservable()`), a hot
+ * stream of {@link RewardEvent}s:
+ * - a {@link ResetEvent} on every `reset`;
+ * - a {@link StepEvent} on every `step`, carrying the rewards;
+ * - one {@link EpisodeEvent} per episode that the step ended, right after it.
+ *
+ * Delivery is synchronous: by the time `step` returns, every subscriber has seen its events. The
+ * stream completes on `close()`. A non-finite reward is refused before it is published, with an
+ * error naming the env, the sub-env and the step.
+ *
+ * @module
+ */
+import { Subject, type Observable } from 'rxjs';
+import { Env, Wrapper, type ResetOptions, type ResetResult, type StepResult } from '../core/env.js';
+import type { VectorEnv, VectorResetResult, VectorStepResult } from '../core/vector.js';
+import { EpisodeTracker } from './episode-tracker.js';
+import type { RewardEvent, StepEvent } from './events.js';
+
+/** Publishes the events of one env; shared by the two broadcast classes. */
+class Publisher {
+  private readonly subject = new Subject<RewardEvent>();
+  private readonly tracker = new EpisodeTracker();
+  private readonly started = performance.now();
+  private t = 0;
+  private envSteps = 0;
+  private closed = false;
+  readonly events$: Observable<RewardEvent> = this.subject.asObservable();
+
+  constructor(private readonly envId: string) {}
+
+  reset(numEnvs: number, observations: Float32Array): void {
+    this.assertOpen('reset');
+    this.tracker.reset(numEnvs);
+    this.subject.next({ kind: 'reset', envId: this.envId, numEnvs, envSteps: this.envSteps, observations: observations.slice() });
+  }
+
+  step(
+    rewards: ArrayLike<number>,
+    terminated: ArrayLike<number>,
+    truncated: ArrayLike<number>,
+    observations: Float32Array,
+    finalObservations: readonly (Float32Array | null)[] | undefined,
+  ): void {
+    this.assertOpen('step');
+    const n = rewards.length;
+    for (let i = 0; i < n; i++) {
+      const r = rewards[i]!;
+      if (!Number.isFinite(r)) {
+        throw new RangeError(
+          `reward broadcast: env '${this.envId}' returned a non-finite reward ${r}${n > 1 ? ` in sub-env ${i}` : ''} at step ${this.t} (env step ${this.envSteps + i + 1})`,
+        );
+      }
+    }
+    this.envSteps += n;
+    let anyDone = false;
+    const term = Uint8Array.from(terminated, (v) => (v ? 1 : 0));
+    const trunc = Uint8Array.from(truncated, (v) => (v ? 1 : 0));
+    for (let i = 0; i < n; i++) anyDone ||= term[i] === 1 || trunc[i] === 1;
+    const event: StepEvent = {
+      kind: 'step',
+      envId: this.envId,
+      numEnvs: n,
+      t: this.t++,
+      envSteps: this.envSteps,
+      rewards: Float64Array.from(rewards),
+      terminated: term,
+      truncated: trunc,
+      observations: observations.slice(),
+      ...(anyDone && finalObservations ? { finalObservations: finalObservations.map((o) => (o ? o.slice() : null)) } : {}),
+    };
+    this.subject.next(event);
+    const ended = this.tracker.add(event, anyDone ? (performance.now() - this.started) / 1000 : 0);
+    for (const ep of ended) this.subject.next(ep);
+  }
+
+  complete(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.subject.complete();
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw new Error(`reward broadcast: ${what}() called on env '${this.envId}' after close()`);
+  }
+}
+
+/**
+ * A vector env whose every step is broadcast. It requires `'same-step'` autoreset, so that every
+ * published step is a real transition of every sub-env (under `'next-step'`, a reset step would
+ * publish a reward of 0 that no action earned).
+ *
+ * @example
+ * ```ts
+ * const venv = new BroadcastVectorEnv(new SyncVectorEnv(fns, { autoresetMode: 'same-step' }));
+ * const returns$ = venv.events$.pipe(filter(isEpisode), map((e) => e.return));
+ * ```
+ */
+export class BroadcastVectorEnv implements VectorEnv {
+  /** The decorated vector env. */
+  readonly env: VectorEnv;
+  private readonly publisher: Publisher;
+  /** The hot stream of reward events. */
+  readonly events$: Observable<RewardEvent>;
+
+  /** @param env a vector env with `autoresetMode: 'same-step'` */
+  constructor(env: VectorEnv) {
+    if (env.autoresetMode !== 'same-step') {
+      throw new RangeError(`BroadcastVectorEnv: env '${env.id}' must use autoresetMode 'same-step', got '${env.autoresetMode}'`);
+    }
+    this.env = env;
+    this.publisher = new Publisher(env.id);
+    this.events$ = this.publisher.events$;
+  }
+  get numEnvs(): number {
+    return this.env.numEnvs;
+  }
+  get singleObservationSpace(): VectorEnv['singleObservationSpace'] {
+    return this.env.singleObservationSpace;
+  }
+  get singleActionSpace(): VectorEnv['singleActionSpace'] {
+    return this.env.singleActionSpace;
+  }
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+  get actSize(): number {
+    return this.env.actSize;
+  }
+  get autoresetMode(): VectorEnv['autoresetMode'] {
+    return this.env.autoresetMode;
+  }
+  get id(): string {
+    return this.env.id;
+  }
+  reset(opts: { readonly seed?: number } = {}): VectorResetResult {
+    const r = this.env.reset(opts);
+    this.publisher.reset(this.env.numEnvs, r.observations);
+    return r;
+  }
+  step(actions: ArrayLike<number>): VectorStepResult {
+    const r = this.env.step(actions);
+    this.publisher.step(r.rewards, r.terminations, r.truncations, r.observations, r.info.finalObservations);
+    return r;
+  }
+  /** Closes the env and completes `events$`. */
+  close(): void {
+    this.env.close();
+    this.publisher.complete();
+  }
+}
+
+/**
+ * A plain env whose every step is broadcast as a one-sub-env {@link StepEvent}. Observations are
+ * published flattened by the observation space.
+ */
+export class BroadcastEnv<Obs, Act> extends Wrapper<Obs, Act> {
+  private readonly publisher: Publisher;
+  private readonly flat: Float32Array;
+  /** The hot stream of reward events. */
+  readonly events$: Observable<RewardEvent>;
+
+  /** @param env the env to broadcast */
+  constructor(env: Env<Obs, Act>) {
+    super(env);
+    this.publisher = new Publisher(env.spec?.id ?? env.unwrapped.constructor.name);
+    this.events$ = this.publisher.events$;
+    this.flat = new Float32Array(env.observationSpace.flatSize);
+  }
+  override reset(opts: ResetOptions = {}): ResetResult<Obs> {
+    const r = this.env.reset(opts);
+    this.observationSpace.flatten(r.observation, this.flat, 0);
+    this.publisher.reset(1, this.flat);
+    return r;
+  }
+  override step(action: Act): StepResult<Obs> {
+    const r = this.env.step(action);
+    this.observationSpace.flatten(r.observation, this.flat, 0);
+    const done = r.terminated || r.truncated;
+    this.publisher.step([r.reward], [r.terminated ? 1 : 0], [r.truncated ? 1 : 0], this.flat, done ? [this.flat] : undefined);
+    return r;
+  }
+  /** Closes the env and completes `events$`. */
+  override close(): void {
+    this.env.close();
+    this.publisher.complete();
+  }
+}
