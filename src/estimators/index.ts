@@ -1,0 +1,52 @@
+/**
+ * The estimator family, one file each. {@link ESTIMATORS} lists them by id; {@link estimatorSpec}
+ * looks one up with a clear error.
+ * @module
+ */
+import { backprop } from './backprop.js';
+import { learnedCorrection } from './learned-correction.js';
+import { noisyRelu } from './noisy-relu.js';
+import { reinforce } from './reinforce.js';
+import { reinforceCritic } from './reinforce-critic.js';
+import { reinforceMean } from './reinforce-mean.js';
+import { reinforceOptimal } from './reinforce-optimal.js';
+import { st } from './st.js';
+import { stSigmoid } from './st-sigmoid.js';
+import { sts } from './sts.js';
+import type { EstimatorId, EstimatorSpec } from './types.js';
+
+export * from './types.js';
+export { reinforce, reinforceGrad } from './reinforce.js';
+export { reinforceMean, MeanBaseline } from './reinforce-mean.js';
+export { reinforceOptimal, OptimalBaseline, exactOptimalBaseline, EQ7_INIT } from './reinforce-optimal.js';
+export { reinforceCritic, advantageSignal, tdErrorSignal } from './reinforce-critic.js';
+export { st, straightThrough } from './st.js';
+export { stSigmoid, straightThroughSigmoid } from './st-sigmoid.js';
+export { learnedCorrection, LinearCorrection, type CorrectionCoefficients } from './learned-correction.js';
+export { noisyRelu, noisyRectifier, FiringRateController } from './noisy-relu.js';
+export { sts, stochasticTimesSmooth } from './sts.js';
+export { backprop, tanhUnit } from './backprop.js';
+
+/** Every estimator, by id, in the order listings show them. */
+export const ESTIMATORS: Readonly<Record<EstimatorId, EstimatorSpec>> = {
+  'reinforce-optimal': reinforceOptimal,
+  reinforce,
+  'reinforce-mean': reinforceMean,
+  'reinforce-critic': reinforceCritic,
+  st,
+  'st-sigmoid': stSigmoid,
+  'learned-correction': learnedCorrection,
+  'noisy-relu': noisyRelu,
+  sts,
+  backprop,
+};
+
+/** The ids of {@link ESTIMATORS}. */
+export const ESTIMATOR_IDS = Object.keys(ESTIMATORS) as EstimatorId[];
+
+/** The spec of an estimator id; an unknown id is an error that lists the valid ones. */
+export function estimatorSpec(id: string): EstimatorSpec {
+  const s = (ESTIMATORS as Record<string, EstimatorSpec>)[id];
+  if (!s) throw new RangeError(`unknown estimator ${JSON.stringify(id)}; valid estimators: ${ESTIMATOR_IDS.join(', ')}`);
+  return s;
+}

@@ -1,0 +1,114 @@
+/**
+ * `learned-correction` — each hidden unit learns to map its straight-through estimate to its
+ * REINFORCE estimate, and uses the mapped value.
+ *
+ *     Ĝᵢ = straight-through estimate (low variance, biased)
+ *     ĝᵢ = (hᵢ − pᵢ)(R − L̄ᵢ)          REINFORCE estimate (unbiased, noisy)
+ *     𝒢ᵢ(Ĝ) = αᵢ + βᵢ·Ĝ, fitted online by least squares: ĝᵢ ≈ 𝒢ᵢ(Ĝᵢ)
+ *     gradient used: 𝒢ᵢ(Ĝᵢ)
+ *
+ * The fit keeps exponentially weighted moments (decay c) of Ĝ, ĝ, Ĝ² and Ĝĝ per unit:
+ * βᵢ = Cov(Ĝ, ĝ) / Var(Ĝ) and αᵢ = E[ĝ] − βᵢ·E[Ĝ]. Until Var(Ĝ) is positive, βᵢ = 1 and αᵢ = 0,
+ * so a fresh unit starts as plain straight-through.
+ *
+ * Source: Bengio et al. 2013, §3.2.2. The coefficients are inspectable through
+ * {@link LinearCorrection.coefficients}.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EstimatorSpec } from './types.js';
+
+/** The estimator's description. */
+export const learnedCorrection: EstimatorSpec = {
+  id: 'learned-correction',
+  summary: 'per-unit regressor maps the straight-through estimate to the REINFORCE one (§3.2.2)',
+  source: 'Bengio et al. 2013, §3.2.2',
+  hiddenKind: 'binary',
+  hiddenRule: 'corrected',
+  baseline: 'optimal',
+  critic: false,
+  needsHidden: true,
+};
+
+/** The fitted map of each unit: 𝒢ᵢ(Ĝ) = intercept[i] + slope[i]·Ĝ. */
+export interface CorrectionCoefficients {
+  /** αᵢ per unit. */
+  readonly intercept: number[];
+  /** βᵢ per unit. */
+  readonly slope: number[];
+}
+
+/** Online per-unit least-squares fit of the REINFORCE estimate on the straight-through one. */
+export class LinearCorrection {
+  private readonly mx: Float64Array;
+  private readonly my: Float64Array;
+  private readonly mxx: Float64Array;
+  private readonly mxy: Float64Array;
+  private seen = false;
+  /**
+   * @param units number of hidden units
+   * @param decay c, weight of the old moments per batch, in [0, 1) @default 0.9
+   */
+  constructor(
+    readonly units: number,
+    readonly decay = 0.9,
+  ) {
+    this.mx = new Float64Array(units);
+    this.my = new Float64Array(units);
+    this.mxx = new Float64Array(units);
+    this.mxy = new Float64Array(units);
+  }
+
+  /** Current coefficients (copies). */
+  coefficients(): CorrectionCoefficients {
+    const intercept: number[] = [];
+    const slope: number[] = [];
+    for (let i = 0; i < this.units; i++) {
+      const v = this.mxx[i]! - this.mx[i]! ** 2;
+      const b = this.seen && v > 1e-12 ? (this.mxy[i]! - this.mx[i]! * this.my[i]!) / v : 1;
+      slope.push(b);
+      intercept.push(this.seen && v > 1e-12 ? this.my[i]! - b * this.mx[i]! : 0);
+    }
+    return { intercept, slope };
+  }
+
+  /**
+   * Applies the current map to `gST` (M × units), then folds the batch's pairs (gST, gRF) into
+   * the moments. Returns the corrected estimate.
+   */
+  correct(gST: tf.Tensor2D, gRF: tf.Tensor2D): tf.Tensor2D {
+    const { intercept, slope } = this.coefficients();
+    const out = tf.tidy(() => tf.add(tf.mul(gST, tf.tensor2d(slope, [1, this.units])), tf.tensor2d(intercept, [1, this.units])) as tf.Tensor2D);
+    const [x, y, xx, xy] = tf.tidy(() => [
+      tf.mean(gST, 0).dataSync(),
+      tf.mean(gRF, 0).dataSync(),
+      tf.mean(tf.square(gST), 0).dataSync(),
+      tf.mean(tf.mul(gST, gRF), 0).dataSync(),
+    ]);
+    const c = this.seen ? this.decay : 0;
+    for (let i = 0; i < this.units; i++) {
+      this.mx[i] = c * this.mx[i]! + (1 - c) * x![i]!;
+      this.my[i] = c * this.my[i]! + (1 - c) * y![i]!;
+      this.mxx[i] = c * this.mxx[i]! + (1 - c) * xx![i]!;
+      this.mxy[i] = c * this.mxy[i]! + (1 - c) * xy![i]!;
+    }
+    this.seen = true;
+    return out;
+  }
+
+  /** The moments, for saving. */
+  state(): Record<string, number[]> {
+    return { mx: Array.from(this.mx), my: Array.from(this.my), mxx: Array.from(this.mxx), mxy: Array.from(this.mxy), seen: [this.seen ? 1 : 0] };
+  }
+
+  /** Restores {@link LinearCorrection.state}. */
+  load(state: Record<string, number[]>): void {
+    for (const key of ['mx', 'my', 'mxx', 'mxy'] as const) {
+      const v = state[key];
+      if (!Array.isArray(v) || v.length !== this.units) throw new RangeError(`LinearCorrection.load: ${key} must hold ${this.units} numbers`);
+      this[key].set(v);
+    }
+    this.seen = state['seen']?.[0] === 1;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * `reinforce-critic` — REINFORCE whose broadcast signal is centred by a learned critic.
+ *
+ *     gᵢ = (hᵢ − pᵢ) · (G_t − V(s_t))                    (episodic: advantage)
+ *     gᵢ = (hᵢ − pᵢ) · δ_t,  δ_t = r_t + γ·V(s_{t+1}) − V(s_t)   (online: TD error)
+ *
+ * Source: actor-critic, Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5. V is a separate
+ * state-value network trained by regression; the policy neurons still see only one broadcast
+ * scalar per transition, now with a state-dependent baseline V(s), which leaves the estimate
+ * unbiased because V(s_t) does not depend on the actions sampled at t.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EstimatorSpec } from './types.js';
+
+/** The estimator's description. */
+export const reinforceCritic: EstimatorSpec = {
+  id: 'reinforce-critic',
+  summary: 'REINFORCE with a learned critic: the signal is G − V(s) (or the TD error)',
+  source: 'Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5',
+  hiddenKind: 'binary',
+  hiddenRule: 'local',
+  baseline: 'critic',
+  critic: true,
+  needsHidden: false,
+};
+
+/** The advantage signal G − V(s), M × 1. */
+export function advantageSignal(returns: tf.Tensor2D, values: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.sub(returns, values) as tf.Tensor2D);
+}
+
+/**
+ * The TD error δ = r + γ·(1 − terminal)·V(s′) − V(s), M × 1. A truncated step is not terminal, so
+ * it bootstraps from V(s′).
+ */
+export function tdErrorSignal(rewards: tf.Tensor2D, values: tf.Tensor2D, nextValues: tf.Tensor2D, terminal: tf.Tensor2D, gamma: number): tf.Tensor2D {
+  return tf.tidy(() => tf.sub(tf.add(rewards, tf.mul(tf.mul(nextValues, tf.sub(1, terminal)), gamma)), values) as tf.Tensor2D);
+}

@@ -1,0 +1,44 @@
+/**
+ * `st` — straight-through: the hard threshold is treated as the identity on the way back.
+ *
+ *     forward:  h = 1[u < σ(a)]          (the sample actually drawn)
+ *     backward: ∂L/∂a = ∂L/∂h            (identity)
+ *
+ * Hidden units receive gⱼ = Σₖ Wⱼₖ·g_above,k; the action layer, whose effect on the return passes
+ * through the black-box env, uses the REINFORCE rule (with the Eq. 7 baseline).
+ *
+ * Source: Hinton 2012, Coursera lecture 15b; Bengio, Léonard & Courville 2013 (arXiv:1308.3432)
+ * §4, Eq. 13. Biased, but with low variance.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EstimatorSpec } from './types.js';
+
+/** The estimator's description. */
+export const st: EstimatorSpec = {
+  id: 'st',
+  summary: 'straight-through: hidden units backprop through the threshold as identity',
+  source: 'Hinton 2012 lecture 15b; arXiv:1308.3432 §4, Eq. 13',
+  hiddenKind: 'binary',
+  hiddenRule: 'backprop',
+  baseline: 'optimal',
+  critic: false,
+  needsHidden: true,
+};
+
+/**
+ * The straight-through threshold as a tfjs op with a custom gradient. Its value is the stored
+ * sample `h` (so the forward pass is the one that acted); its gradient with respect to `a` is dy.
+ *
+ * @param a pre-activations, M × units
+ * @param h the samples drawn from σ(a), M × units
+ */
+export function straightThrough(a: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return { value: tf.clone(h), gradFunc: (dy: tf.Tensor) => [dy] };
+  });
+  return op(a) as tf.Tensor2D;
+}

@@ -1,0 +1,31 @@
+/**
+ * `sts` — stochastic times smooth.
+ *
+ *     forward:  bᵢ ~ Bernoulli(√pᵢ),  hᵢ = bᵢ·√pᵢ,  pᵢ = σ(aᵢ)      so E[hᵢ] = pᵢ
+ *     backward: ∂L/∂aᵢ = ∂L/∂hᵢ · bᵢ · ∂√pᵢ/∂aᵢ = ∂L/∂hᵢ · bᵢ · √pᵢ (1 − pᵢ) / 2
+ *
+ * Backprop goes through the smooth factor √p with the binary factor b held constant.
+ *
+ * Source: Bengio, Léonard & Courville 2013 (arXiv:1308.3432) §2.2.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { EstimatorSpec } from './types.js';
+
+/** The estimator's description. */
+export const sts: EstimatorSpec = {
+  id: 'sts',
+  summary: 'stochastic times smooth: h = b·√p, backprop through √p with b fixed',
+  source: 'arXiv:1308.3432 §2.2',
+  hiddenKind: 'sts',
+  hiddenRule: 'backprop',
+  baseline: 'optimal',
+  critic: false,
+  needsHidden: true,
+};
+
+/** h = b·√σ(a) for the stored binary factor b: differentiable in a. */
+export function stochasticTimesSmooth(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(b, tf.sqrt(tf.sigmoid(a))) as tf.Tensor2D);
+}
