@@ -4,8 +4,11 @@
  * @module
  */
 import { isRegistered, register, type EnvSpec } from '../src/core/registry.js';
+import { specs as bandits } from './bandits/index.js';
+import { specs as classic } from './classic/index.js';
+import { specs as gridworlds } from './gridworlds/index.js';
 
-const families: readonly (readonly EnvSpec[])[] = [];
+const families: readonly (readonly EnvSpec[])[] = [classic, gridworlds, bandits];
 
 /** Registers every built-in env whose id is not registered yet. Safe to call more than once. */
 export function registerBuiltins(): void {
@@ -13,3 +16,7 @@ export function registerBuiltins(): void {
 }
 
 registerBuiltins();
+
+export * as bandits from './bandits/index.js';
+export * as classic from './classic/index.js';
+export * as gridworlds from './gridworlds/index.js';

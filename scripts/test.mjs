@@ -30,6 +30,10 @@ child.on('close', (code) => {
   } else {
     failed = total - passed - skipped;
     if (code !== 0 && failed === 0) failed = 1;
+    if (total === 0) {
+      console.error('no test ran: the pattern matched no test file');
+      failed = 1;
+    }
     console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   }
   process.exit(failed > 0 || code !== 0 ? 1 : 0);

@@ -34,8 +34,11 @@ export type BanditRenderMode = 'ansi';
 
 /** The last pull, kept for `render`. */
 export interface Pull {
+  /** The arm pulled. */
   readonly action: number;
+  /** The reward it paid. */
   readonly reward: number;
+  /** Its expected regret. */
   readonly regret: number;
 }
 

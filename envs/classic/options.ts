@@ -83,7 +83,7 @@ export function parseResetBounds(opts: ResetOptions, defaultLow: number, default
   return [low, high];
 }
 
-/** Copies four or fewer numbers from a user-given state after checking its length and types. */
+/** Checks that a state given by the user is `length` numbers (an array or a typed array) and returns it. */
 export function checkState(value: unknown, length: number, where: string): ArrayLike<number> {
   const ok =
     (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) &&

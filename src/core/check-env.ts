@@ -50,7 +50,8 @@ export function checkEnv(source: EnvSource, options: CheckEnvOptions = {}): Chec
   } catch (e) {
     return { ok: false, problems: [`creating the env threw: ${(e as Error).message}`] };
   }
-  const name = env.spec?.id ?? env.unwrapped?.constructor?.name ?? 'env';
+  // `env?.`: a factory may return anything; the instanceof check below reports it.
+  const name = env?.spec?.id ?? env?.unwrapped?.constructor?.name ?? 'env';
   const p = (msg: string): void => {
     problems.push(`${name}: ${msg}`);
   };
@@ -104,21 +105,22 @@ export function checkEnv(source: EnvSource, options: CheckEnvOptions = {}): Chec
 
   // Two copies seeded alike stay identical step by step.
   if (factory && first) {
-    let other: Env<unknown, unknown> | undefined;
+    const copies: Env<unknown, unknown>[] = [];
     try {
-      other = factory();
+      copies.push(factory());
+      copies.push(factory());
     } catch (e) {
       p(`creating a second copy threw: ${(e as Error).message}`);
     }
-    if (other) {
-      const a = rollout(factory(), 'copy A');
-      const b = rollout(other, 'copy B');
+    if (copies.length === 2) {
+      const a = rollout(copies[0]!, 'copy A');
+      const b = rollout(copies[1]!, 'copy B');
       if (a && b) {
         const i = firstDifference(a, b);
         if (i >= 0) p(`two copies seeded alike diverged at event ${i}: '${a[i]}' vs '${b[i]}'`);
       }
-      other.close();
     }
+    for (const c of copies) c.close();
   }
 
   try {

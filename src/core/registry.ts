@@ -2,8 +2,9 @@
  * The environment registry, after Gymnasium's `gymnasium.envs.registration`.
  *
  * Ids are versioned: `Name-vN`. {@link make} builds an env from its spec and wraps it, innermost
- * first, in {@link PassiveEnvChecker} (unless disabled), {@link OrderEnforcing}, and
- * {@link TimeLimit} when the spec or the call sets a step limit.
+ * first, in {@link PassiveEnvChecker} (unless disabled), {@link TimeLimit} when the spec or the
+ * call sets a step limit, and {@link OrderEnforcing}. Gymnasium puts `TimeLimit` outermost; here
+ * `OrderEnforcing` is outermost so that it sees truncations too and refuses a step after one.
  *
  * @module
  */
@@ -96,9 +97,8 @@ export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOpti
   env.unwrapped.spec = { id: s.id, ...(limit !== undefined ? { maxEpisodeSteps: limit } : {}), ...(s.rewardThreshold !== undefined ? { rewardThreshold: s.rewardThreshold } : {}) };
   env.spec = env.unwrapped.spec;
   if (!disableEnvChecker) env = new PassiveEnvChecker(env);
-  env = new OrderEnforcing(env);
   if (limit !== undefined) env = new TimeLimit(env, limit);
-  return env;
+  return new OrderEnforcing(env);
 }
 
 function unknownIdMessage(id: string): string {

@@ -183,9 +183,15 @@ export class Box<D extends BoxDtype = 'float32'> extends BaseSpace<BoxArray<D>> 
     if (!ok) return false;
     const a = x as Float32Array | Float64Array;
     if (a.length !== this.flatSize) return false;
+    // A float32 box holds float32 numbers, so its bounds are compared as float32 (as Gymnasium casts
+    // low and high to the dtype): otherwise Float32Array.from([-1.2]), a value clipped to the bound,
+    // falls outside Box(-1.2, …), and Box(0.1, 0.1) cannot contain its own samples.
+    const f32 = this.dtype === 'float32';
     for (let i = 0; i < a.length; i++) {
       const v = a[i]!;
-      if (!(v >= this.low[i]! && v <= this.high[i]!)) return false;
+      const lo = f32 ? Math.fround(this.low[i]!) : this.low[i]!;
+      const hi = f32 ? Math.fround(this.high[i]!) : this.high[i]!;
+      if (!(v >= lo && v <= hi)) return false;
     }
     return true;
   }

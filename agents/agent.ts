@@ -1,0 +1,636 @@
+/**
+ * The broadcast agent: a network of stochastic units that learns only from the reward stream.
+ *
+ * - `act(observations)` samples actions for a batch of sub-envs and records what each unit did.
+ * - `learnFrom(events$)` is the only way rewards reach the agent. It returns a cold Observable of
+ *   {@link LearnEvent}s; subscribing connects the agent to the broadcast. Learning happens inside
+ *   that pipeline, so an error (a NaN reward, say) reaches whoever subscribed.
+ *
+ * Temporal credit (option `credit`):
+ * - `'episode'` (default): a sub-env's transitions wait until its episode ends; then G_t is
+ *   computed and they join the ready pool; one update runs whenever the pool holds `batchSize`
+ *   transitions. Truncated episodes bootstrap from the critic when there is one.
+ * - `'segment'`: every `rolloutLength` steps all buffers are flushed and one update runs; an
+ *   unfinished episode's tail is bootstrapped from V(s) with a critic, else cut (G counts only the
+ *   rewards inside the segment).
+ * - `'traces'`: online eligibility traces, e ← γλ·e + (h − p)·xᵀ for every weight, and
+ *   W ← W + α·δ·e on every reward event, where δ is the reward (no critic) or the TD error
+ *   (critic). With λ = 1, no critic and updates summed over an episode, this equals `'episode'`
+ *   credit (see the tests). Needs the `'local'` rule, and a baseline of none or critic, since the
+ *   Eq. 7 and mean baselines need the whole return.
+ *
+ * The update, per batch of M transitions (tfjs, inside `tf.tidy`):
+ * 1. the signal: R = G, or G − V(s) with a critic (which is then fitted to G);
+ * 2. the head: g = (h − p)(R − L̄) with the estimator's baseline;
+ * 3. each hidden layer, top down: its own REINFORCE estimate (`'local'`), or the estimate of the
+ *    layer above propagated through W and the unit's backward rule (`'backprop'`, via `tf.grad`
+ *    over the estimator's op, a `tf.customGrad` for straight-through), or the learned correction of
+ *    the latter (`'corrected'`);
+ * 4. ΔW = xᵀg / M and Δb = mean(g), applied by the optimiser as an ascent step.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mergeMap, type Observable } from 'rxjs';
+import { Rng } from '../src/core/rng.js';
+import type { Space } from '../src/core/spaces.js';
+import {
+  estimatorSpec,
+  FiringRateController,
+  LinearCorrection,
+  MeanBaseline,
+  noisyRectifier,
+  OptimalBaseline,
+  reinforceGrad,
+  stochasticTimesSmooth,
+  straightThrough,
+  straightThroughSigmoid,
+  tanhUnit,
+  type Baseline,
+  type BaselineKind,
+  type CorrectionCoefficients,
+  type EstimatorId,
+  type EstimatorSpec,
+} from '../src/estimators/index.js';
+import type { RewardEvent, StepEvent } from '../src/stream/events.js';
+import { Critic } from './critic.js';
+import { headFor, type HeadKind } from './heads.js';
+import { InputEncoder } from './inputs.js';
+import { PolicyNetwork, type LayerRecord } from './network.js';
+import { rewardToGo, TransitionBuffer } from './rollout.js';
+
+/** How returns are assigned to actions. See the module header. */
+export type CreditMode = 'episode' | 'segment' | 'traces';
+
+/** Options of {@link BroadcastAgent}. Every field has a default. */
+export interface AgentOptions {
+  /** The estimator. @default 'reinforce-optimal' */
+  readonly estimator?: EstimatorId;
+  /** Units per hidden layer. @default [32] */
+  readonly hidden?: readonly number[];
+  /** Action head; by default chosen from the action space (see `heads.ts`). */
+  readonly head?: HeadKind;
+  /** Overrides the estimator's baseline. @default the estimator's own */
+  readonly baseline?: BaselineKind;
+  /** Discount γ in [0, 1]. @default 0.99 */
+  readonly gamma?: number;
+  /** Trace decay λ in [0, 1], for `credit: 'traces'`. @default 1 */
+  readonly lambda?: number;
+  /** Temporal credit. @default 'episode' */
+  readonly credit?: CreditMode;
+  /** Transitions per update under `'episode'` credit. @default 256 */
+  readonly batchSize?: number;
+  /** Steps per sub-env between updates under `'segment'` credit. @default 32 */
+  readonly rolloutLength?: number;
+  /** Under `'traces'`: apply the accumulated update every step, or once per episode. @default 'step' */
+  readonly traceUpdate?: 'step' | 'episode';
+  /** Optimiser step size, > 0. @default 0.01 */
+  readonly learningRate?: number;
+  /** Optimiser. @default 'adam' */
+  readonly optimizer?: 'adam' | 'sgd';
+  /** c, the decay of the running baselines (Eq. 7 and the mean). @default 0.9 */
+  readonly baselineDecay?: number;
+  /** Noise scale s of noisy-rectifier units. @default 1 */
+  readonly noiseStd?: number;
+  /** Whether noisy-rectifier units have a firing-rate controller. @default true */
+  readonly firingRateControl?: boolean;
+  /** Target firing rate ρ* of the controller. @default 0.5 */
+  readonly firingRateTarget?: number;
+  /** Hidden units of the critic (`reinforce-critic`). @default 64 */
+  readonly criticHidden?: number;
+  /** Step size of the critic's Adam. @default 0.005 */
+  readonly criticLearningRate?: number;
+  /** Seed of the agent's RNG (weights and neuron noise). @default 0 */
+  readonly seed?: number;
+}
+
+/** Every option resolved. */
+export type ResolvedAgentOptions = { readonly [K in keyof AgentOptions]-?: NonNullable<AgentOptions[K]> } & { readonly head: HeadKind };
+
+/** What the learning pipeline emits. */
+export interface LearnEvent {
+  readonly kind: 'update';
+  /** Env steps seen when the update ran. */
+  readonly envSteps: number;
+  /** Updates so far. */
+  readonly updates: number;
+  /** Transitions in the batch. */
+  readonly batch: number;
+  /** Mean of the broadcast signal R (after the critic's baseline). */
+  readonly signalMean: number;
+  /** The critic's loss before its step, or NaN. */
+  readonly criticLoss: number;
+}
+
+/** The defaults of {@link AgentOptions}. */
+export const AGENT_DEFAULTS = {
+  estimator: 'reinforce-optimal',
+  hidden: [32],
+  gamma: 0.99,
+  lambda: 1,
+  credit: 'episode',
+  batchSize: 256,
+  rolloutLength: 32,
+  traceUpdate: 'step',
+  learningRate: 0.01,
+  optimizer: 'adam',
+  baselineDecay: 0.9,
+  noiseStd: 1,
+  firingRateControl: true,
+  firingRateTarget: 0.5,
+  criticHidden: 64,
+  criticLearningRate: 0.005,
+  seed: 0,
+} as const satisfies AgentOptions;
+
+/** Checks and completes the options, naming the field and value in every error. */
+export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<unknown>): ResolvedAgentOptions & { readonly baseline: BaselineKind } {
+  const o = { ...AGENT_DEFAULTS, ...options };
+  const spec = estimatorSpec(o.estimator);
+  if (!Array.isArray(o.hidden) || !o.hidden.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new RangeError(`hidden must be a list of positive integers, got ${JSON.stringify(o.hidden)}`);
+  }
+  if (spec.needsHidden && o.hidden.length === 0) {
+    throw new RangeError(`estimator '${spec.id}' needs at least one hidden layer, got hidden: []`);
+  }
+  const num = (name: string, v: unknown, ok: (x: number) => boolean, what: string): void => {
+    if (typeof v !== 'number' || !ok(v)) throw new RangeError(`${name} must be ${what}, got ${String(v)}`);
+  };
+  num('learningRate', o.learningRate, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
+  num('criticLearningRate', o.criticLearningRate, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
+  num('gamma', o.gamma, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  num('lambda', o.lambda, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  num('baselineDecay', o.baselineDecay, (x) => x >= 0 && x < 1, 'in [0, 1)');
+  num('batchSize', o.batchSize, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  num('rolloutLength', o.rolloutLength, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  num('noiseStd', o.noiseStd, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
+  num('firingRateTarget', o.firingRateTarget, (x) => x > 0 && x < 1, 'in (0, 1)');
+  num('criticHidden', o.criticHidden, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
+  if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
+  if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
+  if (!['step', 'episode'].includes(o.traceUpdate)) throw new RangeError(`traceUpdate must be 'step' or 'episode', got ${JSON.stringify(o.traceUpdate)}`);
+  const baseline = options.baseline ?? spec.baseline;
+  if (!['none', 'mean', 'optimal', 'critic'].includes(baseline)) throw new RangeError(`baseline must be none, mean, optimal or critic, got ${JSON.stringify(baseline)}`);
+  if (o.credit === 'traces') {
+    if (spec.hiddenRule !== 'local') throw new RangeError(`credit 'traces' needs a local estimator (reinforce, reinforce-critic), got '${spec.id}'`);
+    if (baseline === 'mean' || baseline === 'optimal') throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);
+  }
+  const head = headFor(actionSpace, options.head, spec.id === 'backprop').kind;
+  return { ...o, hidden: [...o.hidden], head, baseline } as ResolvedAgentOptions & { readonly baseline: BaselineKind };
+}
+
+/** The state of one sub-env's trace, per layer: weight and bias traces. */
+interface Trace {
+  readonly w: Float32Array[];
+  readonly b: Float32Array[];
+}
+
+/** A network of stochastic units trained from the reward broadcast. */
+export class BroadcastAgent {
+  /** The resolved options. */
+  readonly options: ResolvedAgentOptions & { readonly baseline: BaselineKind };
+  /** The estimator. */
+  readonly estimator: EstimatorSpec;
+  /** The policy network. */
+  readonly network: PolicyNetwork;
+  /** The critic, for critic baselines. */
+  readonly critic: Critic | undefined;
+  /** Encodes observations into inputs. */
+  readonly encoder: InputEncoder;
+  private readonly rng: Rng;
+  private readonly optimizer: tf.Optimizer;
+  private readonly baselines: (Baseline | undefined)[];
+  private readonly corrections: (LinearCorrection | undefined)[];
+  private readonly controllers: (FiringRateController | undefined)[];
+  private readonly obsSize: number;
+  private readonly actSize: number;
+
+  // Acting state.
+  private rows = 0;
+  private records: LayerRecord[] = [];
+  private input = new Float32Array(0);
+  private actions = new Float32Array(0);
+  private uniforms = new Float32Array(0);
+  private pending = false;
+  private values = new Float32Array(0);
+
+  // Learning state.
+  private episodes: TransitionBuffer[] = [];
+  private readonly ready: TransitionBuffer;
+  private traces: Trace[] = [];
+  private traceSum: Trace | undefined;
+  private traceSteps = 0;
+  private segmentSteps = 0;
+  private envSteps = 0;
+  private updateCount = 0;
+  private lastGrads: Float32Array[] = [];
+
+  /**
+   * @param observationSpace one sub-env's observation space
+   * @param actionSpace one sub-env's action space
+   * @param options see {@link AgentOptions}
+   */
+  constructor(observationSpace: Space<unknown>, actionSpace: Space<unknown>, options: AgentOptions = {}) {
+    this.options = resolveAgentOptions(options, actionSpace);
+    const o = this.options;
+    this.estimator = estimatorSpec(o.estimator);
+    this.rng = Rng.fromSeed(o.seed);
+    const initRng = this.rng.spawn();
+    this.encoder = new InputEncoder(observationSpace);
+    this.obsSize = observationSpace.flatSize;
+    const head = headFor(actionSpace, o.head, this.estimator.id === 'backprop');
+    this.actSize = head.actSize;
+    this.network = new PolicyNetwork(this.encoder.size, o.hidden, this.estimator.hiddenKind, head, initRng, o.noiseStd);
+    const useCritic = o.baseline === 'critic';
+    this.critic = useCritic ? new Critic(this.encoder.size, o.criticHidden, o.criticLearningRate, initRng) : undefined;
+    this.optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
+    const L = this.network.shapes.length;
+    this.baselines = this.network.shapes.map((s, l) => {
+      const usesReinforce = l === L - 1 || this.estimator.hiddenRule !== 'backprop';
+      if (!usesReinforce) return undefined;
+      if (o.baseline === 'mean') return new MeanBaseline(o.baselineDecay);
+      if (o.baseline === 'optimal') return new OptimalBaseline(s.nOut, o.baselineDecay);
+      return undefined;
+    });
+    this.corrections = this.network.shapes.map((s, l) => (l < L - 1 && this.estimator.hiddenRule === 'corrected' ? new LinearCorrection(s.nOut) : undefined));
+    this.controllers = this.network.shapes.map((s) =>
+      s.kind === 'noisy-relu' && o.firingRateControl ? new FiringRateController(s.nOut, o.firingRateTarget) : undefined,
+    );
+    this.ready = new TransitionBuffer(this.network.shapes);
+  }
+
+  /** Updates run so far. */
+  get updates(): number {
+    return this.updateCount;
+  }
+
+  /**
+   * The ascent direction (ΔW, Δb per layer, before the optimiser) of the last update, as
+   * [W0, b0, W1, b1, …]. For inspection and tests.
+   */
+  lastGradients(): Float32Array[] {
+    return this.lastGrads.map((g) => g.slice());
+  }
+
+  /** The learned-correction coefficients of each hidden layer (`learned-correction` only). */
+  correctionCoefficients(): (CorrectionCoefficients | undefined)[] {
+    return this.corrections.map((c) => c?.coefficients());
+  }
+
+  /**
+   * Samples one action per row of `observations` (rows × obsSize, flattened as the vector env
+   * does) and records what each unit did, for the next reward event.
+   * @returns actions, rows × actSize (valid until the next call)
+   */
+  act(observations: ArrayLike<number>): Float32Array {
+    const rows = observations.length / this.obsSize;
+    if (!Number.isInteger(rows) || rows <= 0) {
+      throw new RangeError(`act: observations must hold a positive multiple of ${this.obsSize} numbers, got ${observations.length}`);
+    }
+    if (rows !== this.rows) this.allocate(rows);
+    this.encoder.encode(observations, rows, this.input);
+    const maxUnits = Math.max(...this.network.shapes.map((s) => s.nOut));
+    if (this.uniforms.length < rows * maxUnits) this.uniforms = new Float32Array(rows * maxUnits);
+    this.network.forward(this.input, rows, this.records, this.rng, this.actions, this.uniforms);
+    this.pending = true;
+    return this.actions;
+  }
+
+  private allocate(rows: number): void {
+    this.rows = rows;
+    this.records = this.network.allocRecords(rows);
+    this.input = new Float32Array(rows * this.encoder.size);
+    this.actions = new Float32Array(rows * this.actSize);
+    this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.network.shapes));
+    this.traces = Array.from({ length: rows }, () => this.zeroTrace());
+    this.traceSum = this.zeroTrace();
+  }
+
+  private zeroTrace(): Trace {
+    return {
+      w: this.network.shapes.map((s) => new Float32Array(s.nIn * s.nOut)),
+      b: this.network.shapes.map((s) => new Float32Array(s.nOut)),
+    };
+  }
+
+  /**
+   * Connects the agent to a reward broadcast. Subscribing starts learning; each update emits a
+   * {@link LearnEvent}. A non-finite reward, or a reward with no action before it, errors the stream.
+   *
+   * ## Example
+   * ```ts
+   * const sub = agent.learnFrom(venv.events$).subscribe({ error: (e) => (failure = e) });
+   * ```
+   */
+  learnFrom(events$: Observable<RewardEvent>): Observable<LearnEvent> {
+    return events$.pipe(mergeMap((e): LearnEvent[] => (e.kind === 'step' ? this.onStep(e) : e.kind === 'reset' ? this.onReset() : [])));
+  }
+
+  private onReset(): LearnEvent[] {
+    for (const b of this.episodes) b.clear();
+    for (const t of this.traces) this.clearTrace(t);
+    this.segmentSteps = 0;
+    return [];
+  }
+
+  private onStep(e: StepEvent): LearnEvent[] {
+    for (let i = 0; i < e.numEnvs; i++) {
+      if (!Number.isFinite(e.rewards[i]!)) {
+        throw new RangeError(`agent: non-finite reward ${e.rewards[i]} from env '${e.envId}'${e.numEnvs > 1 ? ` (sub-env ${i})` : ''} at step ${e.t}`);
+      }
+    }
+    if (!this.pending || e.numEnvs !== this.rows) {
+      throw new Error(`agent: reward for step ${e.t} of env '${e.envId}' arrived, but the agent did not act on ${e.numEnvs} observations before it`);
+    }
+    this.pending = false;
+    this.envSteps = e.envSteps;
+    if (this.options.credit === 'traces') return this.traceStep(e);
+    for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+    const out: LearnEvent[] = [];
+    if (this.options.credit === 'segment') {
+      this.flushEnded(e);
+      this.segmentSteps += 1;
+      if (this.segmentSteps >= this.options.rolloutLength) {
+        this.segmentSteps = 0;
+        this.flushAll(e.observations);
+        out.push(this.update());
+      }
+    } else {
+      this.flushEnded(e);
+      if (this.ready.rows >= this.options.batchSize) out.push(this.update());
+    }
+    return out;
+  }
+
+  /** Flushes the buffers of sub-envs whose episode ended on this step. */
+  private flushEnded(e: StepEvent): void {
+    for (let i = 0; i < e.numEnvs; i++) {
+      if (!e.terminated[i] && !e.truncated[i]) continue;
+      let bootstrap = 0;
+      if (!e.terminated[i] && this.critic) {
+        const fin = e.finalObservations?.[i];
+        if (fin) bootstrap = this.valueOf(fin, 1)[0]!;
+      }
+      this.flush(i, bootstrap);
+    }
+  }
+
+  /** Flushes every buffer at a segment cut, bootstrapping from V(s) with a critic. */
+  private flushAll(observations: Float32Array): void {
+    const v = this.critic ? this.valueOf(observations, this.rows) : undefined;
+    for (let i = 0; i < this.rows; i++) if (this.episodes[i]!.rows > 0) this.flush(i, v ? v[i]! : 0);
+  }
+
+  private valueOf(obs: ArrayLike<number>, rows: number): Float32Array {
+    if (this.values.length < rows * this.encoder.size) this.values = new Float32Array(rows * this.encoder.size);
+    const saved = this.encoder.updateStats;
+    this.encoder.updateStats = false;
+    this.encoder.encode(obs, rows, this.values);
+    this.encoder.updateStats = saved;
+    return this.critic!.values(this.values, rows);
+  }
+
+  private flush(env: number, bootstrap: number): void {
+    const buf = this.episodes[env]!;
+    const G = rewardToGo(buf.values.view(), this.options.gamma, bootstrap);
+    this.ready.takeFrom(buf, G);
+  }
+
+  /** One update from the ready pool, which it empties. */
+  private update(): LearnEvent {
+    const M = this.ready.rows;
+    const net = this.network;
+    const L = net.shapes.length;
+    let signalMean = Number.NaN;
+    let criticLoss = Number.NaN;
+    const grads: Float32Array[] = [];
+    tf.tidy(() => {
+      const T = net.shapes.map((s, l) => {
+        const b = this.ready.layers[l]!;
+        return {
+          x: tf.tensor2d(b.x.view(), [M, s.nIn]),
+          a: tf.tensor2d(b.a.view(), [M, s.nOut]),
+          p: tf.tensor2d(b.p.view(), [M, s.nOut]),
+          h: tf.tensor2d(b.h.view(), [M, s.nOut]),
+          aux: b.aux.length > 0 ? tf.tensor2d(b.aux.view(), [M, s.nOut]) : undefined,
+        };
+      });
+      const G = tf.tensor2d(this.ready.values.view(), [M, 1]);
+      let signal: tf.Tensor2D = G;
+      if (this.critic) {
+        signal = tf.sub(G, this.critic.valuesTensor(T[0]!.x)) as tf.Tensor2D;
+        criticLoss = this.critic.fit(T[0]!.x, G);
+      }
+      signalMean = tf.mean(signal).dataSync()[0]!;
+      const named: tf.NamedTensorMap = {};
+      let above: tf.Tensor2D | undefined;
+      for (let l = L - 1; l >= 0; l--) {
+        const t = T[l]!;
+        const rule = l === L - 1 ? 'local' : this.estimator.hiddenRule;
+        let g: tf.Tensor2D;
+        const local = (): tf.Tensor2D => {
+          const bl = this.baselines[l]?.value();
+          return reinforceGrad(t.h, t.p, signal, bl);
+        };
+        if (rule === 'local') g = local();
+        else {
+          const upstream = tf.matMul(above!, net.weights[l + 1]!, false, true) as tf.Tensor2D;
+          const op = this.unitOp(net.shapes[l]!.kind, t.h, t.aux);
+          const gBack = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(op(a as tf.Tensor2D), upstream)))(t.a) as tf.Tensor2D;
+          g = rule === 'corrected' ? this.corrections[l]!.correct(gBack, local()) : gBack;
+        }
+        const dW = tf.div(tf.matMul(t.x, g, true, false), M) as tf.Tensor2D;
+        const db = tf.mean(g, 0, true) as tf.Tensor2D;
+        named[net.weights[l]!.name] = tf.neg(dW);
+        named[net.biases[l]!.name] = tf.neg(db);
+        grads[2 * l] = dW.dataSync() as Float32Array;
+        grads[2 * l + 1] = db.dataSync() as Float32Array;
+        above = g;
+      }
+      this.optimizer.applyGradients(named);
+      for (let l = 0; l < L; l++) this.baselines[l]?.update(T[l]!.h, T[l]!.p, signal);
+      for (let l = 0; l < L; l++) {
+        const c = this.controllers[l];
+        if (!c) continue;
+        const delta = c.step(this.ready.layers[l]!.h.view(), M);
+        net.biases[l]!.assign(tf.add(net.biases[l]!, tf.tensor2d(delta, [1, delta.length])) as tf.Tensor2D);
+      }
+    });
+    this.lastGrads = grads.map((g) => g.slice());
+    net.syncMirrors();
+    this.ready.clear();
+    this.updateCount += 1;
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: M, signalMean, criticLoss };
+  }
+
+  /** The forward rule of a hidden unit kind as a differentiable tfjs op of `a`. */
+  private unitOp(kind: string, h: tf.Tensor2D, aux: tf.Tensor2D | undefined): (a: tf.Tensor2D) => tf.Tensor2D {
+    switch (this.estimator.id === 'st-sigmoid' ? 'st-sigmoid' : kind) {
+      case 'st-sigmoid':
+        return (a) => straightThroughSigmoid(a, h);
+      case 'binary':
+        return (a) => straightThrough(a, h);
+      case 'noisy-relu':
+        return (a) => noisyRectifier(a, aux!);
+      case 'sts':
+        return (a) => stochasticTimesSmooth(a, aux!);
+      default:
+        return (a) => tanhUnit(a);
+    }
+  }
+
+  // ---- online eligibility traces ----
+
+  private clearTrace(t: Trace): void {
+    for (const w of t.w) w.fill(0);
+    for (const b of t.b) b.fill(0);
+  }
+
+  private traceStep(e: StepEvent): LearnEvent[] {
+    const o = this.options;
+    const net = this.network;
+    const decay = o.gamma * o.lambda;
+    let delta: Float32Array = Float32Array.from(e.rewards);
+    if (this.critic) delta = this.tdErrors(e);
+    const sum = this.traceSum!;
+    for (let i = 0; i < e.numEnvs; i++) {
+      const tr = this.traces[i]!;
+      for (const [l, s] of net.shapes.entries()) {
+        const r = this.records[l]!;
+        const w = tr.w[l]!;
+        const b = tr.b[l]!;
+        for (let j = 0; j < s.nOut; j++) {
+          const el = r.h[i * s.nOut + j]! - r.p[i * s.nOut + j]!;
+          b[j] = decay * b[j]! + el;
+          for (let k = 0; k < s.nIn; k++) w[k * s.nOut + j] = decay * w[k * s.nOut + j]! + el * r.x[i * s.nIn + k]!;
+        }
+        const d = delta[i]!;
+        const sw = sum.w[l]!;
+        const sb = sum.b[l]!;
+        for (let k = 0; k < w.length; k++) sw[k] += d * w[k]!;
+        for (let k = 0; k < b.length; k++) sb[k] += d * b[k]!;
+      }
+      if (e.terminated[i] || e.truncated[i]) this.clearTrace(tr);
+    }
+    this.traceSteps += e.numEnvs;
+    const ended = e.terminated.some((v) => v === 1) || e.truncated.some((v) => v === 1);
+    if (o.traceUpdate === 'episode' && !ended) return [];
+    return [this.applyTraceSum()];
+  }
+
+  private tdErrors(e: StepEvent): Float32Array {
+    const rows = e.numEnvs;
+    const v = this.critic!.values(this.records[0]!.x, rows);
+    const next = new Float32Array(rows * this.obsSize);
+    next.set(e.observations);
+    for (let i = 0; i < rows; i++) {
+      const fin = e.finalObservations?.[i];
+      if (fin) next.set(fin, i * this.obsSize);
+    }
+    const vNext = this.valueOf(next, rows);
+    const delta = new Float32Array(rows);
+    const target = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      target[i] = e.rewards[i]! + (e.terminated[i] ? 0 : this.options.gamma * vNext[i]!);
+      delta[i] = target[i]! - v[i]!;
+    }
+    tf.tidy(() => {
+      this.critic!.fit(tf.tensor2d(this.records[0]!.x.subarray(0, rows * this.encoder.size), [rows, this.encoder.size]), tf.tensor2d(target, [rows, 1]));
+    });
+    return delta;
+  }
+
+  private applyTraceSum(): LearnEvent {
+    const net = this.network;
+    const sum = this.traceSum!;
+    const n = this.traceSteps;
+    const grads: Float32Array[] = [];
+    tf.tidy(() => {
+      const named: tf.NamedTensorMap = {};
+      for (const [l, s] of net.shapes.entries()) {
+        const dW = sum.w[l]!.map((v) => v / n);
+        const db = sum.b[l]!.map((v) => v / n);
+        grads[2 * l] = dW;
+        grads[2 * l + 1] = db;
+        named[net.weights[l]!.name] = tf.neg(tf.tensor2d(dW, [s.nIn, s.nOut]));
+        named[net.biases[l]!.name] = tf.neg(tf.tensor2d(db, [1, s.nOut]));
+      }
+      this.optimizer.applyGradients(named);
+    });
+    this.lastGrads = grads;
+    this.clearTrace(sum);
+    this.traceSteps = 0;
+    net.syncMirrors();
+    this.updateCount += 1;
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: n, signalMean: Number.NaN, criticLoss: Number.NaN };
+  }
+
+  // ---- persistence ----
+
+  /** Everything needed to restore the agent: config, weights, baselines, critic, input statistics. */
+  toJSON(): AgentSnapshot {
+    return {
+      format: 'rewardcast-agent/1',
+      options: this.options,
+      shapes: this.network.shapes.map((s) => [s.nIn, s.nOut]),
+      network: this.network.snapshot(),
+      baselines: this.baselines.map((b) => b?.state() ?? null),
+      corrections: this.corrections.map((c) => c?.state() ?? null),
+      critic: this.critic?.snapshot() ?? null,
+      encoder: this.encoder.state(),
+      rng: this.rng.state(),
+      updates: this.updateCount,
+    };
+  }
+
+  /** Restores {@link BroadcastAgent.toJSON}. The architecture must match. */
+  loadJSON(snap: AgentSnapshot): void {
+    if (snap?.format !== 'rewardcast-agent/1') throw new RangeError(`loadJSON: not a rewardcast agent (format ${JSON.stringify(snap?.format)})`);
+    const mine = this.network.shapes.map((s) => [s.nIn, s.nOut]);
+    if (JSON.stringify(mine) !== JSON.stringify(snap.shapes)) {
+      throw new RangeError(`loadJSON: saved agent has layers ${JSON.stringify(snap.shapes)}, this agent has ${JSON.stringify(mine)}`);
+    }
+    if (snap.options?.estimator !== this.options.estimator) {
+      throw new RangeError(`loadJSON: saved agent uses estimator '${snap.options?.estimator}', this agent uses '${this.options.estimator}'`);
+    }
+    this.network.restore(snap.network);
+    snap.baselines.forEach((b, l) => b && this.baselines[l]?.load(b));
+    snap.corrections.forEach((c, l) => c && this.corrections[l]?.load(c));
+    if (snap.critic && this.critic) this.critic.restore(snap.critic);
+    this.encoder.load(snap.encoder);
+    this.updateCount = snap.updates;
+  }
+
+  /** Releases every tensor the agent holds. */
+  dispose(): void {
+    this.network.dispose();
+    this.critic?.dispose();
+    this.optimizer.dispose();
+    for (const b of this.baselines) b?.dispose();
+  }
+}
+
+/** The saved form of an agent (JSON). */
+export interface AgentSnapshot {
+  /** Format tag. */
+  readonly format: 'rewardcast-agent/1';
+  /** The resolved options. */
+  readonly options: ResolvedAgentOptions & { readonly baseline: BaselineKind };
+  /** [nIn, nOut] per layer. */
+  readonly shapes: number[][];
+  /** Weights and biases. */
+  readonly network: { W: number[][]; b: number[][] };
+  /** Baseline state per layer. */
+  readonly baselines: (Record<string, number[]> | null)[];
+  /** Learned-correction state per layer. */
+  readonly corrections: (Record<string, number[]> | null)[];
+  /** Critic weights. */
+  readonly critic: number[][] | null;
+  /** Input statistics. */
+  readonly encoder: ReturnType<InputEncoder['state']>;
+  /** RNG state at save time. */
+  readonly rng: number[];
+  /** Updates run. */
+  readonly updates: number;
+}

@@ -1,0 +1,199 @@
+/**
+ * The policy network: layers of stochastic units, with weights held twice.
+ *
+ * - As tf.Variables, which the optimisers update and `save` reads.
+ * - As Float32Array mirrors, which the forward pass reads. Acting runs one batched step per env
+ *   step, and a tfjs op costs 10–40 µs to dispatch, so sampling runs on typed arrays. The mirrors
+ *   are refreshed after every update.
+ *
+ * The forward pass draws every uniform from the agent's {@link Rng} (no tfjs random ops), so the
+ * same seed gives the same actions on every backend. It records, per layer, the input x, the
+ * pre-activation a, the probability p, the sample h and any noise the unit used (z for the noisy
+ * rectifier, b for stochastic-times-smooth). The update reads those records.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../src/core/rng.js';
+import type { HiddenKind } from '../src/estimators/types.js';
+import { sampleHead, type HeadLayout } from './heads.js';
+
+/** Shape and unit kind of one layer. */
+export interface LayerShape {
+  /** Inputs. */
+  readonly nIn: number;
+  /** Units. */
+  readonly nOut: number;
+  /** Unit kind: a hidden kind, or `'head'` for the output layer. */
+  readonly kind: HiddenKind | 'head';
+}
+
+/** What the forward pass records for one layer, rows × units each (x: rows × nIn). */
+export interface LayerRecord {
+  /** Inputs. */
+  readonly x: Float32Array;
+  /** Pre-activations. */
+  readonly a: Float32Array;
+  /** Probabilities (σ(a), softmax for a categorical head; for tanh and noisy rectifier units: unused zeros). */
+  readonly p: Float32Array;
+  /** Outputs (samples). */
+  readonly h: Float32Array;
+  /** Noise kept for the backward rule: z (noisy rectifier) or b (stochastic times smooth); else empty. */
+  readonly aux: Float32Array;
+}
+
+let nextNetworkId = 0;
+
+/** Weights and the typed-array forward pass. */
+export class PolicyNetwork {
+  /** The layers, input first, the head last. */
+  readonly shapes: readonly LayerShape[];
+  /** W per layer (nIn × nOut), as tf.Variables. */
+  readonly weights: tf.Variable<tf.Rank.R2>[];
+  /** b per layer (1 × nOut), as tf.Variables. */
+  readonly biases: tf.Variable<tf.Rank.R2>[];
+  private readonly wMirror: Float32Array[];
+  private readonly bMirror: Float32Array[];
+  /** The head layout. */
+  readonly head: HeadLayout;
+  /** Noise scale s of noisy-rectifier units. */
+  readonly noiseStd: number;
+  /** Unique prefix of this network's variable names. */
+  readonly name: string;
+
+  /**
+   * @param inputSize encoded inputs
+   * @param hidden units per hidden layer
+   * @param hiddenKind unit kind of the hidden layers
+   * @param head the action head
+   * @param rng draws the initial weights
+   * @param noiseStd s for noisy-rectifier units @default 1
+   */
+  constructor(inputSize: number, hidden: readonly number[], hiddenKind: HiddenKind, head: HeadLayout, rng: Rng, noiseStd = 1) {
+    this.name = `rewardcast_net${nextNetworkId++}`;
+    this.head = head;
+    this.noiseStd = noiseStd;
+    const sizes = [inputSize, ...hidden, head.units];
+    this.shapes = sizes.slice(1).map((nOut, l) => ({ nIn: sizes[l]!, nOut, kind: l < hidden.length ? hiddenKind : 'head' }));
+    this.wMirror = [];
+    this.bMirror = [];
+    this.weights = [];
+    this.biases = [];
+    for (const [l, s] of this.shapes.entries()) {
+      // Glorot-uniform weights from the project RNG; zero biases.
+      const limit = Math.sqrt(6 / (s.nIn + s.nOut));
+      const w = new Float32Array(s.nIn * s.nOut);
+      for (let k = 0; k < w.length; k++) w[k] = rng.uniform(-limit, limit);
+      const b = new Float32Array(s.nOut);
+      this.wMirror.push(w);
+      this.bMirror.push(b);
+      this.weights.push(tf.variable(tf.tensor2d(w, [s.nIn, s.nOut]), true, `${this.name}/W${l}`));
+      this.biases.push(tf.variable(tf.tensor2d(b, [1, s.nOut]), true, `${this.name}/b${l}`));
+    }
+  }
+
+  /** Copies the variables into the typed mirrors; call after every change to the variables. */
+  syncMirrors(): void {
+    for (let l = 0; l < this.shapes.length; l++) {
+      this.wMirror[l]!.set(this.weights[l]!.dataSync() as Float32Array);
+      this.bMirror[l]!.set(this.biases[l]!.dataSync() as Float32Array);
+    }
+  }
+
+  /** Allocates records for `rows` rows. */
+  allocRecords(rows: number): LayerRecord[] {
+    return this.shapes.map((s) => ({
+      x: new Float32Array(rows * s.nIn),
+      a: new Float32Array(rows * s.nOut),
+      p: new Float32Array(rows * s.nOut),
+      h: new Float32Array(rows * s.nOut),
+      aux: s.kind === 'noisy-relu' || s.kind === 'sts' ? new Float32Array(rows * s.nOut) : new Float32Array(0),
+    }));
+  }
+
+  /**
+   * The forward pass for `rows` rows: fills `rec` and writes the actions.
+   * @param input encoded inputs, rows × inputSize
+   */
+  forward(input: Float32Array, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
+    const L = this.shapes.length;
+    rec[0]!.x.set(input.subarray(0, rows * this.shapes[0]!.nIn));
+    for (let l = 0; l < L; l++) {
+      const { nIn, nOut, kind } = this.shapes[l]!;
+      const r = rec[l]!;
+      const W = this.wMirror[l]!;
+      const B = this.bMirror[l]!;
+      const x = r.x;
+      const a = r.a;
+      for (let row = 0; row < rows; row++) {
+        const xo = row * nIn;
+        const ao = row * nOut;
+        for (let j = 0; j < nOut; j++) a[ao + j] = B[j]!;
+        for (let i = 0; i < nIn; i++) {
+          const xi = x[xo + i]!;
+          if (xi === 0) continue;
+          const wo = i * nOut;
+          for (let j = 0; j < nOut; j++) a[ao + j] += xi * W[wo + j]!;
+        }
+      }
+      const n = rows * nOut;
+      const u = rng.fillUniform32(uniforms.subarray(0, n));
+      if (kind === 'head') {
+        sampleHead(this.head, a, r.p, r.h, u, rows, actions);
+      } else if (kind === 'binary') {
+        for (let k = 0; k < n; k++) {
+          const q = 1 / (1 + Math.exp(-a[k]!));
+          r.p[k] = q;
+          r.h[k] = u[k]! < q ? 1 : 0;
+        }
+      } else if (kind === 'sts') {
+        for (let k = 0; k < n; k++) {
+          const q = 1 / (1 + Math.exp(-a[k]!));
+          const sq = Math.sqrt(q);
+          r.p[k] = q;
+          r.aux[k] = u[k]! < sq ? 1 : 0;
+          r.h[k] = r.aux[k]! * sq;
+        }
+      } else if (kind === 'noisy-relu') {
+        for (let k = 0; k < n; k++) {
+          const z = this.noiseStd * rng.normal();
+          r.aux[k] = z;
+          r.h[k] = Math.max(0, a[k]! + z);
+        }
+      } else {
+        for (let k = 0; k < n; k++) r.h[k] = Math.tanh(a[k]!);
+      }
+      if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
+    }
+  }
+
+  /** The weights and biases as plain arrays, for saving. */
+  snapshot(): { W: number[][]; b: number[][] } {
+    return {
+      W: this.weights.map((w) => Array.from(w.dataSync())),
+      b: this.biases.map((b) => Array.from(b.dataSync())),
+    };
+  }
+
+  /** Restores {@link PolicyNetwork.snapshot}; the shapes must match. */
+  restore(snap: { W: number[][]; b: number[][] }): void {
+    if (!Array.isArray(snap?.W) || !Array.isArray(snap?.b) || snap.W.length !== this.shapes.length || snap.b.length !== this.shapes.length) {
+      throw new RangeError(`PolicyNetwork.restore: expected ${this.shapes.length} layers, got ${Array.isArray(snap?.W) ? snap.W.length : 'none'}`);
+    }
+    for (const [l, s] of this.shapes.entries()) {
+      if (snap.W[l]!.length !== s.nIn * s.nOut || snap.b[l]!.length !== s.nOut) {
+        throw new RangeError(`PolicyNetwork.restore: layer ${l} must be ${s.nIn}×${s.nOut}, got ${snap.W[l]!.length} weights and ${snap.b[l]!.length} biases`);
+      }
+      tf.tidy(() => {
+        this.weights[l]!.assign(tf.tensor2d(snap.W[l]!, [s.nIn, s.nOut]));
+        this.biases[l]!.assign(tf.tensor2d(snap.b[l]!, [1, s.nOut]));
+      });
+    }
+    this.syncMirrors();
+  }
+
+  /** Releases the variables. */
+  dispose(): void {
+    for (const v of [...this.weights, ...this.biases]) v.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Rollout storage: per-env episode buffers, and the pool of transitions ready for an update.
+ *
+ * Each step's records (per layer: x, a, p, h, aux) are appended to the buffer of the sub-env they
+ * belong to. When a sub-env's episode ends, or a segment is cut, its buffer is *flushed*: the
+ * discounted reward-to-go G_t = r_t + γ·G_{t+1} is computed backwards from a bootstrap value
+ * (0 after termination; V(s) from the critic after a truncation or a cut, when there is a critic;
+ * else 0), and its rows move to the ready pool.
+ *
+ * @module
+ */
+import type { LayerRecord, LayerShape } from './network.js';
+
+/** A growable Float32Array. */
+export class GrowBuffer {
+  /** Backing store; only the first `length` numbers are in use. */
+  data: Float32Array;
+  /** Numbers in use. */
+  length = 0;
+  constructor(capacity = 64) {
+    this.data = new Float32Array(Math.max(1, capacity));
+  }
+  /** Appends `n` numbers of `src` from `offset`. */
+  push(src: ArrayLike<number>, offset: number, n: number): void {
+    this.reserve(this.length + n);
+    const d = this.data;
+    for (let k = 0; k < n; k++) d[this.length + k] = src[offset + k]!;
+    this.length += n;
+  }
+  /** Appends every number of `other`. */
+  append(other: GrowBuffer): void {
+    this.reserve(this.length + other.length);
+    this.data.set(other.data.subarray(0, other.length), this.length);
+    this.length += other.length;
+  }
+  /** The numbers in use (a view). */
+  view(): Float32Array {
+    return this.data.subarray(0, this.length);
+  }
+  /** Empties the buffer, keeping its capacity. */
+  clear(): void {
+    this.length = 0;
+  }
+  private reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let cap = this.data.length;
+    while (cap < n) cap *= 2;
+    const next = new Float32Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+}
+
+/** The records of many transitions: per layer x, a, p, h, aux, plus rewards or returns. */
+export class TransitionBuffer {
+  /** Per layer: [x, a, p, h, aux]. */
+  readonly layers: { x: GrowBuffer; a: GrowBuffer; p: GrowBuffer; h: GrowBuffer; aux: GrowBuffer }[];
+  /** One number per transition: the reward (episode buffers) or the return G_t (ready pool). */
+  readonly values = new GrowBuffer();
+  /** Transitions held. */
+  rows = 0;
+
+  constructor(readonly shapes: readonly LayerShape[]) {
+    this.layers = shapes.map(() => ({ x: new GrowBuffer(), a: new GrowBuffer(), p: new GrowBuffer(), h: new GrowBuffer(), aux: new GrowBuffer() }));
+  }
+
+  /** Appends row `row` of a batched forward record, with its reward. */
+  pushRow(rec: readonly LayerRecord[], row: number, value: number): void {
+    for (const [l, s] of this.shapes.entries()) {
+      const r = rec[l]!;
+      const b = this.layers[l]!;
+      b.x.push(r.x, row * s.nIn, s.nIn);
+      b.a.push(r.a, row * s.nOut, s.nOut);
+      b.p.push(r.p, row * s.nOut, s.nOut);
+      b.h.push(r.h, row * s.nOut, s.nOut);
+      if (r.aux.length > 0) b.aux.push(r.aux, row * s.nOut, s.nOut);
+    }
+    this.values.push([value], 0, 1);
+    this.rows += 1;
+  }
+
+  /** Moves every row of `other` here, replacing its rewards by `returns`, and empties `other`. */
+  takeFrom(other: TransitionBuffer, returns: Float32Array): void {
+    for (const [l, b] of this.layers.entries()) {
+      const o = other.layers[l]!;
+      b.x.append(o.x);
+      b.a.append(o.a);
+      b.p.append(o.p);
+      b.h.append(o.h);
+      b.aux.append(o.aux);
+    }
+    this.values.push(returns, 0, returns.length);
+    this.rows += other.rows;
+    other.clear();
+  }
+
+  /** Empties the buffer. */
+  clear(): void {
+    for (const b of this.layers) for (const g of [b.x, b.a, b.p, b.h, b.aux]) g.clear();
+    this.values.clear();
+    this.rows = 0;
+  }
+}
+
+/**
+ * Discounted reward-to-go, computed backwards: G_t = r_t + γ·G_{t+1}, with G after the last
+ * reward equal to `bootstrap`.
+ */
+export function rewardToGo(rewards: ArrayLike<number>, gamma: number, bootstrap: number, out = new Float32Array(rewards.length)): Float32Array {
+  let g = bootstrap;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    g = rewards[t]! + gamma * g;
+    out[t] = g;
+  }
+  return out;
+}
