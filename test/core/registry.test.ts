@@ -119,7 +119,7 @@ test('make: maxEpisodeSteps overrides the registered limit, and a bad one is ref
       assert.is(env.step(0).truncated, true, 'step 3');
       // The registration itself is unchanged.
       assert.is(spec(id).maxEpisodeSteps, 50);
-      assert.is((make(id) as TimeLimit<unknown, unknown>).maxEpisodeSteps, 50);
+      assert.is(((make(id) as OrderEnforcing<unknown, unknown>).env as TimeLimit<unknown, unknown>).maxEpisodeSteps, 50);
       throwsWith(() => make(id, { maxEpisodeSteps: 0 }), 'maxEpisodeSteps must be a positive integer, got 0');
     },
     { maxEpisodeSteps: 50 },
