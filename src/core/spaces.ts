@@ -207,9 +207,11 @@ export class Box<D extends BoxDtype = 'float32'> extends BaseSpace<BoxArray<D>> 
   }
 
   override toString(): string {
+    // Bounds print at float32 precision for float32 boxes (4.8, not 4.800000190734863).
+    const num = (v: number): string => (this.dtype === 'float32' && Number.isFinite(v) ? String(Number(v.toPrecision(7))) : String(v));
     const fmt = (a: Float64Array): string => {
       const first = a[0]!;
-      return a.every((v) => v === first) ? String(first) : `[${Array.from(a).join(', ')}]`;
+      return a.every((v) => v === first) ? num(first) : `[${Array.from(a, num).join(', ')}]`;
     };
     return `Box(${fmt(this.low)}, ${fmt(this.high)}, [${this.shape.join(', ')}], ${this.dtype})`;
   }

@@ -27,7 +27,7 @@ test('make builds each env, wrapped in TimeLimit with the spec limit, and checkE
     assert.is(env.spec?.id, s.id);
     assert.is(env.spec?.maxEpisodeSteps, s.maxEpisodeSteps);
     assert.is(env.spec?.rewardThreshold, s.rewardThreshold);
-    assert.match(env.toString(), /^<TimeLimit<OrderEnforcing<PassiveEnvChecker/);
+    assert.match(env.toString(), /^<OrderEnforcing<TimeLimit<PassiveEnvChecker/);
     const report = checkEnv(() => make(s.id));
     assert.ok(report.ok, report.problems.join('\n'));
   }
