@@ -31,6 +31,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mergeMap, type Observable } from 'rxjs';
 import { Rng } from '../src/core/rng.js';
 import type { Space } from '../src/core/spaces.js';
@@ -198,7 +200,7 @@ export class BroadcastAgent {
   readonly critic: Critic | undefined;
   /** Encodes observations into inputs. */
   readonly encoder: InputEncoder;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly optimizer: tf.Optimizer;
   private readonly baselines: (Baseline | undefined)[];
   private readonly corrections: (LinearCorrection | undefined)[];
@@ -599,6 +601,7 @@ export class BroadcastAgent {
     snap.corrections.forEach((c, l) => c && this.corrections[l]?.load(c));
     if (snap.critic && this.critic) this.critic.restore(snap.critic);
     this.encoder.load(snap.encoder);
+    this.rng = Rng.fromState(snap.rng);
     this.updateCount = snap.updates;
   }
 
@@ -633,4 +636,39 @@ export interface AgentSnapshot {
   readonly rng: number[];
   /** Updates run. */
   readonly updates: number;
+}
+
+/** The file an agent folder holds. */
+export const AGENT_FILE = 'agent.json';
+
+/** Saves an agent to a folder (created if needed) as `agent.json`, atomically. */
+export function saveAgent(agent: BroadcastAgent, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, AGENT_FILE);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(agent.toJSON()));
+  renameSync(tmp, path);
+  return path;
+}
+
+/**
+ * Loads `agent.json` from a folder into a new agent for the given spaces, built with the saved
+ * options; a different architecture or a corrupt file is an error naming the file.
+ */
+export function loadAgent(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): BroadcastAgent {
+  const path = join(dir, AGENT_FILE);
+  let snap: AgentSnapshot;
+  try {
+    snap = JSON.parse(readFileSync(path, 'utf8')) as AgentSnapshot;
+  } catch (e) {
+    throw new Error(`loadAgent: cannot read ${path}: ${(e as Error).message}`);
+  }
+  const agent = new BroadcastAgent(observationSpace, actionSpace, snap.options);
+  try {
+    agent.loadJSON(snap);
+  } catch (e) {
+    agent.dispose();
+    throw new Error(`loadAgent: ${path}: ${(e as Error).message}`);
+  }
+  return agent;
 }
