@@ -19,5 +19,5 @@ export * from './stream/index.js';
 export * from './tensor/index.js';
 export * from './estimators/index.js';
 export { runTraining, agentSeedFor, type LoopOptions, type LoopResult } from './train/loop.js';
-export { BroadcastAgent, AGENT_DEFAULTS, resolveAgentOptions, type AgentOptions, type LearnEvent, type AgentSnapshot, type CreditMode } from '../agents/agent.js';
+export { BroadcastAgent, AGENT_DEFAULTS, resolveAgentOptions, saveAgent, loadAgent, type AgentOptions, type LearnEvent, type AgentSnapshot, type CreditMode } from '../agents/agent.js';
 export { registerBuiltins } from '../envs/index.js';

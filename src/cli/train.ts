@@ -11,7 +11,7 @@ import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor
 import { runTraining } from '../train/loop.js';
 import { RunWriter, runName } from '../train/run-folder.js';
 import { WindowMean } from '../stream/window-mean.js';
-import type { AgentOptions, CreditMode } from '../../agents/agent.js';
+import { saveAgent, type AgentOptions, type CreditMode } from '../../agents/agent.js';
 import { UsageError } from './errors.js';
 
 /** Options of `rewardcast train`, each with its default. */
@@ -171,10 +171,7 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
       progress?.(e.envSteps, avg);
     },
   });
-  if (o.save) {
-    const { writeJsonAtomic } = await import('../train/run-folder.js');
-    writeJsonAtomic(join(dir, 'agent.json'), result.agent.toJSON());
-  }
+  if (o.save) saveAgent(result.agent, dir);
   result.agent.dispose();
   const summary: TrainSummary = {
     status: result.interrupted ? 'interrupted' : 'finished',
