@@ -13,6 +13,10 @@ import { UsageError, parseIntFlag, parseIntList, parsePositiveFlag } from './err
 import { formatEnvTable, listEnvs } from './envs.js';
 import { TRAIN_DEFAULTS, readTrainConfig, runTrainCommand, type TrainCommandOptions } from './train.js';
 import { ESTIMATOR_IDS } from '../estimators/index.js';
+import { registerCompare } from './compare.js';
+import { registerPlot } from './plot.js';
+import { registerDiagnose } from './diagnose.js';
+import { registerBench } from './bench.js';
 
 const program = new Command();
 program
@@ -111,18 +115,10 @@ program
     }
   });
 
-program.command('compare').description('compare estimators over seeds (not yet implemented: see the open issue)').action(() => {
-  throw new UsageError("'compare' is not implemented yet");
-});
-program.command('plot').description('redraw plots from run folders (not yet implemented)').action(() => {
-  throw new UsageError("'plot' is not implemented yet");
-});
-program.command('diagnose').description('exact bias and SNR of every estimator (not yet implemented)').action(() => {
-  throw new UsageError("'diagnose' is not implemented yet");
-});
-program.command('bench').description('throughput benchmark (not yet implemented)').action(() => {
-  throw new UsageError("'bench' is not implemented yet");
-});
+registerCompare(program);
+registerPlot(program);
+registerDiagnose(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
