@@ -3,68 +3,18 @@
  *
  * Every error names the env, the argument and the value it got, e.g.
  * `FrozenLake: desc row 2 has length 3, expected 4`.
- *
- * (The classic-control family has its own copy of the option readers in `envs/classic/options.ts`;
- * env families do not import from each other.)
+
+ * The option readers themselves live in `src/core/options.ts`, shared by every env family.
  *
  * @module
  */
 import { describeValue } from '../../src/core/spaces.js';
+import type { AnsiRenderMode } from '../../src/core/options.js';
+
+export { checkOptionKeys, readBoolean, readFinite, readChoice, readProbability, readRenderMode } from '../../src/core/options.js';
 
 /** The render modes the gridworlds support: `'ansi'` makes `render()` return text. */
-export type GridRenderMode = 'ansi';
-
-/**
- * Checks that `options` is a plain object whose keys are all in `allowed` (as Python rejects an
- * unexpected keyword argument, so that a misspelt option is an error, not a silent default).
- */
-export function checkOptionKeys(options: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      const value = describeValue((options as Record<string, unknown>)[key]);
-      throw new RangeError(`${where}: unknown option '${key}' (value ${value}); known options: ${allowed.join(', ')}`);
-    }
-  }
-  return options as Record<string, unknown>;
-}
-
-/** Reads an optional boolean option. */
-export function readBoolean(options: Record<string, unknown>, key: string, fallback: boolean, where: string): boolean {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new TypeError(`${where}: ${key} must be a boolean, got ${describeValue(v)}`);
-  return v;
-}
-
-/** Reads an optional number option that must lie in `[0, 1]`. */
-export function readProbability(options: Record<string, unknown>, key: string, fallback: number, where: string): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-    throw new RangeError(`${where}: ${key} must be a probability in [0, 1], got ${describeValue(v)}`);
-  }
-  return v;
-}
-
-/** Reads an optional finite number option. */
-export function readFinite(options: Record<string, unknown>, key: string, fallback: number, where: string): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${where}: ${key} must be a finite number, got ${describeValue(v)}`);
-  return v;
-}
-
-/** Reads the optional `renderMode` option: `undefined` or `'ansi'`. */
-export function readRenderMode(options: Record<string, unknown>, where: string): GridRenderMode | undefined {
-  const v = options['renderMode'];
-  if (v === undefined) return undefined;
-  if (v !== 'ansi') throw new RangeError(`${where}: renderMode must be 'ansi' or undefined, got ${describeValue(v)}`);
-  return v;
-}
+export type GridRenderMode = AnsiRenderMode;
 
 /**
  * Checks a map given as rows of text: a non-empty array of non-empty strings of one length, using

@@ -10,3 +10,4 @@ export * from './wrappers.js';
 export * from './registry.js';
 export * from './vector.js';
 export * from './check-env.js';
+export * from './options.js';
