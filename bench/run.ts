@@ -1,0 +1,168 @@
+/**
+ * `npm run bench` (also `rewardcast bench`): throughput of the whole training loop against the
+ * PyTorch + Gymnasium reference, printed as ratios.
+ *
+ * Reference: env steps per second of Gymnasium's vectorised CartPole-v1 plus PyTorch 1.13 with the
+ * same network, estimator and update schedule, two threads, measured on this 2-core machine kind
+ * (the numbers are from the throughput issue). Target: 3× the reference.
+ *
+ * Sections: the default backend at N = 1, 16, 64, 256 (median of `--repeats` runs) with the split
+ * of time between env, act and learn; every other available backend; parallel scaling with 1 and
+ * 2 worker threads; peak RSS and tensor counts of a 10⁶-step run in a fresh process.
+ *
+ * Flags: `--json` (one JSON line per measurement), `--seconds S` (timed seconds per run, default
+ * 2), `--repeats K` (default 3), `--quick` (seconds 0.5, repeats 1, a 10⁵-step memory run).
+ *
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import '../envs/index.js';
+import { initBackend, type BackendName } from '../src/tensor/backend.js';
+import { runWorkload, type WorkloadResult } from './workload.js';
+
+/** PyTorch + Gymnasium env steps per second, by N (from the throughput issue). */
+export const PYTORCH_REFERENCE: Readonly<Record<number, number>> = { 1: 4971, 16: 67355, 64: 211997, 256: 493327 };
+/** The speed-up the project aims for. */
+export const TARGET_RATIO = 3;
+/** Peak RSS budget of a 10⁶-step run, in MB. */
+export const RSS_BUDGET_MB = 300;
+
+/** Options of the benchmark command. */
+export interface BenchOptions {
+  /** One JSON line per measurement instead of tables. @default false */
+  readonly json: boolean;
+  /** Timed seconds per run. @default 2 */
+  readonly seconds: number;
+  /** Runs per N on the default backend; the median is reported. @default 3 */
+  readonly repeats: number;
+  /** Env steps of the memory run. @default 1000000 */
+  readonly memorySteps: number;
+}
+
+/** Defaults of {@link BenchOptions}. */
+export const BENCH_DEFAULTS: BenchOptions = { json: false, seconds: 2, repeats: 3, memorySteps: 1_000_000 };
+
+const Ns = [1, 16, 64, 256];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(0)}%`.padStart(4);
+}
+
+function runInWorkers(count: number, numEnvs: number, seconds: number, backend: BackendName): Promise<WorkloadResult[]> {
+  const url = new URL('./worker.js', import.meta.url);
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<WorkloadResult>((resolve, reject) => {
+          const w = new Worker(url, { workerData: { numEnvs, seconds, backend } });
+          w.once('message', (m: WorkloadResult) => {
+            resolve(m);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
+}
+
+/** Runs every section and prints it. */
+export async function runBench(options: Partial<BenchOptions> = {}, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+  const o = { ...BENCH_DEFAULTS, ...options };
+  const choice = await initBackend(undefined, () => {});
+  const emit = (kind: string, data: object, text: string): void => print(o.json ? JSON.stringify({ kind, ...data }) : text);
+  if (!o.json) {
+    print(`rewardcast bench — workload: CartPole-v1, 4 → 64 binary → 1 Bernoulli, reinforce-optimal, segments of 32, γ = 0.99`);
+    print(`default backend: ${choice.name} (${choice.reason}); median of ${o.repeats} run(s) of ${o.seconds} s after warm-up\n`);
+    print('    N   steps/s   PyTorch   ratio  (target 3×)    env   act  learn  updates');
+  }
+  for (const n of Ns) {
+    const runs = Array.from({ length: o.repeats }, () => runWorkload(n, o.seconds));
+    const sps = median(runs.map((r) => r.stepsPerSecond));
+    const r = runs.find((x) => x.stepsPerSecond === sps) ?? runs[0]!;
+    const ratio = sps / PYTORCH_REFERENCE[n]!;
+    emit(
+      'throughput',
+      { numEnvs: n, backend: r.backend, stepsPerSecond: sps, runs: runs.map((x) => x.stepsPerSecond), pytorch: PYTORCH_REFERENCE[n], ratio, target: TARGET_RATIO, envShare: r.envShare, actShare: r.actShare, learnShare: r.learnShare, updates: r.updates },
+      `${String(n).padStart(5)} ${Math.round(sps).toString().padStart(9)} ${String(PYTORCH_REFERENCE[n]).padStart(9)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)}  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}`,
+    );
+  }
+  const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
+  if (!o.json) print('\nother backends (one run each):');
+  for (const b of others) {
+    try {
+      await initBackend(b, () => {});
+    } catch (e) {
+      emit('backend', { backend: b, available: false, reason: (e as Error).message }, `  ${b}: not available (${(e as Error).message.slice(0, 100)})`);
+      continue;
+    }
+    const line: string[] = [];
+    const values: Record<number, number> = {};
+    for (const n of Ns) {
+      const r = runWorkload(n, Math.min(o.seconds, 1));
+      values[n] = r.stepsPerSecond;
+      line.push(`N=${n}: ${Math.round(r.stepsPerSecond)} (${(r.stepsPerSecond / PYTORCH_REFERENCE[n]!).toFixed(2)}×)`);
+    }
+    emit('backend', { backend: b, available: true, stepsPerSecond: values }, `  ${b}: ${line.join(', ')}`);
+  }
+  await initBackend(choice.name, () => {});
+
+  if (!o.json) print('\nparallel scaling (independent runs in worker threads, N = 16):');
+  const one = await runInWorkers(1, 16, o.seconds, choice.name);
+  const two = await runInWorkers(2, 16, o.seconds, choice.name);
+  const s1 = one.reduce((a, r) => a + r.stepsPerSecond, 0);
+  const s2 = two.reduce((a, r) => a + r.stepsPerSecond, 0);
+  emit('workers', { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1 }, `  1 worker: ${Math.round(s1)} steps/s; 2 workers: ${Math.round(s2)} steps/s in all; speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×)`);
+
+  if (!o.json) print(`\nmemory (a ${o.memorySteps.toLocaleString('en')}-step run in a fresh process, N = 64):`);
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', choice.name], { encoding: 'utf8' });
+  if (child.status !== 0) {
+    emit('memory', { ok: false, stderr: child.stderr }, `  memory run failed: ${child.stderr.trim().split('\n').pop()}`);
+  } else {
+    const m = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peakRssMB: number; tensors: [number, number]; envSteps: number };
+    emit(
+      'memory',
+      { ok: true, ...m, budgetMB: RSS_BUDGET_MB, rssRatio: m.peakRssMB / RSS_BUDGET_MB },
+      `  peak RSS ${m.peakRssMB.toFixed(0)} MB of a ${RSS_BUDGET_MB} MB budget (ratio ${(m.peakRssMB / RSS_BUDGET_MB).toFixed(2)}); tensors after warm-up ${m.tensors[0]}, at the end ${m.tensors[1]} (${m.tensors[0] === m.tensors[1] ? 'flat' : 'NOT flat'})`,
+    );
+  }
+  void tf;
+}
+
+/** Parses the command-line flags of the benchmark. */
+export function parseBenchArgs(argv: readonly string[]): Partial<BenchOptions> {
+  const out: { -readonly [K in keyof BenchOptions]?: BenchOptions[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = (name: string): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a number > 0, got ${JSON.stringify(argv[i])}`);
+      return v;
+    };
+    if (a === '--json') out.json = true;
+    else if (a === '--seconds') out.seconds = num('--seconds');
+    else if (a === '--repeats') out.repeats = Math.round(num('--repeats'));
+    else if (a === '--memory-steps') out.memorySteps = Math.round(num('--memory-steps'));
+    else if (a === '--quick') Object.assign(out, { seconds: 0.5, repeats: 1, memorySteps: 100_000 });
+    else throw new RangeError(`bench: unknown flag ${JSON.stringify(a)} (flags: --json, --seconds S, --repeats K, --memory-steps N, --quick)`);
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    await runBench(parseBenchArgs(process.argv.slice(2)));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}
