@@ -439,7 +439,10 @@ export class BroadcastAgent {
         else {
           const upstream = tf.matMul(above!, net.weights[l + 1]!, false, true) as tf.Tensor2D;
           const op = this.unitOp(net.shapes[l]!.kind, t.h, t.aux);
-          const gBack = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(op(a as tf.Tensor2D), upstream)))(t.a) as tf.Tensor2D;
+          // Vector–Jacobian product through the unit's own op, with dy = upstream. (Written this
+          // way, not as the gradient of Σ op(a)·upstream, so that the tape holds only the op's
+          // tf.customGrad: a bare tfjs-core install registers no gradients for built-in ops.)
+          const gBack = tf.grad((a: tf.Tensor) => op(a as tf.Tensor2D))(t.a, upstream) as tf.Tensor2D;
           g = rule === 'corrected' ? this.corrections[l]!.correct(gBack, local()) : gBack;
         }
         const dW = tf.div(tf.matMul(t.x, g, true, false), M) as tf.Tensor2D;

@@ -37,12 +37,13 @@ export class Critic {
       const limit = Math.sqrt(6 / (nIn + nOut));
       return Float32Array.from({ length: nIn * nOut }, () => rng.uniform(-limit, limit));
     };
-    this.vars = [
+    // Inside tidy, so that the initial-value tensors are released (a variable keeps the data).
+    this.vars = tf.tidy(() => [
       tf.variable(tf.tensor2d(init(inputSize, hidden), [inputSize, hidden]), true, `${name}/W0`),
       tf.variable(tf.zeros([1, hidden]), true, `${name}/b0`),
       tf.variable(tf.tensor2d(init(hidden, 1), [hidden, 1]), true, `${name}/W1`),
       tf.variable(tf.zeros([1, 1]), true, `${name}/b1`),
-    ];
+    ]);
     this.optimizer = tf.train.adam(learningRate);
   }
 
@@ -64,10 +65,26 @@ export class Critic {
 
   /** One Adam step on mean[(V(x) − target)²]; returns the loss before the step. */
   fit(x: tf.Tensor2D, target: tf.Tensor2D): number {
-    const loss = this.optimizer.minimize(() => tf.mean(tf.square(tf.sub(this.predict(x), target))) as tf.Scalar, true);
-    const v = loss ? loss.dataSync()[0]! : Number.NaN;
-    loss?.dispose();
-    return v;
+    // The gradient of this two-layer regression is written out instead of taken with
+    // `optimizer.minimize`: a bare @tensorflow/tfjs-core install registers no gradient functions
+    // for built-in ops (the union package @tensorflow/tfjs does), so autodiff would fail.
+    //   z = tanh(x·W0 + b0), V = z·W1 + b1, loss = mean[(V − target)²]
+    //   dV = 2(V − target)/M, dW1 = zᵀ·dV, db1 = Σ dV, dz = dV·W1ᵀ ⊙ (1 − z²), dW0 = xᵀ·dz, db0 = Σ dz
+    const [W0, b0, W1, b1] = this.vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+    return tf.tidy(() => {
+      const z = tf.tanh(tf.add(tf.matMul(x, W0 as tf.Tensor2D), b0));
+      const err = tf.sub(tf.add(tf.matMul(z, W1 as tf.Tensor2D), b1), target) as tf.Tensor2D;
+      const loss = tf.mean(tf.square(err)).dataSync()[0]!;
+      const dV = tf.mul(err, 2 / x.shape[0]) as tf.Tensor2D;
+      const dz = tf.mul(tf.matMul(dV, W1 as tf.Tensor2D, false, true), tf.sub(1, tf.square(z))) as tf.Tensor2D;
+      this.optimizer.applyGradients({
+        [W0.name]: tf.matMul(x, dz, true, false),
+        [b0.name]: tf.sum(dz, 0, true),
+        [W1.name]: tf.matMul(z, dV, true, false),
+        [b1.name]: tf.sum(dV, 0, true),
+      });
+      return loss;
+    });
   }
 
   /** The weights, for saving. */

@@ -87,8 +87,9 @@ export class PolicyNetwork {
       const b = new Float32Array(s.nOut);
       this.wMirror.push(w);
       this.bMirror.push(b);
-      this.weights.push(tf.variable(tf.tensor2d(w, [s.nIn, s.nOut]), true, `${this.name}/W${l}`));
-      this.biases.push(tf.variable(tf.tensor2d(b, [1, s.nOut]), true, `${this.name}/b${l}`));
+      // Inside tidy, so that the initial-value tensors are released (a variable keeps the data).
+      this.weights.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [s.nIn, s.nOut]), true, `${this.name}/W${l}`)));
+      this.biases.push(tf.tidy(() => tf.variable(tf.tensor2d(b, [1, s.nOut]), true, `${this.name}/b${l}`)));
     }
   }
 

@@ -29,7 +29,20 @@ export const backprop: EstimatorSpec = {
   needsHidden: false,
 };
 
-/** h = tanh(a): the reference agent's deterministic hidden unit. */
+/**
+ * h = tanh(a): the reference agent's deterministic hidden unit, as a tfjs op whose gradient is
+ * dy·(1 − tanh²(a)). The backward rule is written out with `tf.customGrad`, because
+ * `@tensorflow/tfjs-core` on its own registers no gradient functions for built-in ops.
+ */
 export function tanhUnit(a: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.tanh(a) as tf.Tensor2D);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const value = tf.tanh(x);
+    save([value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.sub(1, tf.square(saved[0]!)))],
+    };
+  });
+  return op(a) as tf.Tensor2D;
 }

@@ -25,9 +25,23 @@ export const noisyRelu: EstimatorSpec = {
   needsHidden: true,
 };
 
-/** h = max(0, a + z) for stored noise z: differentiable, its gradient is 1[a + z > 0]. */
+/**
+ * h = max(0, a + z) for stored noise z, as a tfjs op of `a` whose gradient is dy·1[a + z > 0].
+ *
+ * The backward rule is written out with `tf.customGrad` rather than left to autodiff through
+ * `relu(a + z)`: `@tensorflow/tfjs-core` on its own registers no gradient functions (the union
+ * package `@tensorflow/tfjs` does), so `tf.grad` through built-in ops fails on a bare core install.
+ */
 export function noisyRectifier(a: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.relu(tf.add(a, z)) as tf.Tensor2D);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.relu(tf.add(x, z)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.step(tf.add(saved[0]!, z)))],
+    };
+  });
+  return op(a) as tf.Tensor2D;
 }
 
 /**

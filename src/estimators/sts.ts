@@ -25,7 +25,22 @@ export const sts: EstimatorSpec = {
   needsHidden: true,
 };
 
-/** h = b·√σ(a) for the stored binary factor b: differentiable in a. */
+/**
+ * h = b·√σ(a) for the stored binary factor b, as a tfjs op of `a` whose gradient is
+ * dy·b·√p(1 − p)/2 with p = σ(a). The backward rule is written out with `tf.customGrad`, because
+ * `@tensorflow/tfjs-core` on its own registers no gradient functions for built-in ops.
+ */
 export function stochasticTimesSmooth(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.mul(b, tf.sqrt(tf.sigmoid(a))) as tf.Tensor2D);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.mul(b, tf.sqrt(tf.sigmoid(x))),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const p = tf.sigmoid(saved[0]!);
+        return [tf.mul(dy, tf.mul(b, tf.div(tf.mul(tf.sqrt(p), tf.sub(1, p)), 2)))];
+      },
+    };
+  });
+  return op(a) as tf.Tensor2D;
 }
