@@ -24,8 +24,10 @@
  * 2. the head: g = (h − p)(R − L̄) with the estimator's baseline;
  * 3. each hidden layer, top down: its own REINFORCE estimate (`'local'`), or the estimate of the
  *    layer above propagated through W and the unit's backward rule (`'backprop'`, via `tf.grad`
- *    over the estimator's op, a `tf.customGrad` for straight-through), or the learned correction of
- *    the latter (`'corrected'`);
+ *    over the estimator's op), or the learned correction of the latter (`'corrected'`). Every unit
+ *    op is a `tf.customGrad` whose backward rule its estimator file states: rewardcast depends on
+ *    `@tensorflow/tfjs-core` alone, which registers no gradients for built-in ops (the union
+ *    package does, and its registry cannot be imported from Node's ESM loader);
  * 4. ΔW = xᵀg / M and Δb = mean(g), applied by the optimiser as an ascent step.
  *
  * @module
