@@ -46,6 +46,7 @@ import {
   noisyRectifier,
   OptimalBaseline,
   reinforceGrad,
+  reinforceUpdate,
   stochasticTimesSmooth,
   straightThrough,
   straightThroughSigmoid,
@@ -61,7 +62,7 @@ import { Critic } from './critic.js';
 import { headFor, type HeadKind } from './heads.js';
 import { InputEncoder } from './inputs.js';
 import { PolicyNetwork, type LayerRecord } from './network.js';
-import { rewardToGo, TransitionBuffer } from './rollout.js';
+import { rewardToGo, segmentReturns, TransitionBuffer } from './rollout.js';
 
 /** How returns are assigned to actions. See the module header. */
 export type CreditMode = 'episode' | 'segment' | 'traces';
@@ -106,6 +107,14 @@ export interface AgentOptions {
   readonly criticLearningRate?: number;
   /** Seed of the agent's RNG (weights and neuron noise). @default 0 */
   readonly seed?: number;
+  /**
+   * Where the update's arithmetic runs. `'typed'`: the fused typed-array kernel of the REINFORCE
+   * family (`reinforceUpdate`), for estimators whose every layer learns by the local rule; the
+   * optimiser still runs in tfjs. `'tfjs'`: every step of the formula as a tfjs op. `'auto'` picks
+   * `'typed'` where it applies. Both give the same update to float tolerance.
+   * @default 'auto'
+   */
+  readonly kernel?: 'auto' | 'typed' | 'tfjs';
 }
 
 /** Every option resolved. */
@@ -145,6 +154,7 @@ export const AGENT_DEFAULTS = {
   criticHidden: 64,
   criticLearningRate: 0.005,
   seed: 0,
+  kernel: 'auto',
 } as const satisfies AgentOptions;
 
 /** Checks and completes the options, naming the field and value in every error. */
@@ -173,6 +183,8 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
+  if (!['auto', 'typed', 'tfjs'].includes(o.kernel)) throw new RangeError(`kernel must be 'auto', 'typed' or 'tfjs', got ${JSON.stringify(o.kernel)}`);
+  if (o.kernel === 'typed' && spec.hiddenRule !== 'local') throw new RangeError(`kernel 'typed' needs a local estimator (every layer learning by REINFORCE), got '${spec.id}'`);
   if (!['step', 'episode'].includes(o.traceUpdate)) throw new RangeError(`traceUpdate must be 'step' or 'episode', got ${JSON.stringify(o.traceUpdate)}`);
   const baseline = options.baseline ?? spec.baseline;
   if (!['none', 'mean', 'optimal', 'critic'].includes(baseline)) throw new RangeError(`baseline must be none, mean, optimal or critic, got ${JSON.stringify(baseline)}`);
@@ -183,6 +195,16 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   const head = headFor(actionSpace, options.head, spec.id === 'backprop').kind;
   return { ...o, hidden: [...o.hidden], head, baseline } as ResolvedAgentOptions & { readonly baseline: BaselineKind };
 }
+
+/** The transitions of one update: per layer x, a, p, h, aux (row-major), and the return of each row. */
+interface Batch {
+  readonly rows: number;
+  readonly layers: readonly { readonly x: Float32Array; readonly a: Float32Array; readonly p: Float32Array; readonly h: Float32Array; readonly aux: Float32Array }[];
+  readonly returns: Float32Array;
+}
+
+/** L̄ = 0, for layers without a baseline. */
+const NO_BASELINE = new Float32Array(1);
 
 /** The state of one sub-env's trace, per layer: weight and bias traces. */
 interface Trace {
@@ -226,6 +248,11 @@ export class BroadcastAgent {
   private traceSum: Trace | undefined;
   private traceSteps = 0;
   private segmentSteps = 0;
+  private slotViews: LayerRecord[][] = [];
+  private slab: LayerRecord[] = [];
+  private segRewards = new Float32Array(0);
+  private segDone = new Uint8Array(0);
+  private segBoot = new Float32Array(0);
   private envSteps = 0;
   private updateCount = 0;
   private lastGrads: Float32Array[] = [];
@@ -303,7 +330,26 @@ export class BroadcastAgent {
 
   private allocate(rows: number): void {
     this.rows = rows;
-    this.records = this.network.allocRecords(rows);
+    if (this.options.credit === 'segment') {
+      // Step-major slabs: the forward pass of step t writes straight into rows t·B … t·B + B − 1,
+      // so a segment's batch is ready without copying a row.
+      const T = this.options.rolloutLength;
+      this.slab = this.network.allocRecords(rows * T);
+      this.slotViews = Array.from({ length: T }, (_, t) =>
+        this.slab.map((r, l) => {
+          const { nIn, nOut } = this.network.shapes[l]!;
+          const v = (a: Float32Array, n: number): Float32Array => (a.length ? a.subarray(t * rows * n, (t + 1) * rows * n) : a);
+          return { x: v(r.x, nIn), a: v(r.a, nOut), p: v(r.p, nOut), h: v(r.h, nOut), aux: v(r.aux, nOut) };
+        }),
+      );
+      this.segRewards = new Float32Array(rows * T);
+      this.segDone = new Uint8Array(rows * T);
+      this.segBoot = new Float32Array(rows * T);
+      this.segmentSteps = 0;
+      this.records = this.slotViews[0]!;
+    } else {
+      this.records = this.network.allocRecords(rows);
+    }
     this.input = new Float32Array(rows * this.encoder.size);
     this.actions = new Float32Array(rows * this.actSize);
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.network.shapes));
@@ -335,6 +381,7 @@ export class BroadcastAgent {
     for (const b of this.episodes) b.clear();
     for (const t of this.traces) this.clearTrace(t);
     this.segmentSteps = 0;
+    if (this.slotViews.length) this.records = this.slotViews[0]!;
     return [];
   }
 
@@ -350,21 +397,52 @@ export class BroadcastAgent {
     this.pending = false;
     this.envSteps = e.envSteps;
     if (this.options.credit === 'traces') return this.traceStep(e);
+    if (this.options.credit === 'segment') return this.segmentStep(e);
     for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
-    const out: LearnEvent[] = [];
-    if (this.options.credit === 'segment') {
-      this.flushEnded(e);
-      this.segmentSteps += 1;
-      if (this.segmentSteps >= this.options.rolloutLength) {
-        this.segmentSteps = 0;
-        this.flushAll(e.observations);
-        out.push(this.update());
+    this.flushEnded(e);
+    return this.ready.rows >= this.options.batchSize ? [this.update(this.readyBatch())] : [];
+  }
+
+  /**
+   * Segment credit: the step's rewards go into the slab; after `rolloutLength` steps the returns
+   * are computed backwards over the slab (an episode that ended inside the segment restarts the
+   * sum: 0 after termination, V(final observation) after truncation with a critic), the tail of
+   * each sub-env bootstrapped from V(s) with a critic, and one update runs.
+   */
+  private segmentStep(e: StepEvent): LearnEvent[] {
+    const B = this.rows;
+    const t = this.segmentSteps;
+    for (let i = 0; i < B; i++) {
+      const k = t * B + i;
+      this.segRewards[k] = e.rewards[i]!;
+      this.segDone[k] = e.terminated[i] ? 1 : e.truncated[i] ? 2 : 0;
+      this.segBoot[k] = 0;
+      if (this.segDone[k] === 2 && this.critic) {
+        const fin = e.finalObservations?.[i];
+        if (fin) this.segBoot[k] = this.valueOf(fin, 1)[0]!;
       }
-    } else {
-      this.flushEnded(e);
-      if (this.ready.rows >= this.options.batchSize) out.push(this.update());
     }
-    return out;
+    this.segmentSteps += 1;
+    const T = this.options.rolloutLength;
+    if (this.segmentSteps < T) {
+      this.records = this.slotViews[this.segmentSteps]!;
+      return [];
+    }
+    this.segmentSteps = 0;
+    this.records = this.slotViews[0]!;
+    const tail = this.critic ? this.valueOf(e.observations, B) : new Float32Array(B);
+    const returns = segmentReturns(this.segRewards, this.segDone, this.segBoot, tail, B, T, this.options.gamma);
+    const layers = this.slab.map((r) => ({ x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux }));
+    return [this.update({ rows: B * T, layers, returns })];
+  }
+
+  /** The ready pool as a batch (views; the update empties the pool). */
+  private readyBatch(): Batch {
+    return {
+      rows: this.ready.rows,
+      layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
+      returns: this.ready.values.view(),
+    };
   }
 
   /** Flushes the buffers of sub-envs whose episode ended on this step. */
@@ -378,12 +456,6 @@ export class BroadcastAgent {
       }
       this.flush(i, bootstrap);
     }
-  }
-
-  /** Flushes every buffer at a segment cut, bootstrapping from V(s) with a critic. */
-  private flushAll(observations: Float32Array): void {
-    const v = this.critic ? this.valueOf(observations, this.rows) : undefined;
-    for (let i = 0; i < this.rows; i++) if (this.episodes[i]!.rows > 0) this.flush(i, v ? v[i]! : 0);
   }
 
   private valueOf(obs: ArrayLike<number>, rows: number): Float32Array {
@@ -401,9 +473,64 @@ export class BroadcastAgent {
     this.ready.takeFrom(buf, G);
   }
 
-  /** One update from the ready pool, which it empties. */
-  private update(): LearnEvent {
-    const M = this.ready.rows;
+  /** One update from a batch; empties the ready pool. */
+  private update(batch: Batch): LearnEvent {
+    const typed = this.options.kernel === 'typed' || (this.options.kernel === 'auto' && this.estimator.hiddenRule === 'local');
+    const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
+    this.network.syncMirrors();
+    this.ready.clear();
+    this.updateCount += 1;
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
+  }
+
+  /**
+   * The update of an all-local estimator on typed arrays: `reinforceUpdate` per layer (the
+   * estimate, its chain rule and the baseline moments in one pass), then the tfjs optimiser.
+   */
+  private typedUpdate(batch: Batch): { signalMean: number; criticLoss: number } {
+    const M = batch.rows;
+    const net = this.network;
+    let signal = batch.returns;
+    let criticLoss = Number.NaN;
+    if (this.critic) {
+      const critic = this.critic;
+      const x0 = batch.layers[0]!.x;
+      signal = new Float32Array(M);
+      const n0 = net.shapes[0]!.nIn;
+      tf.tidy(() => {
+        const x = tf.tensor2d(x0.subarray(0, M * n0), [M, n0]);
+        const G = tf.tensor2d(batch.returns.subarray(0, M), [M, 1]);
+        const v = critic.valuesTensor(x).dataSync();
+        for (let r = 0; r < M; r++) signal[r] = batch.returns[r]! - v[r]!;
+        criticLoss = critic.fit(x, G);
+      });
+    }
+    const grads: Float32Array[] = [];
+    const moments = net.shapes.map((s) => ({ signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) }));
+    for (const [l, s] of net.shapes.entries()) {
+      const b = batch.layers[l]!;
+      const dW = new Float32Array(s.nIn * s.nOut);
+      const db = new Float32Array(s.nOut);
+      const bl = this.baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
+      reinforceUpdate(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, { dW, db, moments: moments[l]! });
+      grads.push(dW, db);
+    }
+    tf.tidy(() => {
+      const named: tf.NamedTensorMap = {};
+      for (const [l, s] of net.shapes.entries()) {
+        named[net.weights[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l]!, [s.nIn, s.nOut]));
+        named[net.biases[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l + 1]!, [1, s.nOut]));
+      }
+      this.optimizer.applyGradients(named);
+    });
+    for (const [l, b] of this.baselines.entries()) b?.updateFromMoments(moments[l]!);
+    this.lastGrads = grads;
+    return { signalMean: moments[0]!.signal, criticLoss };
+  }
+
+  /** The update with every step of the formula as a tfjs op (all estimators). */
+  private tensorUpdate(batch: Batch): { signalMean: number; criticLoss: number } {
+    const M = batch.rows;
     const net = this.network;
     const L = net.shapes.length;
     let signalMean = Number.NaN;
@@ -411,16 +538,16 @@ export class BroadcastAgent {
     const grads: Float32Array[] = [];
     tf.tidy(() => {
       const T = net.shapes.map((s, l) => {
-        const b = this.ready.layers[l]!;
+        const b = batch.layers[l]!;
         return {
-          x: tf.tensor2d(b.x.view(), [M, s.nIn]),
-          a: tf.tensor2d(b.a.view(), [M, s.nOut]),
-          p: tf.tensor2d(b.p.view(), [M, s.nOut]),
-          h: tf.tensor2d(b.h.view(), [M, s.nOut]),
-          aux: b.aux.length > 0 ? tf.tensor2d(b.aux.view(), [M, s.nOut]) : undefined,
+          x: tf.tensor2d(b.x.subarray(0, M * s.nIn), [M, s.nIn]),
+          a: tf.tensor2d(b.a.subarray(0, M * s.nOut), [M, s.nOut]),
+          p: tf.tensor2d(b.p.subarray(0, M * s.nOut), [M, s.nOut]),
+          h: tf.tensor2d(b.h.subarray(0, M * s.nOut), [M, s.nOut]),
+          aux: b.aux.length > 0 ? tf.tensor2d(b.aux.subarray(0, M * s.nOut), [M, s.nOut]) : undefined,
         };
       });
-      const G = tf.tensor2d(this.ready.values.view(), [M, 1]);
+      const G = tf.tensor2d(batch.returns.subarray(0, M), [M, 1]);
       let signal: tf.Tensor2D = G;
       if (this.critic) {
         signal = tf.sub(G, this.critic.valuesTensor(T[0]!.x)) as tf.Tensor2D;
@@ -460,15 +587,12 @@ export class BroadcastAgent {
       for (let l = 0; l < L; l++) {
         const c = this.controllers[l];
         if (!c) continue;
-        const delta = c.step(this.ready.layers[l]!.h.view(), M);
+        const delta = c.step(batch.layers[l]!.h, M);
         net.biases[l]!.assign(tf.add(net.biases[l]!, tf.tensor2d(delta, [1, delta.length])) as tf.Tensor2D);
       }
     });
     this.lastGrads = grads.map((g) => g.slice());
-    net.syncMirrors();
-    this.ready.clear();
-    this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: M, signalMean, criticLoss };
+    return { signalMean, criticLoss };
   }
 
   /** The forward rule of a hidden unit kind as a differentiable tfjs op of `a`. */

@@ -13,6 +13,7 @@
  * @module
  */
 import { Discrete, MultiBinary, type Space } from '../src/core/spaces.js';
+import { sigmoid } from './sigmoid.js';
 
 /** The kinds of action head. */
 export type HeadKind = 'bernoulli' | 'binary-code' | 'categorical' | 'multibinary';
@@ -99,7 +100,7 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
     return;
   }
   for (let k = 0; k < rows * m; k++) {
-    const q = 1 / (1 + Math.exp(-a[k]!));
+    const q = sigmoid(a[k]!);
     p[k] = q;
     h[k] = u[k]! < q ? 1 : 0;
   }

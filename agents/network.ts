@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
 import { sampleHead, type HeadLayout } from './heads.js';
+import { sigmoid } from './sigmoid.js';
 
 /** Shape and unit kind of one layer. */
 export interface LayerShape {
@@ -143,13 +144,13 @@ export class PolicyNetwork {
         sampleHead(this.head, a, r.p, r.h, u, rows, actions);
       } else if (kind === 'binary') {
         for (let k = 0; k < n; k++) {
-          const q = 1 / (1 + Math.exp(-a[k]!));
+          const q = sigmoid(a[k]!);
           r.p[k] = q;
           r.h[k] = u[k]! < q ? 1 : 0;
         }
       } else if (kind === 'sts') {
         for (let k = 0; k < n; k++) {
-          const q = 1 / (1 + Math.exp(-a[k]!));
+          const q = sigmoid(a[k]!);
           const sq = Math.sqrt(q);
           r.p[k] = q;
           r.aux[k] = u[k]! < sq ? 1 : 0;

@@ -21,11 +21,15 @@ export class GrowBuffer {
     this.data = new Float32Array(Math.max(1, capacity));
   }
   /** Appends `n` numbers of `src` from `offset`. */
-  push(src: ArrayLike<number>, offset: number, n: number): void {
+  push(src: Float32Array, offset: number, n: number): void {
     this.reserve(this.length + n);
-    const d = this.data;
-    for (let k = 0; k < n; k++) d[this.length + k] = src[offset + k]!;
+    this.data.set(src.subarray(offset, offset + n), this.length);
     this.length += n;
+  }
+  /** Appends one number. */
+  pushValue(v: number): void {
+    this.reserve(this.length + 1);
+    this.data[this.length++] = v;
   }
   /** Appends every number of `other`. */
   append(other: GrowBuffer): void {
@@ -75,7 +79,7 @@ export class TransitionBuffer {
       b.h.push(r.h, row * s.nOut, s.nOut);
       if (r.aux.length > 0) b.aux.push(r.aux, row * s.nOut, s.nOut);
     }
-    this.values.push([value], 0, 1);
+    this.values.pushValue(value);
     this.rows += 1;
   }
 
@@ -111,6 +115,27 @@ export function rewardToGo(rewards: ArrayLike<number>, gamma: number, bootstrap:
   for (let t = rewards.length - 1; t >= 0; t--) {
     g = rewards[t]! + gamma * g;
     out[t] = g;
+  }
+  return out;
+}
+
+/**
+ * Reward-to-go over a step-major segment of T steps × B sub-envs (row t·B + i), computed
+ * backwards. `done` marks how a sub-env's episode ended on a step: 0 not, 1 terminated (the
+ * return after it is 0), 2 truncated (the return after it is `boot` at that row, V of the final
+ * observation, or 0). After the last step, sub-env i continues with `tail[i]`.
+ */
+export function segmentReturns(rewards: Float32Array, done: Uint8Array, boot: Float32Array, tail: ArrayLike<number>, B: number, T: number, gamma: number): Float32Array {
+  const carry = Float64Array.from({ length: B }, (_, i) => tail[i]!);
+  const out = new Float32Array(B * T);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let i = 0; i < B; i++) {
+      const k = t * B + i;
+      const d = done[k];
+      const after = d === 1 ? 0 : d === 2 ? boot[k]! : carry[i]!;
+      carry[i] = rewards[k]! + gamma * after;
+      out[k] = carry[i]!;
+    }
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { sts } from './sts.js';
 import type { EstimatorId, EstimatorSpec } from './types.js';
 
 export * from './types.js';
-export { reinforce, reinforceGrad } from './reinforce.js';
+export { reinforce, reinforceGrad, reinforceUpdate, batchMoments, type ReinforceUpdateOut } from './reinforce.js';
 export { reinforceMean, MeanBaseline } from './reinforce-mean.js';
 export { reinforceOptimal, OptimalBaseline, exactOptimalBaseline, EQ7_INIT } from './reinforce-optimal.js';
 export { reinforceCritic, advantageSignal, tdErrorSignal } from './reinforce-critic.js';

@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Baseline, EstimatorSpec } from './types.js';
+import type { BatchMoments, Baseline, EstimatorSpec } from './types.js';
 
 /** The estimator's description. */
 export const reinforceMean: EstimatorSpec = {
@@ -41,9 +41,14 @@ export class MeanBaseline implements Baseline {
   value(): tf.Tensor2D {
     return tf.tensor2d([[this.mean]]);
   }
+  valueArray(): Float32Array {
+    return Float32Array.of(this.mean);
+  }
   update(_h: tf.Tensor2D, _p: tf.Tensor2D, signal: tf.Tensor2D): void {
-    const m = tf.tidy(() => tf.mean(signal).dataSync()[0]!);
-    this.mean = this.decay * this.mean + (1 - this.decay) * m;
+    this.updateFromMoments({ signal: tf.tidy(() => tf.mean(signal).dataSync()[0]!), e2: new Float64Array(0), e2Signal: new Float64Array(0) });
+  }
+  updateFromMoments(m: BatchMoments): void {
+    this.mean = this.decay * this.mean + (1 - this.decay) * m.signal;
   }
   state(): Record<string, number[]> {
     return { mean: [this.mean] };

@@ -14,7 +14,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Baseline, EstimatorSpec } from './types.js';
+import { batchMoments } from './reinforce.js';
+import type { BatchMoments, Baseline, EstimatorSpec } from './types.js';
 
 /** The estimator's description. */
 export const reinforceOptimal: EstimatorSpec = {
@@ -49,19 +50,22 @@ export class OptimalBaseline implements Baseline {
     this.den = new Float64Array(units).fill(EQ7_INIT);
   }
   value(): tf.Tensor2D {
+    return tf.tensor2d(this.valueArray(this.units), [1, this.units]);
+  }
+  valueArray(units: number): Float32Array {
+    if (units !== this.units) throw new RangeError(`OptimalBaseline: has ${this.units} units, asked for ${units}`);
     const v = new Float32Array(this.units);
     for (let i = 0; i < this.units; i++) v[i] = this.num[i]! / this.den[i]!;
-    return tf.tensor2d(v, [1, this.units]);
+    return v;
   }
   update(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D): void {
-    const [n, d] = tf.tidy(() => {
-      const e2 = tf.square(tf.sub(h, p));
-      return [tf.mean(tf.mul(e2, signal), 0).dataSync(), tf.mean(e2, 0).dataSync()];
-    });
+    this.updateFromMoments(batchMoments(h, p, signal));
+  }
+  updateFromMoments(m: BatchMoments): void {
     const c = this.decay;
     for (let i = 0; i < this.units; i++) {
-      this.num[i] = c * this.num[i]! + (1 - c) * n![i]!;
-      this.den[i] = c * this.den[i]! + (1 - c) * d![i]!;
+      this.num[i] = c * this.num[i]! + (1 - c) * m.e2Signal[i]!;
+      this.den[i] = c * this.den[i]! + (1 - c) * m.e2[i]!;
     }
   }
   state(): Record<string, number[]> {

@@ -11,7 +11,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { BatchMoments, EstimatorSpec } from './types.js';
 
 /** The estimator's description. */
 export const reinforce: EstimatorSpec = {
@@ -36,4 +36,91 @@ export const reinforce: EstimatorSpec = {
  */
 export function reinforceGrad(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D, baseline?: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.mul(tf.sub(h, p), baseline ? tf.sub(signal, baseline) : signal) as tf.Tensor2D);
+}
+
+/**
+ * Batch moments of the tensor form, for {@link Baseline.updateFromMoments}.
+ * @param h samples, M × units; @param p probabilities, M × units; @param signal R, M × 1
+ */
+export function batchMoments(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D): BatchMoments {
+  const [r, e2, e2Signal] = tf.tidy(() => {
+    const sq = tf.square(tf.sub(h, p));
+    return [tf.mean(signal), tf.mean(sq, 0), tf.mean(tf.mul(sq, signal), 0)];
+  });
+  const m = { signal: r.dataSync()[0]!, e2: Float64Array.from(e2.dataSync()), e2Signal: Float64Array.from(e2Signal.dataSync()) };
+  tf.dispose([r, e2, e2Signal]);
+  return m;
+}
+
+/** Where {@link reinforceUpdate} writes. */
+export interface ReinforceUpdateOut {
+  /** ΔW = xᵀg / M, nIn × nOut, row-major. */
+  readonly dW: Float32Array;
+  /** Δb = mean over the batch of g, nOut. */
+  readonly db: Float32Array;
+  /** The batch's {@link BatchMoments}, per unit. */
+  readonly moments: { signal: number; readonly e2: Float64Array; readonly e2Signal: Float64Array };
+}
+
+/**
+ * The same estimate on typed arrays, fused with its local chain rule: one pass over the batch
+ * computes gᵢ = (hᵢ − pᵢ)(R − L̄ᵢ) for every row and unit, accumulates ΔW = xᵀg / M and
+ * Δb = mean(g) in float64, and the moments the running baselines need. It is the fast path of
+ * {@link reinforceGrad} followed by the chain rule, for batches where a tfjs op per step of the
+ * formula costs more than the arithmetic; the tests check that both agree to float tolerance.
+ *
+ * @param x inputs, M × nIn (row-major)
+ * @param h samples, M × nOut
+ * @param p probabilities, M × nOut
+ * @param signal R per row, M
+ * @param baseline L̄: nOut numbers, or 1 shared
+ */
+export function reinforceUpdate(
+  x: Float32Array,
+  h: Float32Array,
+  p: Float32Array,
+  signal: Float32Array,
+  baseline: Float32Array,
+  M: number,
+  nIn: number,
+  nOut: number,
+  out: ReinforceUpdateOut,
+): void {
+  const dW = new Float64Array(nIn * nOut);
+  const db = new Float64Array(nOut);
+  const e2 = out.moments.e2;
+  const e2R = out.moments.e2Signal;
+  e2.fill(0);
+  e2R.fill(0);
+  const g = new Float64Array(nOut);
+  const shared = baseline.length === 1;
+  let sumR = 0;
+  for (let r = 0; r < M; r++) {
+    const R = signal[r]!;
+    sumR += R;
+    const ho = r * nOut;
+    for (let j = 0; j < nOut; j++) {
+      const e = h[ho + j]! - p[ho + j]!;
+      const gj = e * (R - (shared ? baseline[0]! : baseline[j]!));
+      g[j] = gj;
+      db[j] += gj;
+      const ee = e * e;
+      e2[j] += ee;
+      e2R[j] += ee * R;
+    }
+    const xo = r * nIn;
+    for (let i = 0; i < nIn; i++) {
+      const xi = x[xo + i]!;
+      if (xi === 0) continue;
+      const wo = i * nOut;
+      for (let j = 0; j < nOut; j++) dW[wo + j] += xi * g[j]!;
+    }
+  }
+  for (let k = 0; k < dW.length; k++) out.dW[k] = dW[k]! / M;
+  for (let j = 0; j < nOut; j++) {
+    out.db[j] = db[j]! / M;
+    e2[j] /= M;
+    e2R[j] /= M;
+  }
+  out.moments.signal = sumR / M;
 }

@@ -52,14 +52,31 @@ export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
 export interface Baseline {
   /** L̄: a 1 × 1 (shared) or 1 × units (per-unit) tensor. The caller disposes it. */
   value(): tf.Tensor2D;
+  /** L̄ for each of `units` units, as numbers (the typed-array kernel's form of {@link Baseline.value}). */
+  valueArray(units: number): Float32Array;
   /** Folds one batch into the running state. */
   update(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D): void;
+  /** Folds one batch, given by its {@link BatchMoments}, into the running state. */
+  updateFromMoments(m: BatchMoments): void;
   /** The running state as plain numbers, for saving. */
   state(): Record<string, number[]>;
   /** Restores {@link Baseline.state}. */
   load(state: Record<string, number[]>): void;
   /** Releases the state's tensors. */
   dispose(): void;
+}
+
+/**
+ * The batch means a running baseline folds in: mean R, and per unit mean (h − p)² and
+ * mean (h − p)²·R. Both the tensor and the typed-array kernels produce them.
+ */
+export interface BatchMoments {
+  /** mean over the batch of R. */
+  readonly signal: number;
+  /** Per unit, mean over the batch of (hᵢ − pᵢ)². */
+  readonly e2: Float64Array;
+  /** Per unit, mean over the batch of (hᵢ − pᵢ)²·R. */
+  readonly e2Signal: Float64Array;
 }
 
 /** The static description of an estimator: what it trains and how. */

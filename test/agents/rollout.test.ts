@@ -1,7 +1,7 @@
 /** Rollout storage and the discounted reward-to-go. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GrowBuffer, TransitionBuffer, rewardToGo } from '../../agents/rollout.js';
+import { GrowBuffer, TransitionBuffer, rewardToGo, segmentReturns } from '../../agents/rollout.js';
 import type { LayerRecord, LayerShape } from '../../agents/network.js';
 import { assertAllClose } from '../helpers.js';
 import { initBackend } from '../../src/tensor/backend.js';
@@ -17,10 +17,10 @@ test('rewardToGo: G_t = r_t + γ·G_{t+1}, starting from the bootstrap value', (
 
 test('GrowBuffer grows, appends and clears', () => {
   const a = new GrowBuffer(2);
-  a.push([1, 2, 3, 4, 5], 1, 4);
+  a.push(Float32Array.of(1, 2, 3, 4, 5), 1, 4);
   assert.equal(Array.from(a.view()), [2, 3, 4, 5]);
   const b = new GrowBuffer(1);
-  b.push([9], 0, 1);
+  b.pushValue(9);
   b.append(a);
   assert.equal(Array.from(b.view()), [9, 2, 3, 4, 5]);
   b.clear();
@@ -52,6 +52,25 @@ test('TransitionBuffer keeps each row of a batched record, and takeFrom swaps re
   assert.is(pool.rows, 2);
   assert.equal(Array.from(pool.values.view()), [5, 3]);
   assert.equal(Array.from(pool.layers[1]!.x.view()), [13, 14, 15, 10, 11, 12]);
+});
+
+test('segmentReturns: per sub-env reward-to-go over a step-major segment, restarting at episode ends', () => {
+  // B = 2 sub-envs, T = 3 steps, γ = 0.5; row t·2 + i.
+  // sub-env 0: rewards 1, 2, 3, no end; tail V = 8   -> G2 = 3 + 0.5·8 = 7, G1 = 2 + 3.5 = 5.5, G0 = 1 + 2.75 = 3.75
+  // sub-env 1: rewards 1, 1, 1; terminated at t = 0, truncated at t = 2 with boot 4; tail 100 unused
+  //   G2 = 1 + 0.5·4 = 3, G1 = 1 + 1.5 = 2.5, G0 = 1 + 0 = 1 (terminated)
+  const rewards = Float32Array.of(1, 1, 2, 1, 3, 1);
+  const done = Uint8Array.of(0, 1, 0, 0, 0, 2);
+  const boot = Float32Array.of(0, 0, 0, 0, 0, 4);
+  const G = segmentReturns(rewards, done, boot, [8, 100], 2, 3, 0.5);
+  assertAllClose(G, [3.75, 1, 5.5, 2.5, 7, 3], 1e-6, 'G');
+});
+
+test('segmentReturns agrees with rewardToGo on one sub-env without ends', () => {
+  const r = Float32Array.of(0.5, -1, 2, 0.25);
+  const a = segmentReturns(r, new Uint8Array(4), new Float32Array(4), [1.5], 1, 4, 0.9);
+  const b = rewardToGo(r, 0.9, 1.5);
+  assertAllClose(a, b, 1e-6, 'G');
 });
 
 test.run();

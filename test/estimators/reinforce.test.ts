@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/core/rng.js';
-import { reinforce, reinforceGrad } from '../../src/estimators/reinforce.js';
+import { batchMoments, reinforce, reinforceGrad, reinforceUpdate } from '../../src/estimators/reinforce.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import {
   dyadicProblem,
@@ -163,5 +163,35 @@ function meanAbsEstimate(sizes: readonly number[], e: Rows, g: Float32Array[]): 
   const abs = perRowParamGrads(sizes, e, g).map(Math.abs);
   return maxAbs(weightedMoments(abs, e.rows, e.weight).mean);
 }
+
+test('reinforceUpdate (typed-array kernel) equals reinforceGrad with the chain rule and batchMoments', () => {
+  const rng = Rng.fromSeed(11);
+  const M = 37;
+  const nIn = 5;
+  const nOut = 6;
+  const draw = (n: number, f: () => number): Float32Array => Float32Array.from({ length: n }, f);
+  const x = draw(M * nIn, () => rng.uniform(-1, 1));
+  const p = draw(M * nOut, () => rng.uniform(0.05, 0.95));
+  const h = Float32Array.from(p, (q) => (rng.random() < q ? 1 : 0));
+  const R = draw(M, () => rng.normal(2, 3));
+  for (const baseline of [draw(nOut, () => rng.normal()), Float32Array.of(0.7)]) {
+    const dW = new Float32Array(nIn * nOut);
+    const db = new Float32Array(nOut);
+    const moments = { signal: 0, e2: new Float64Array(nOut), e2Signal: new Float64Array(nOut) };
+    reinforceUpdate(x, h, p, R, baseline, M, nIn, nOut, { dW, db, moments });
+    const [tW, tb] = tf.tidy(() => {
+      const g = reinforceGrad(tf.tensor2d(h, [M, nOut]), tf.tensor2d(p, [M, nOut]), tf.tensor2d(R, [M, 1]), tf.tensor2d(baseline, [1, baseline.length]));
+      return [tf.div(tf.matMul(tf.tensor2d(x, [M, nIn]), g, true, false), M).dataSync(), tf.mean(g, 0).dataSync()];
+    });
+    assertAllClose(dW, tW!, 1e-5, 'ΔW');
+    assertAllClose(db, tb!, 1e-5, 'Δb');
+    const inputs = [tf.tensor2d(h, [M, nOut]), tf.tensor2d(p, [M, nOut]), tf.tensor2d(R, [M, 1])] as const;
+    const m = batchMoments(...inputs);
+    tf.dispose([...inputs]);
+    assertAllClose(moments.e2, m.e2, 1e-5, 'mean (h − p)²');
+    assertAllClose(moments.e2Signal, m.e2Signal, 1e-5, 'mean (h − p)²R');
+    assert.ok(Math.abs(moments.signal - m.signal) < 1e-5);
+  }
+});
 
 test.run();
