@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
@@ -12,7 +14,8 @@ import { runTraining } from '../train/loop.js';
 import { RunWriter, runName } from '../train/run-folder.js';
 import { WindowMean } from '../stream/window-mean.js';
 import { saveAgent, type AgentOptions, type CreditMode } from '../../agents/agent.js';
-import { UsageError } from './errors.js';
+import { UsageError, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
+import { presetAgentOptions, presetFor } from '../train/presets.js';
 
 /** Options of `rewardcast train`, each with its default. */
 export interface TrainCommandOptions {
@@ -46,6 +49,8 @@ export interface TrainCommandOptions {
   readonly json: boolean;
   /** tfjs backend. @default 'auto' */
   readonly backend: BackendRequest;
+  /** Further agent options (any `AgentOptions` field: head, baseline, rolloutLength, …), under the fields above. @default {} */
+  readonly agent: AgentOptions;
 }
 
 /** The defaults of {@link TrainCommandOptions}. */
@@ -65,6 +70,7 @@ export const TRAIN_DEFAULTS: TrainCommandOptions = {
   save: false,
   json: false,
   backend: 'auto',
+  agent: {},
 };
 
 /** The schema of a `--config` file: any subset of the options. */
@@ -85,6 +91,7 @@ export const trainConfigSchema = z
     save: z.boolean(),
     json: z.boolean(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+    agent: z.record(z.string(), z.unknown()),
   })
   .partial()
   .strict();
@@ -153,7 +160,7 @@ export interface TrainSummary {
 export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSignal, progress?: (steps: number, avg: number | null) => void): Promise<TrainSummary> {
   validateTrainOptions(o);
   const backend = await initBackend(o.backend);
-  const agent: AgentOptions = { estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize };
+  const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize };
   const dir = join(o.out, runName(o.env, o.estimator, o.seed));
   const writer = new RunWriter(dir, { command: 'train', ...o, backend: backend.name, agent });
   const recent = new WindowMean(100);
@@ -189,4 +196,130 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
   };
   writer.finish(summary);
   return summary;
+}
+
+/** The options an env's preset sets (see `src/train/presets.ts`), for an estimator. */
+export function presetTrainOptions(env: string, estimator: EstimatorId): Partial<TrainCommandOptions> {
+  const p = presetFor(env);
+  const a = presetAgentOptions(p, estimator);
+  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...rest } = a;
+  return {
+    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
+    ...(p.steps !== undefined ? { steps: p.steps } : {}),
+    ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
+    ...(learningRate !== undefined ? { lr: learningRate } : {}),
+    ...(optimizer !== undefined ? { optimizer } : {}),
+    ...(credit !== undefined ? { credit } : {}),
+    ...(gamma !== undefined ? { gamma } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    agent: rest,
+  };
+}
+
+/**
+ * Resolves the options of one `train` call: defaults, then the env's preset, then the config
+ * file, then the flags (as commander gives them: strings, booleans or undefined).
+ */
+export function resolveTrainOptions(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined> = process.env): TrainCommandOptions {
+  const fromFile = typeof flags['config'] === 'string' ? readTrainConfig(flags['config']) : {};
+  const str = (k: string): string | undefined => (flags[k] === undefined ? undefined : String(flags[k]));
+  const fromFlags: Partial<TrainCommandOptions> = {
+    ...(str('env') !== undefined ? { env: str('env')! } : {}),
+    ...(str('estimator') !== undefined ? { estimator: str('estimator') as EstimatorId } : {}),
+    ...(flags['seed'] !== undefined ? { seed: parseIntFlag('--seed', flags['seed'], 0) } : {}),
+    ...(flags['steps'] !== undefined ? { steps: parseIntFlag('--steps', flags['steps']) } : {}),
+    ...(flags['numEnvs'] !== undefined ? { numEnvs: parseIntFlag('--num-envs', flags['numEnvs']) } : {}),
+    ...(flags['hidden'] !== undefined ? { hidden: parseIntList('--hidden', flags['hidden']) } : {}),
+    ...(flags['lr'] !== undefined ? { lr: parsePositiveFlag('--lr', flags['lr']) } : {}),
+    ...(str('optimizer') !== undefined ? { optimizer: str('optimizer') as TrainCommandOptions['optimizer'] } : {}),
+    ...(str('credit') !== undefined ? { credit: str('credit') as CreditMode } : {}),
+    ...(flags['gamma'] !== undefined ? { gamma: Number(flags['gamma']) } : {}),
+    ...(flags['batchSize'] !== undefined ? { batchSize: parseIntFlag('--batch-size', flags['batchSize']) } : {}),
+    ...(str('out') !== undefined ? { out: str('out')! } : {}),
+    ...(flags['save'] ? { save: true } : {}),
+    ...(flags['json'] ? { json: true } : {}),
+    ...(str('backend') !== undefined ? { backend: str('backend') as BackendRequest } : env['REWARDCAST_BACKEND'] ? { backend: env['REWARDCAST_BACKEND'] as BackendRequest } : {}),
+  };
+  const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
+  const estimator = fromFlags.estimator ?? fromFile.estimator ?? TRAIN_DEFAULTS.estimator;
+  const preset = presetTrainOptions(envId, estimator);
+  const o: TrainCommandOptions = {
+    ...TRAIN_DEFAULTS,
+    ...preset,
+    ...fromFile,
+    ...fromFlags,
+    agent: { ...(preset.agent ?? {}), ...(fromFile.agent ?? {}) },
+  };
+  if (!['adam', 'sgd'].includes(o.optimizer)) throw new UsageError(`--optimizer must be adam or sgd, got ${JSON.stringify(o.optimizer)}`);
+  if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new UsageError(`--credit must be episode, segment or traces, got ${JSON.stringify(o.credit)}`);
+  if (!(o.gamma >= 0 && o.gamma <= 1)) throw new UsageError(`--gamma must be in [0, 1], got ${JSON.stringify(flags['gamma'] ?? o.gamma)}`);
+  return o;
+}
+
+/** Adds the `train` command to the program. */
+export function registerTrain(program: Command): void {
+  const d = TRAIN_DEFAULTS;
+  program
+    .command('train')
+    .description('train one agent on one env and write a run folder (config.json, episodes.csv, summary.json)')
+    .option('--env <id>', `registered env id (default ${d.env})`)
+    .option('--estimator <id>', `estimator: ${ESTIMATOR_IDS.join(', ')} (default ${d.estimator})`)
+    .option('--seed <n>', `seed of everything (default ${d.seed})`)
+    .option('--steps <n>', `env steps summed over sub-envs (default: the env's preset, else ${d.steps})`)
+    .option('--num-envs <n>', `parallel sub-envs (default: the env's preset, else ${d.numEnvs})`)
+    .option('--hidden <list>', `units per hidden layer, e.g. 64,64, or none (default: the preset, else ${d.hidden.join(',')})`)
+    .option('--lr <x>', `learning rate (default: the preset, else ${d.lr})`)
+    .option('--optimizer <name>', `adam or sgd (default ${d.optimizer})`)
+    .option('--credit <mode>', `episode, segment or traces (default ${d.credit})`)
+    .option('--gamma <x>', `discount (default ${d.gamma})`)
+    .option('--batch-size <n>', `transitions per update (default: the preset, else ${d.batchSize})`)
+    .option('--config <file>', 'JSON file with any of these options, and "agent" for any other agent option (flags override it)')
+    .option('--out <dir>', `parent folder of run folders (default ${d.out})`)
+    .option('--save', 'save the trained agent as agent.json in the run folder')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Defaults come from the env\'s preset (src/train/presets.ts) where it has one; a --config file and',
+        'then the flags override them.',
+        '',
+        'Examples:',
+        '  $ rewardcast train --env CartPole-v1 --steps 200000',
+        '  $ rewardcast train --env BernoulliBandit-v0 --estimator reinforce --json',
+        '  $ rewardcast train --config my-run.json --seed 3',
+      ].join('\n'),
+    )
+    .action(async (flags: Record<string, string | boolean | undefined>) => {
+      const o = resolveTrainOptions(flags);
+      const ac = new AbortController();
+      const onSigint = (): void => ac.abort();
+      process.once('SIGINT', onSigint);
+      const bar =
+        !o.json && process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: 'train |{bar}| {value}/{total} steps | {sps} steps/s | avg return {avg}', hideCursor: true, stream: process.stderr },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+      const t0 = performance.now();
+      bar?.start(o.steps, 0, { sps: '-', avg: '-' });
+      try {
+        const summary = await runTrainCommand(o, ac.signal, (steps, avg) =>
+          bar?.update(Math.min(steps, o.steps), { sps: Math.round(steps / ((performance.now() - t0) / 1000)), avg: avg === null ? '-' : avg.toFixed(2) }),
+        );
+        bar?.stop();
+        if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        else {
+          process.stderr.write(
+            `${summary.status}: ${summary.envSteps} steps, ${summary.episodes} episodes, final mean return ${summary.finalReturn?.toFixed(2) ?? '-'}, ${Math.round(summary.stepsPerSecond)} steps/s\nrun folder: ${summary.runDir}\n`,
+          );
+        }
+        if (summary.status === 'interrupted') process.exitCode = 130;
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
 }
