@@ -57,9 +57,13 @@ class Publisher {
     }
     this.envSteps += n;
     let anyDone = false;
-    const term = Uint8Array.from(terminated, (v) => (v ? 1 : 0));
-    const trunc = Uint8Array.from(truncated, (v) => (v ? 1 : 0));
-    for (let i = 0; i < n; i++) anyDone ||= term[i] === 1 || trunc[i] === 1;
+    const term = new Uint8Array(n);
+    const trunc = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (terminated[i]) term[i] = 1;
+      if (truncated[i]) trunc[i] = 1;
+      anyDone ||= term[i] === 1 || trunc[i] === 1;
+    }
     const event: StepEvent = {
       kind: 'step',
       envId: this.envId,
