@@ -50,3 +50,5 @@ export function estimatorSpec(id: string): EstimatorSpec {
   if (!s) throw new RangeError(`unknown estimator ${JSON.stringify(id)}; valid estimators: ${ESTIMATOR_IDS.join(', ')}`);
   return s;
 }
+/** Exact-enumeration analysis of the estimators (what `rewardcast diagnose` reports). */
+export * as exact from './exact.js';

@@ -1,0 +1,435 @@
+/**
+ * `compare()`: every estimator × seed run of one env on a pool of worker threads, resumable, then
+ * the statistics, charts and report of `./report.ts`.
+ *
+ * ## The comparison folder
+ * `<out>/<env>__compare__<hash>/`, where `<hash>` is the first 10 hex digits of the sha256 of the
+ * config's identity ({@link configIdentity}: env, the set of estimators, seeds, steps, numEnvs,
+ * hidden, lr, optimizer, credit, gamma, batchSize). The same arguments always name the same
+ * folder; the estimators' order does not change it (it only decides which one is the reference
+ * of the report), and neither do `--workers`, `--backend` or `--json`, which do not change what is
+ * computed. The folder holds `compare.json` (the config), one run folder per run,
+ * `<env>__<estimator>__<seed>__<time>/` (as `rewardcast train` writes them), and the report files.
+ * Seeds are 1..N.
+ *
+ * ## Resuming
+ * Running the same comparison again resumes it. Before anything is written, every run folder of
+ * the config is checked:
+ * - `summary.json` says `finished`, `config.json` matches and `episodes.csv` reads cleanly: the run
+ *   is kept and not redone;
+ * - anything else (no or corrupt `summary.json`, status `interrupted`, a corrupt `episodes.csv` or
+ *   `config.json`): the folder is deleted and the run redone from scratch.
+ * A folder that belongs to a different config (`compare.json` with other values, or a run whose
+ * `config.json` has other values) is a {@link CompareConfigError} naming the folder and the
+ * differing field, raised before anything is written or deleted.
+ *
+ * ## Stopping
+ * Aborting `signal` (Ctrl-C) stops cleanly: no new run starts, each running run stops at its next
+ * yield and writes `summary.json` with status `interrupted`, finished runs stay. No report is
+ * written then; running the command again resumes. A run that fails stops the others the same way
+ * and then fails the comparison with its message.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { CreditMode } from '../../agents/agent.js';
+import { spec as envSpec } from '../core/registry.js';
+import { estimatorSpec, type EstimatorId } from '../estimators/index.js';
+import { OKABE_ITO } from '../plot/theme.js';
+import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
+import { PoolAbortedError, WorkerPool } from './pool.js';
+import {
+  COMPARE_FILE,
+  listRunEntries,
+  readCompareMeta,
+  readJsonFile,
+  writeCompareReport,
+  type CompareMeta,
+  type CompareReport,
+} from './report.js';
+import { readEpisodes, writeJsonAtomic } from './run-folder.js';
+import type { AgentOptions } from '../../agents/agent.js';
+import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
+
+/** What decides a comparison's runs: the grid and the training options shared by every run. */
+export interface CompareConfig {
+  /** Registered env id. */
+  readonly env: string;
+  /** Estimator ids, distinct, at most 8 (one chart colour each); the first is the reference. */
+  readonly estimators: readonly EstimatorId[];
+  /** Number of seeds N; the seeds are 1..N. */
+  readonly seeds: number;
+  /** Env steps per run, summed over sub-envs. */
+  readonly steps: number;
+  /** Parallel sub-envs per run. */
+  readonly numEnvs: number;
+  /** Units per hidden layer. */
+  readonly hidden: readonly number[];
+  /** Optimiser step size. */
+  readonly lr: number;
+  /** Optimiser. */
+  readonly optimizer: 'adam' | 'sgd';
+  /** Temporal credit. */
+  readonly credit: CreditMode;
+  /** Discount γ. */
+  readonly gamma: number;
+  /** Transitions per update under episode credit. */
+  readonly batchSize: number;
+  /**
+   * Per-estimator agent options over the shared ones (from the env's preset: an action head, or a
+   * hidden layer for estimators that need one where the preset has none). @default {}
+   */
+  readonly perEstimator?: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
+}
+
+/** The fields of {@link CompareConfig}, in the order differences are reported. */
+export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator'] as const;
+
+/** Options of {@link compare}: the config, and how to run it. */
+export interface CompareOptions extends CompareConfig {
+  /** Parent folder of the comparison folder. @default 'runs' */
+  readonly out?: string;
+  /** Worker threads (never more than the runs left to do). @default os.availableParallelism() */
+  readonly workers?: number;
+  /** tfjs backend each worker asks for. @default 'auto' */
+  readonly backend?: BackendRequest;
+  /** Stops the comparison cleanly (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Receives progress as it happens; must be cheap. */
+  readonly onEvent?: (e: CompareEvent) => void;
+}
+
+/** What {@link compare} reports while it runs. */
+export type CompareEvent =
+  /** The plan: how many runs in all, kept from an earlier invocation, and to do. */
+  | { readonly type: 'start'; readonly dir: string; readonly runs: number; readonly reused: number; readonly toRun: number; readonly workers: number; readonly totalSteps: number }
+  /** Env steps done over all runs (kept runs count in full). */
+  | { readonly type: 'progress'; readonly steps: number; readonly totalSteps: number; readonly runsDone: number; readonly runs: number }
+  /** One run ended (finished or interrupted). */
+  | { readonly type: 'run'; readonly summary: RunSummary; readonly runsDone: number; readonly runs: number }
+  /** A line from a worker (the backend in use, a warning), each distinct text once. */
+  | { readonly type: 'log'; readonly text: string }
+  /** Training is over; the report is being written. */
+  | { readonly type: 'report' };
+
+/** A folder that belongs to another config; the message names the folder and the field. */
+export class CompareConfigError extends Error {
+  override name = 'CompareConfigError';
+}
+
+/** How one run of the grid ended up. */
+export interface RunOutcome {
+  readonly estimator: EstimatorId;
+  readonly seed: number;
+  /** `reused`: finished by an earlier invocation and kept; `not run`: stopped before it started. */
+  readonly status: 'reused' | 'finished' | 'interrupted' | 'failed' | 'not run';
+  /** The run folder, when there is one. */
+  readonly dir?: string;
+  /** Why it failed. */
+  readonly error?: string;
+}
+
+/** What {@link compare} returns. */
+export interface CompareResult {
+  /** `interrupted` when the signal stopped it before every run finished. */
+  readonly status: 'finished' | 'interrupted';
+  /** The comparison folder. */
+  readonly dir: string;
+  /** Full sha256 of the config's identity. */
+  readonly hash: string;
+  /** Every run of the grid, seed-major (seed 1 of every estimator, then seed 2, …). */
+  readonly runs: readonly RunOutcome[];
+  /** The report, when every run finished. */
+  readonly report: CompareReport | undefined;
+}
+
+/** Checks a config, with errors naming the field and the value. */
+export function validateCompareConfig(c: CompareConfig): void {
+  envSpec(c.env);
+  if (!Array.isArray(c.estimators) || c.estimators.length === 0) throw new RangeError(`estimators must be a non-empty list, got ${JSON.stringify(c.estimators)}`);
+  for (const e of c.estimators) estimatorSpec(e);
+  const dup = c.estimators.find((e, i) => c.estimators.indexOf(e) !== i);
+  if (dup !== undefined) throw new RangeError(`estimators must be distinct, got ${JSON.stringify(dup)} twice`);
+  if (c.estimators.length > OKABE_ITO.length) {
+    throw new RangeError(`estimators: at most ${OKABE_ITO.length} can be compared (one colourblind-safe colour each), got ${c.estimators.length}`);
+  }
+  const int = (name: string, v: number, min: number): void => {
+    if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  };
+  int('seeds', c.seeds, 1);
+  int('steps', c.steps, 1);
+  int('numEnvs', c.numEnvs, 1);
+  int('batchSize', c.batchSize, 1);
+  for (const h of c.hidden) int('hidden', h, 1);
+  if (!(Number.isFinite(c.lr) && c.lr > 0)) throw new RangeError(`lr must be a number > 0, got ${JSON.stringify(c.lr)}`);
+  if (!(c.gamma >= 0 && c.gamma <= 1)) throw new RangeError(`gamma must be in [0, 1], got ${JSON.stringify(c.gamma)}`);
+  if (!['adam', 'sgd'].includes(c.optimizer)) throw new RangeError(`optimizer must be adam or sgd, got ${JSON.stringify(c.optimizer)}`);
+  if (!['episode', 'segment', 'traces'].includes(c.credit)) throw new RangeError(`credit must be episode, segment or traces, got ${JSON.stringify(c.credit)}`);
+}
+
+/** The config with its fields in a fixed order, as stored in `compare.json`. */
+function normalized(c: CompareConfig): CompareConfig {
+  return Object.fromEntries(
+    COMPARE_CONFIG_FIELDS.map((k) => [k, Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : c[k]]),
+  ) as unknown as CompareConfig;
+}
+
+/** `perEstimator` without empty entries and with sorted keys; undefined (left out of JSON) when empty. */
+function perEstimatorIdentity(p: CompareConfig['perEstimator']): CompareConfig['perEstimator'] {
+  const entries = Object.entries(p ?? {})
+    .filter(([, v]) => v && Object.keys(v).length > 0)
+    .map(([k, v]) => [k, sortedKeys(v as object)] as const);
+  return entries.length ? sortedKeys(Object.fromEntries(entries)) : undefined;
+}
+
+/** A copy of an object with its keys sorted, so that its JSON does not depend on insertion order. */
+function sortedKeys<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+}
+
+/** What identifies a comparison: the config in a fixed field order, with the estimators sorted. */
+export function configIdentity(c: CompareConfig): CompareConfig {
+  return { ...normalized(c), estimators: [...c.estimators].sort() };
+}
+
+/** sha256 (hex) of {@link configIdentity}'s JSON. */
+export function configHash(c: CompareConfig): string {
+  return createHash('sha256').update(JSON.stringify(configIdentity(c))).digest('hex');
+}
+
+/** The comparison folder's name: `<env>__compare__<first 10 hex digits of the config hash>`. */
+export function compareFolderName(c: CompareConfig): string {
+  return `${envSlug(c.env)}__compare__${configHash(c).slice(0, 10)}`;
+}
+
+/** The config of one run of the grid. */
+export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number): RunConfig {
+  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...extra } = c.perEstimator?.[estimator] ?? {};
+  return {
+    env: c.env,
+    estimator,
+    seed,
+    steps: c.steps,
+    numEnvs: c.numEnvs,
+    hidden: [...(hidden ?? c.hidden)],
+    lr: learningRate ?? c.lr,
+    optimizer: optimizer ?? c.optimizer,
+    credit: credit ?? c.credit,
+    gamma: gamma ?? c.gamma,
+    batchSize: batchSize ?? c.batchSize,
+    extra: sortedKeys(extra),
+  };
+}
+
+/** One run of the plan: keep a finished folder, or (re)do it after removing stale ones. */
+export interface RunPlan {
+  readonly estimator: EstimatorId;
+  readonly seed: number;
+  /** The finished run folder to keep, if any. */
+  readonly keep: string | undefined;
+  /** Unfinished or corrupt folders of this run, deleted before it is redone. */
+  readonly remove: readonly string[];
+}
+
+/** What {@link planCompare} found. */
+export interface ComparePlan {
+  readonly dir: string;
+  readonly hash: string;
+  /** Whether the folder exists already with a matching `compare.json`. */
+  readonly resumed: boolean;
+  /** `compare.json` of the folder, if it exists. */
+  readonly meta: CompareMeta | undefined;
+  /** Seed-major: seed 1 of every estimator, then seed 2, … */
+  readonly runs: readonly RunPlan[];
+}
+
+const show = (v: unknown): string => JSON.stringify(v);
+
+/** The first field in which two configs differ (estimators compared as sets), or undefined. */
+function differingField(there: Record<string, unknown>, here: CompareConfig): string | undefined {
+  for (const k of COMPARE_CONFIG_FIELDS) {
+    const a = k === 'estimators' && Array.isArray(there[k]) ? [...(there[k] as string[])].sort() : there[k];
+    const b = k === 'estimators' ? [...here.estimators].sort() : here[k];
+    if (show(a) !== show(b)) return `field '${k}' is ${show(there[k])} there, ${show(here[k])} here`;
+  }
+  return undefined;
+}
+
+/** Whether a run folder is a finished run of `expected`; throws when it belongs to another config. */
+function runIsFinished(path: string, expected: RunConfig): boolean {
+  let config: unknown;
+  try {
+    config = readJsonFile(join(path, 'config.json'));
+  } catch {
+    return false; // unreadable: redone
+  }
+  if (config === null || typeof config !== 'object') return false;
+  const c = config as Record<string, unknown>;
+  for (const k of RUN_CONFIG_FIELDS) {
+    if (show(c[k]) !== show(expected[k])) {
+      throw new CompareConfigError(
+        `${path} belongs to a different config: field '${k}' is ${show(c[k])} in its config.json, ${show(expected[k])} here; choose another --out or move the folder away`,
+      );
+    }
+  }
+  try {
+    const summary = readJsonFile(join(path, 'summary.json')) as { status?: unknown } | null;
+    if (summary?.status !== 'finished') return false;
+    readEpisodes(join(path, 'episodes.csv'));
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Works out what a comparison has to do in `out`, reading only: the folder, whether it resumes,
+ * and per run whether to keep a finished folder or (re)do it. Throws a {@link CompareConfigError}
+ * when the folder belongs to a different config.
+ */
+export function planCompare(c: CompareConfig, out: string): ComparePlan {
+  const hash = configHash(c);
+  const dir = join(out, compareFolderName(c));
+  let meta: CompareMeta | undefined;
+  if (existsSync(dir)) {
+    if (existsSync(join(dir, COMPARE_FILE))) {
+      try {
+        meta = readCompareMeta(dir);
+      } catch (e) {
+        throw new CompareConfigError(`${dir} cannot be resumed: ${(e as Error).message}; choose another --out or move the folder away`);
+      }
+      const diff = differingField(meta.config as unknown as Record<string, unknown>, c);
+      if (diff !== undefined) throw new CompareConfigError(`${dir} belongs to a different config: ${diff} (${COMPARE_FILE}); choose another --out or move the folder away`);
+    } else if (readdirSync(dir).length > 0) {
+      throw new CompareConfigError(`${dir} exists but is not a comparison folder (no ${COMPARE_FILE}); choose another --out or move the folder away`);
+    }
+  }
+  const entries = meta ? listRunEntries(dir, c.env) : [];
+  const runs: RunPlan[] = [];
+  for (let seed = 1; seed <= c.seeds; seed++) {
+    for (const estimator of c.estimators) {
+      const expected = runConfig(c, estimator, seed);
+      let keep: string | undefined;
+      const remove: string[] = [];
+      for (const e of entries.filter((x) => x.estimator === estimator && x.seed === seed)) {
+        // Every folder is checked, so that one from another config is refused even next to a finished one.
+        if (runIsFinished(e.path, expected)) keep ??= e.path;
+        else remove.push(e.path);
+      }
+      runs.push({ estimator, seed, keep, remove });
+    }
+  }
+  return { dir, hash, resumed: meta !== undefined, meta, runs };
+}
+
+/**
+ * Runs a comparison (see the module doc): plans it, trains what is left on a worker pool, and
+ * writes the report when every run has finished.
+ *
+ * @throws RangeError for a bad config, {@link CompareConfigError} for a folder of another config
+ *   (both before anything is written), or an Error naming the run that failed.
+ *
+ * ## Example
+ * ```ts
+ * const result = await compare({
+ *   env: 'CartPole-v1', estimators: ['reinforce-optimal', 'st'], seeds: 5, steps: 50_000,
+ *   numEnvs: 8, hidden: [32], lr: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256,
+ * });
+ * console.log(result.report?.table);
+ * ```
+ */
+export async function compare(options: CompareOptions): Promise<CompareResult> {
+  const config = normalized(options);
+  validateCompareConfig(config);
+  const backend = parseBackendRequest(options.backend ?? 'auto', 'backend');
+  const workersWanted = options.workers ?? availableParallelism();
+  if (!Number.isSafeInteger(workersWanted) || workersWanted < 1) throw new RangeError(`workers must be an integer >= 1, got ${JSON.stringify(workersWanted)}`);
+  const plan = planCompare(config, options.out ?? 'runs');
+  const { dir, hash } = plan;
+  const emit = options.onEvent ?? (() => {});
+
+  // Everything is checked; from here on the folder is written.
+  mkdirSync(dir, { recursive: true });
+  const threshold = envSpec(config.env).rewardThreshold ?? null;
+  const meta: CompareMeta = { kind: 'rewardcast-compare', version: 1, hash, config, threshold, created: plan.meta?.created ?? new Date().toISOString() };
+  writeJsonAtomic(join(dir, COMPARE_FILE), meta);
+  for (const r of plan.runs) for (const p of r.remove) rmSync(p, { recursive: true, force: true });
+
+  const outcomes = new Map<string, RunOutcome>();
+  const key = (estimator: string, seed: number): string => `${estimator}\u0000${seed}`;
+  for (const r of plan.runs) outcomes.set(key(r.estimator, r.seed), r.keep ? { estimator: r.estimator, seed: r.seed, status: 'reused', dir: r.keep } : { estimator: r.estimator, seed: r.seed, status: 'not run' });
+  const todo = plan.runs.filter((r) => r.keep === undefined);
+  const total = plan.runs.length;
+  const totalSteps = total * config.steps;
+  const stepsOf = new Map<string, number>();
+  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r.estimator, r.seed), config.steps);
+  let runsDone = total - todo.length;
+  const stepsDone = (): number => {
+    let s = 0;
+    for (const v of stepsOf.values()) s += Math.min(v, config.steps);
+    return s;
+  };
+  const workers = Math.min(workersWanted, Math.max(1, todo.length));
+  emit({ type: 'start', dir, runs: total, reused: total - todo.length, toRun: todo.length, workers, totalSteps });
+
+  let failure: { run: RunPlan; error: Error } | undefined;
+  if (todo.length > 0) {
+    const seen = new Set<string>();
+    const once = (text: string): void => {
+      if (seen.has(text)) return;
+      seen.add(text);
+      emit({ type: 'log', text });
+    };
+    const pool = new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
+      size: workers,
+      workerData: WORKER_MARKER,
+      onLog: (line) => once(`${line}\n`),
+      onOutput: (text) => once(text),
+    });
+    const onAbort = (): void => pool.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) pool.abort();
+    try {
+      await Promise.all(
+        todo.map(async (r) => {
+          const k = key(r.estimator, r.seed);
+          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed), backend, compareHash: hash };
+          try {
+            const summary = await pool.run(task, (p) => {
+              stepsOf.set(k, p.steps);
+              emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
+            });
+            stepsOf.set(k, summary.status === 'finished' ? config.steps : summary.envSteps);
+            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: summary.status, dir: summary.runDir });
+            if (summary.status === 'finished') runsDone += 1;
+            emit({ type: 'run', summary, runsDone, runs: total });
+            emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
+          } catch (e) {
+            if (e instanceof PoolAbortedError) return; // stopped before it started: stays 'not run'
+            const error = e as Error;
+            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: 'failed', error: error.message });
+            // The first failure stops the others cleanly, then fails the comparison.
+            if (!failure) {
+              failure = { run: r, error };
+              pool.abort();
+            }
+          }
+        }),
+      );
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await pool.close();
+    }
+  }
+  const runs = plan.runs.map((r) => outcomes.get(key(r.estimator, r.seed))!);
+  if (failure) {
+    throw new Error(`run ${failure.run.estimator} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
+  }
+  const complete = runs.every((r) => r.status === 'reused' || r.status === 'finished');
+  if (!complete) return { status: 'interrupted', dir, hash, runs, report: undefined };
+  emit({ type: 'report' });
+  const report = await writeCompareReport(dir);
+  return { status: 'finished', dir, hash, runs, report };
+}

@@ -1,0 +1,192 @@
+/**
+ * The worker entry of `compare`, and the one training run it serves.
+ *
+ * Loaded by the {@link WorkerPool} of {@link compare} as `dist/src/train/worker.js`. Each worker
+ * registers the built-in envs, initialises its own tfjs backend with `initBackend` (the line saying
+ * which backend is in use goes to the main thread, which prints it once), then runs the tasks the
+ * pool hands it, one at a time, with {@link trainRun}: the same loop and run folder as
+ * `rewardcast train`, streamed to `<compare folder>/<env>__<estimator>__<seed>__<time>/`.
+ *
+ * The module is inert when imported on the main thread (the compare planner reads
+ * {@link runConfigFor} from it); it serves tasks only inside a worker started with
+ * {@link WORKER_MARKER} as its `workerData`.
+ * @module
+ */
+import { join } from 'node:path';
+import { workerData } from 'node:worker_threads';
+import '../../envs/index.js';
+import type { AgentOptions, CreditMode } from '../../agents/agent.js';
+import type { EstimatorId } from '../estimators/index.js';
+import { WindowMean } from '../stream/window-mean.js';
+import { initBackend, type BackendRequest } from '../tensor/backend.js';
+import { runTraining } from './loop.js';
+import { serveTasks } from './pool.js';
+import { RunWriter, runName } from './run-folder.js';
+
+/** The `workerData` that makes this module serve tasks. */
+export const WORKER_MARKER = 'rewardcast-compare-worker';
+
+/** Everything that decides one run's learning curve (besides the backend's rounding). */
+export interface RunConfig {
+  /** Registered env id. */
+  readonly env: string;
+  /** Estimator id. */
+  readonly estimator: EstimatorId;
+  /** Seed of everything. */
+  readonly seed: number;
+  /** Env steps, summed over sub-envs. */
+  readonly steps: number;
+  /** Parallel sub-envs. */
+  readonly numEnvs: number;
+  /** Units per hidden layer. */
+  readonly hidden: readonly number[];
+  /** Optimiser step size. */
+  readonly lr: number;
+  /** Optimiser. */
+  readonly optimizer: 'adam' | 'sgd';
+  /** Temporal credit. */
+  readonly credit: CreditMode;
+  /** Discount γ. */
+  readonly gamma: number;
+  /** Transitions per update under episode credit. */
+  readonly batchSize: number;
+  /** Further agent options of this estimator (from the env's preset, e.g. the action head). */
+  readonly extra: AgentOptions;
+}
+
+/** The fields of {@link RunConfig}, in the order differences are reported. */
+export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra'] as const;
+
+/** One task of the pool: train one run into a folder inside `parent`. */
+export interface RunTask {
+  /** The comparison folder that holds the run folder. */
+  readonly parent: string;
+  /** The run. */
+  readonly config: RunConfig;
+  /** tfjs backend to ask for. */
+  readonly backend: BackendRequest;
+  /** Hash of the comparison's config, recorded in the run's `config.json`. */
+  readonly compareHash: string;
+}
+
+/** What a run reports while it trains: env steps so far. */
+export interface RunProgress {
+  readonly steps: number;
+}
+
+/** `summary.json` of a run: the same fields as `rewardcast train` writes. */
+export interface RunSummary {
+  /** `finished`, or `interrupted` by Ctrl-C. */
+  readonly status: 'finished' | 'interrupted';
+  /** The run folder. */
+  readonly runDir: string;
+  /** Env id. */
+  readonly env: string;
+  /** Estimator id. */
+  readonly estimator: string;
+  /** Seed. */
+  readonly seed: number;
+  /** tfjs backend used. */
+  readonly backend: string;
+  /** Env steps taken. */
+  readonly envSteps: number;
+  /** Episodes finished. */
+  readonly episodes: number;
+  /** Updates run. */
+  readonly updates: number;
+  /** Mean return of the last 100 episodes (or fewer), null with no episode. */
+  readonly finalReturn: number | null;
+  /** Wall-clock seconds. */
+  readonly seconds: number;
+  /** Env steps per second. */
+  readonly stepsPerSecond: number;
+}
+
+/** An env id as it appears in folder names: a namespace's `/` and other unsafe characters become `_`. */
+export function envSlug(env: string): string {
+  return env.replace(/[^\w.-]/g, '_');
+}
+
+/** The agent options of a run, as `rewardcast train` builds them. */
+export function agentOptionsFor(c: RunConfig): AgentOptions {
+  return { ...c.extra, estimator: c.estimator, hidden: [...c.hidden], learningRate: c.lr, optimizer: c.optimizer, credit: c.credit, gamma: c.gamma, batchSize: c.batchSize };
+}
+
+/**
+ * The `config.json` of a compare run: the fields of a `train` run's config (so that `plot` and
+ * other readers treat both alike), with `command: 'compare'` and the comparison's hash.
+ */
+export function runConfigFor(task: RunTask, backendName: string): Record<string, unknown> {
+  const c = task.config;
+  return {
+    command: 'compare',
+    ...Object.fromEntries(RUN_CONFIG_FIELDS.map((k) => [k, c[k]])),
+    out: task.parent,
+    backend: backendName,
+    agent: agentOptionsFor(c),
+    compareHash: task.compareHash,
+  };
+}
+
+/** How often a run reports its progress to the main thread, in ms. */
+const PROGRESS_EVERY_MS = 200;
+
+/**
+ * Trains one run and writes its folder: `config.json` first, `episodes.csv` as episodes end, and
+ * `summary.json` last (status `interrupted` when `signal` stopped it). A run that throws leaves a
+ * folder without `summary.json`, which the next `compare` redoes.
+ */
+export async function trainRun(
+  task: RunTask,
+  signal?: AbortSignal,
+  progress?: (p: RunProgress) => void,
+  report?: (line: string) => void,
+): Promise<RunSummary> {
+  const c = task.config;
+  const backend = await initBackend(task.backend, report);
+  const agent = agentOptionsFor(c);
+  const dir = join(task.parent, runName(envSlug(c.env), c.estimator, c.seed));
+  const writer = new RunWriter(dir, runConfigFor(task, backend.name));
+  const recent = new WindowMean(100);
+  let avg: number | null = null;
+  let lastReport = performance.now();
+  const result = await runTraining({
+    env: c.env,
+    numEnvs: c.numEnvs,
+    steps: c.steps,
+    seed: c.seed,
+    agent,
+    ...(signal ? { signal } : {}),
+    onEpisode: (e) => {
+      writer.episode(e);
+      avg = recent.push(e.return);
+      const now = performance.now();
+      if (progress && now - lastReport >= PROGRESS_EVERY_MS) {
+        lastReport = now;
+        progress({ steps: e.envSteps });
+      }
+    },
+  });
+  result.agent.dispose();
+  const summary: RunSummary = {
+    status: result.interrupted ? 'interrupted' : 'finished',
+    runDir: dir,
+    env: c.env,
+    estimator: c.estimator,
+    seed: c.seed,
+    backend: backend.name,
+    envSteps: result.envSteps,
+    episodes: result.episodes,
+    updates: result.updates,
+    finalReturn: avg,
+    seconds: result.seconds,
+    stepsPerSecond: result.envSteps / result.seconds,
+  };
+  writer.finish(summary);
+  progress?.({ steps: result.envSteps });
+  return summary;
+}
+
+if (workerData === WORKER_MARKER) {
+  serveTasks<RunTask, RunSummary, RunProgress>((task, { signal, progress, log }) => trainRun(task, signal, progress, log));
+}

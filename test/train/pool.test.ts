@@ -1,0 +1,180 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PoolAbortedError, WorkerPool, WorkerTaskError } from '../../src/train/pool.js';
+
+/**
+ * A worker for these tests, as a data: URL module that imports the pool's worker half by absolute
+ * URL. Task kinds: `square` (after `ms`), `fail` (throws), `crash` (exits the thread mid-task),
+ * `wait` (until aborted), `print` (writes to stdout and stderr).
+ */
+const POOL_URL = new URL('../../src/train/pool.js', import.meta.url).href;
+const WORKER_SOURCE = `
+import { threadId } from 'node:worker_threads';
+import { serveTasks } from ${JSON.stringify(POOL_URL)};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+serveTasks(async (task, { signal, progress, log }) => {
+  switch (task.kind) {
+    case 'square':
+      progress(0.5);
+      await sleep(task.ms ?? 0);
+      return { value: task.n * task.n, threadId };
+    case 'fail':
+      throw new RangeError('bad task n=' + task.n);
+    case 'crash':
+      setTimeout(() => process.exit(3), 5);
+      await sleep(1000);
+      return 'never';
+    case 'wait':
+      log('waiting');
+      while (!signal.aborted) await sleep(5);
+      return 'stopped';
+    case 'print':
+      console.log('to stdout');
+      console.error('to stderr');
+      await sleep(20);
+      return 'printed';
+  }
+});
+`;
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+
+type Task = { kind: string; n?: number; ms?: number };
+
+function makePool(size: number, extra: Partial<ConstructorParameters<typeof WorkerPool>[1]> = {}) {
+  return new WorkerPool<Task, unknown, number>(WORKER_URL, { size, onOutput: () => {}, onLog: () => {}, ...extra });
+}
+
+test('size must be a positive integer', () => {
+  for (const size of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => makePool(size), (e: Error) => e instanceof RangeError && e.message.includes(`size must be a positive integer, got ${size}`));
+  }
+});
+
+test('runs every task on at most `size` workers, results as they finish', async () => {
+  const pool = makePool(2);
+  const finished: number[] = [];
+  const progress: number[] = [];
+  try {
+    // The slow task starts first but finishes last.
+    const tasks = [
+      { kind: 'square', n: 3, ms: 300 },
+      { kind: 'square', n: 4, ms: 10 },
+      { kind: 'square', n: 5, ms: 10 },
+      { kind: 'square', n: 6, ms: 10 },
+    ];
+    const results = (await Promise.all(
+      tasks.map((t) =>
+        pool.run(t, (p) => progress.push(p)).then((r) => {
+          finished.push(t.n);
+          return r as { value: number; threadId: number };
+        }),
+      ),
+    ));
+    assert.equal(results.map((r) => r.value), [9, 16, 25, 36]);
+    assert.is(new Set(results.map((r) => r.threadId)).size, 2, 'two worker threads');
+    assert.is(finished[finished.length - 1], 3, `the slow task finishes last, got order ${finished}`);
+    assert.equal(progress, [0.5, 0.5, 0.5, 0.5]);
+    assert.ok(pool.workers <= 2);
+  } finally {
+    await pool.close();
+  }
+  assert.is(pool.workers, 0);
+});
+
+test('a task that throws rejects with its message, and the pool goes on', async () => {
+  const pool = makePool(1);
+  try {
+    const err = await pool.run({ kind: 'fail', n: 7 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.instance(err, WorkerTaskError);
+    assert.is((err as WorkerTaskError).message, 'bad task n=7');
+    assert.is((err as WorkerTaskError).workerName, 'RangeError');
+    assert.equal(await pool.run({ kind: 'square', n: 2 }).then((r) => (r as { value: number }).value), 4);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker that dies mid-task rejects that task (no hang), and a new worker takes the next', async () => {
+  const pool = makePool(1);
+  try {
+    const crashed = pool.run({ kind: 'crash' });
+    const next = pool.run({ kind: 'square', n: 9 });
+    const err = await crashed.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    assert.instance(err, WorkerTaskError);
+    assert.match(err!.message, /exited with code 3/);
+    assert.is(((await next) as { value: number }).value, 81);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker module that fails to load rejects the task with the reason', async () => {
+  const broken = new URL(`data:text/javascript,${encodeURIComponent("throw new Error('cannot start');")}`);
+  const pool = new WorkerPool<Task, unknown>(broken, { size: 1, onOutput: () => {} });
+  try {
+    const err = await pool.run({ kind: 'square', n: 1 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    assert.instance(err, WorkerTaskError);
+    assert.match(err!.message, /cannot start/);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('abort: running tasks see their signal and finish; queued ones reject with PoolAbortedError', async () => {
+  const lines: string[] = [];
+  const pool = makePool(1, { onLog: (l: string) => lines.push(l) });
+  try {
+    const running = pool.run({ kind: 'wait' });
+    const queued = pool.run({ kind: 'square', n: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    while (lines.length === 0) await new Promise((r) => setTimeout(r, 5));
+    pool.abort();
+    assert.is(await running, 'stopped');
+    const err = await queued;
+    assert.instance(err, PoolAbortedError);
+    assert.equal(lines, ['waiting']);
+    const late = await pool.run({ kind: 'square', n: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.instance(late, PoolAbortedError, 'no task starts after abort');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('close terminates a running task instead of waiting for it', async () => {
+  const pool = makePool(1);
+  const running = pool.run({ kind: 'wait' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  await pool.close();
+  assert.instance(await running, WorkerTaskError);
+});
+
+test("workers' stdout and stderr go to onOutput, never to the main stdout", async () => {
+  const seen: [string, string][] = [];
+  const pool = makePool(1, { onOutput: (text: string, stream: 'stdout' | 'stderr') => seen.push([stream, text]) });
+  try {
+    assert.is(await pool.run({ kind: 'print' }), 'printed');
+  } finally {
+    await pool.close();
+  }
+  assert.ok(seen.some(([s, t]) => s === 'stdout' && t.includes('to stdout')), JSON.stringify(seen));
+  assert.ok(seen.some(([s, t]) => s === 'stderr' && t.includes('to stderr')), JSON.stringify(seen));
+});
+
+test.run();

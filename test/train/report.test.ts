@@ -1,0 +1,246 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import '../../envs/index.js';
+import { compareFolderName, configHash, type CompareConfig } from '../../src/train/compare.js';
+import {
+  bootstrapSeed,
+  compareStats,
+  formatStatsTable,
+  plotFolder,
+  readCompareFolder,
+  readRunFolder,
+  RunFolderError,
+  writeCompareReport,
+  writeRunPlot,
+  type CompareStats,
+} from '../../src/train/report.js';
+import { EPISODES_HEADER } from '../../src/train/run-folder.js';
+import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'rewardcast-report-'));
+let counter = 0;
+const fresh = (): string => {
+  const d = join(root, `t${counter++}`);
+  mkdirSync(d);
+  return d;
+};
+
+const CONFIG: CompareConfig = {
+  env: 'CartPole-v1',
+  estimators: ['reinforce', 'st'],
+  seeds: 4,
+  steps: 20_000,
+  numEnvs: 8,
+  hidden: [32],
+  lr: 0.01,
+  optimizer: 'adam',
+  credit: 'episode',
+  gamma: 0.99,
+  batchSize: 256,
+};
+
+/** Writes a run folder as the worker does: config.json, episodes.csv and (unless status is null) summary.json. */
+function writeRun(parent: string, c: CompareConfig, estimator: string, seed: number, returns: readonly number[], opts: { status?: 'finished' | 'interrupted' | null; time?: number; stepEvery?: number } = {}): string {
+  const dir = join(parent, `${c.env}__${estimator}__${seed}__${opts.time ?? 1_700_000_000}`);
+  mkdirSync(dir);
+  const every = opts.stepEvery ?? c.steps / returns.length;
+  const { estimators: _e, seeds: _s, ...rest } = c;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ command: 'compare', ...rest, estimator, seed, backend: 'cpu' }));
+  const rows = returns.map((r, i) => `${Math.round((i + 1) * every)},${i},${r},${Math.max(1, Math.round(r))},0.000`);
+  writeFileSync(join(dir, 'episodes.csv'), `${EPISODES_HEADER}\n${rows.map((r) => `${r}\n`).join('')}`);
+  if (opts.status !== null) {
+    writeFileSync(
+      join(dir, 'summary.json'),
+      JSON.stringify({ status: opts.status ?? 'finished', runDir: dir, env: c.env, estimator, seed, backend: 'cpu', envSteps: c.steps, episodes: returns.length, updates: 1, finalReturn: returns.at(-1) ?? null, seconds: 1, stepsPerSecond: c.steps }),
+    );
+  }
+  return dir;
+}
+
+function writeCompareFolder(out: string, c: CompareConfig, threshold: number | null): string {
+  const dir = join(out, compareFolderName(c));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ kind: 'rewardcast-compare', version: 1, hash: configHash(c), config: c, threshold, created: '2024-01-01T00:00:00.000Z' }));
+  return dir;
+}
+
+const constant = (v: number, n = 200): number[] => Array.from({ length: n }, () => v);
+
+/**
+ * reinforce: seed s returns 100 + s throughout (never solves CartPole).
+ * st: seeds 1 and 2 solve it (seed 2 after 20 failed episodes), seeds 3 and 4 stay at 200.
+ */
+function standardFolder(c: CompareConfig = CONFIG): string {
+  const dir = writeCompareFolder(fresh(), c, 475);
+  for (let seed = 1; seed <= 4; seed++) writeRun(dir, c, 'reinforce', seed, constant(100 + seed));
+  writeRun(dir, c, 'st', 1, constant(500));
+  writeRun(dir, c, 'st', 2, [...constant(0, 20), ...constant(500, 180)]);
+  writeRun(dir, c, 'st', 3, constant(200));
+  writeRun(dir, c, 'st', 4, constant(200));
+  return dir;
+}
+
+const byName = (s: CompareStats, name: string) => s.estimators.find((e) => e.estimator === name)!;
+
+test('compareStats: final return, AUC, steps to threshold (k of N, median of reached) and P(improvement)', () => {
+  const stats = compareStats(readCompareFolder(standardFolder()));
+  assert.is(stats.threshold, 475);
+  assert.is(stats.reference, 'reinforce');
+  const r = byName(stats, 'reinforce');
+  const st = byName(stats, 'st');
+  // IQM of [101, 102, 103, 104]: cut one each end → 102.5; the curves are flat, so the AUC is the same.
+  assert.is(r.finalReturn.point, 102.5);
+  assert.is(r.auc.point, 102.5);
+  assert.ok(r.finalReturn.lo! >= 101 && r.finalReturn.hi! <= 104);
+  assert.equal(r.stepsToThreshold, { reached: 0, of: 4, median: null });
+  assert.is(r.probabilityOfImprovement, null, 'the reference has no P(improvement)');
+  // st: seed 1 reaches it at its 100th episode (step 10 000); seed 2 needs 95 of 100 at 500, i.e.
+  // its 115th episode (step 11 500); seeds 3 and 4 never do. Median over the two that did.
+  assert.is(st.stepsToThreshold!.reached, 2);
+  assert.is(st.stepsToThreshold!.of, 4);
+  assert.is(st.stepsToThreshold!.median!.point, 10_750);
+  assert.equal(st.perRun.map((p) => p.stepsToThreshold), [10_000, 11_500, null, null]);
+  // Every st run ends above every reinforce run.
+  assert.is(st.probabilityOfImprovement!.point, 1);
+  assert.is(st.finalReturn.n, 4);
+  assert.equal(stats.method.aucSteps, [200, 20_000]);
+  assert.is(stats.curves.grid.length, 100);
+  assert.is(stats.curves.series.length, 2);
+  assert.equal(stats.skipped, []);
+});
+
+test('compareStats is reproducible, and does not depend on the order of the estimators', () => {
+  const a = compareStats(readCompareFolder(standardFolder()));
+  const b = compareStats(readCompareFolder(standardFolder()));
+  assert.equal(JSON.parse(JSON.stringify(a.estimators)).map((e: { perRun: unknown }) => ({ ...e, perRun: undefined })), JSON.parse(JSON.stringify(b.estimators)).map((e: { perRun: unknown }) => ({ ...e, perRun: undefined })));
+  const reversed = compareStats(readCompareFolder(standardFolder({ ...CONFIG, estimators: ['st', 'reinforce'] })));
+  assert.is(reversed.reference, 'st');
+  assert.equal(byName(reversed, 'reinforce').finalReturn, byName(a, 'reinforce').finalReturn);
+  assert.equal(byName(reversed, 'st').stepsToThreshold, byName(a, 'st').stepsToThreshold);
+  assert.is(byName(reversed, 'reinforce').probabilityOfImprovement!.point, 0);
+  assert.is(bootstrapSeed('abc', 'finalReturn', 'st'), bootstrapSeed('abc', 'finalReturn', 'st'));
+  assert.is.not(bootstrapSeed('abc', 'finalReturn', 'st'), bootstrapSeed('abd', 'finalReturn', 'st'));
+});
+
+test('only finished runs count: interrupted and missing ones are listed as skipped', () => {
+  const c = { ...CONFIG, seeds: 5 };
+  const dir = writeCompareFolder(fresh(), c, 475);
+  for (let seed = 1; seed <= 4; seed++) writeRun(dir, c, 'reinforce', seed, constant(100 + seed));
+  // A newer but interrupted folder of seed 1 does not replace the finished one.
+  writeRun(dir, c, 'reinforce', 1, constant(1), { status: 'interrupted', time: 1_800_000_000 });
+  writeRun(dir, c, 'reinforce', 5, constant(1), { status: 'interrupted' });
+  for (let seed = 1; seed <= 4; seed++) writeRun(dir, c, 'st', seed, constant(300));
+  writeRun(dir, c, 'st', 5, constant(1), { status: null });
+  const folder = readCompareFolder(dir);
+  assert.is(folder.runs.get('reinforce')!.length, 4);
+  assert.equal(folder.skipped, [
+    { estimator: 'reinforce', seed: 5, reason: 'interrupted' },
+    { estimator: 'st', seed: 5, reason: 'unfinished (no summary.json)' },
+  ]);
+  const stats = compareStats(folder);
+  assert.is(byName(stats, 'reinforce').finalReturn.point, 102.5);
+  assert.match(formatStatsTable(stats), /4\/5/);
+});
+
+test('a bandit-like env without threshold: no steps-to-threshold column', () => {
+  const c: CompareConfig = { ...CONFIG, env: 'BernoulliBandit-v0', steps: 200 };
+  const dir = writeCompareFolder(fresh(), c, null);
+  for (let seed = 1; seed <= 4; seed++) {
+    writeRun(dir, c, 'reinforce', seed, Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+    writeRun(dir, c, 'st', seed, Array.from({ length: 200 }, (_, i) => (i % 4 === 0 ? 0 : 1)));
+  }
+  const stats = compareStats(readCompareFolder(dir));
+  assert.is(stats.threshold, null);
+  assert.is(byName(stats, 'st').stepsToThreshold, null);
+  const table = formatStatsTable(stats);
+  assert.match(table, /no threshold/);
+  assert.match(table, /P\(X > reinforce\)/);
+});
+
+test('formatStatsTable: one header, one rule, one row per estimator, "not reached" spelled out', () => {
+  const table = formatStatsTable(compareStats(readCompareFolder(standardFolder())));
+  const lines = table.split('\n');
+  assert.is(lines.length, 4);
+  assert.match(lines[0]!, /final return \(IQM \[95 % CI\]\)/);
+  assert.match(lines[0]!, /steps to 475/);
+  assert.match(lines[2]!, /^reinforce .*not reached \(0\/4\).*reference$/);
+  assert.match(lines[3]!, /^st .*10\.8k \[10k, 11\.5k\] \(2\/4\)/);
+});
+
+test('writeCompareReport writes curves.svg/png, stats.json and a self-contained report.html', async () => {
+  const dir = standardFolder();
+  const { files, stats, table } = await writeCompareReport(dir);
+  const png = readFileSync(files.curvesPng);
+  assert.equal([...png.subarray(0, 8)], PNG_SIGNATURE);
+  assert.match(readFileSync(files.curvesSvg, 'utf8'), /^<svg/);
+  const onDisk = JSON.parse(readFileSync(files.stats, 'utf8')) as CompareStats;
+  assert.equal(onDisk.estimators.map((e) => e.estimator), ['reinforce', 'st']);
+  assert.is(onDisk.estimators[1]!.stepsToThreshold!.reached, stats.estimators[1]!.stepsToThreshold!.reached);
+  assert.is(onDisk.folder, compareFolderName(CONFIG), 'paths in stats.json are relative to the folder');
+  const html = readFileSync(files.report, 'utf8');
+  assert.match(html, /<table>/);
+  assert.match(html, /<svg/);
+  assert.match(html, /not reached \(0\/4\)/);
+  assert.not.match(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+  assert.ok(table.includes('reinforce'));
+  // Redrawing from the files gives the same statistics.
+  const again = await writeCompareReport(dir);
+  assert.equal(JSON.parse(readFileSync(again.files.stats, 'utf8')), onDisk);
+});
+
+test('writeRunPlot draws one run folder: curve.svg and curve.png', async () => {
+  const dir = writeRun(fresh(), CONFIG, 'st', 1, [...constant(20, 50), ...constant(480, 50)]);
+  const r = await writeRunPlot(dir);
+  assert.is(r.episodes, 100);
+  assert.equal([...readFileSync(r.curvePng).subarray(0, 8)], PNG_SIGNATURE);
+  assert.match(readFileSync(r.curveSvg, 'utf8'), /Reward threshold/);
+});
+
+test('a corrupt episodes.csv is an error naming the file and the line', async () => {
+  const dir = writeRun(fresh(), CONFIG, 'st', 1, constant(10, 5));
+  const csv = join(dir, 'episodes.csv');
+  const lines = readFileSync(csv, 'utf8').split('\n');
+  lines[2] = '200,1,oops,10,0.000';
+  writeFileSync(csv, lines.join('\n'));
+  assert.throws(() => readRunFolder(dir), (e: Error) => e instanceof RunFolderError && e.message.startsWith(`${csv}:3: corrupt row`));
+  const err = await plotFolder(dir).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.instance(err, RunFolderError);
+  assert.ok(err!.message.includes(`${csv}:3`), err!.message);
+  // Inside a compare folder too.
+  const cdir = standardFolder();
+  const bad = join(readCompareFolder(cdir).runs.get('st')![0]!.dir, 'episodes.csv');
+  writeFileSync(bad, `${EPISODES_HEADER}\n100,0,1,1,0.000\nnot,a,row\n`);
+  assert.throws(() => readCompareFolder(cdir), (e: Error) => e instanceof RunFolderError && e.message.includes(`${bad}:3`));
+});
+
+test('folders with no runs are errors naming the folder', async () => {
+  const empty = fresh();
+  const err = await plotFolder(empty).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.instance(err, RunFolderError);
+  assert.match(err!.message, /has no runs/);
+  assert.ok(err!.message.includes(empty));
+  const missing = await plotFolder(join(empty, 'nope')).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.match(missing!.message, /no such folder/);
+  const cdir = writeCompareFolder(fresh(), CONFIG, 475);
+  assert.throws(() => readCompareFolder(cdir), (e: Error) => e instanceof RunFolderError && e.message.includes('has no finished run') && e.message.includes(cdir));
+  writeFileSync(join(cdir, 'compare.json'), '{"kind": "rewardcast-compare"}');
+  assert.throws(() => readCompareFolder(cdir), (e: Error) => e instanceof RunFolderError && e.message.includes('compare.json') && e.message.includes("field 'version'"));
+});
+
+test.after(() => {
+  if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+});
+
+test.run();
