@@ -7,8 +7,8 @@
  * (the numbers are from the throughput issue). Target: 3× the reference.
  *
  * Sections: the default backend at N = 1, 16, 64, 256 (median of `--repeats` runs) with the split
- * of time between env, act and learn; every other available backend; parallel scaling with 1 and
- * 2 worker threads; peak RSS and tensor counts of a 10⁶-step run in a fresh process.
+ * of time between env, act and learn; every other available backend; parallel scaling of a real
+ * `compare` with 1 and 2 workers; peak RSS and tensor counts of a 10⁶-step run in a fresh process.
  *
  * Flags: `--json` (one JSON line per measurement), `--seconds S` (timed seconds per run, default
  * 2), `--repeats K` (default 3), `--quick` (seconds 0.5, repeats 1, a 10⁵-step memory run).
@@ -17,11 +17,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '../envs/index.js';
 import { initBackend, type BackendName } from '../src/tensor/backend.js';
-import { runWorkload, type WorkloadResult } from './workload.js';
+import { compare } from '../src/train/compare.js';
+import { runWorkload } from './workload.js';
 
 /** PyTorch + Gymnasium env steps per second, by N (from the throughput issue). */
 export const PYTORCH_REFERENCE: Readonly<Record<number, number>> = { 1: 4971, 16: 67355, 64: 211997, 256: 493327 };
@@ -57,22 +60,40 @@ function pct(x: number): string {
   return `${(100 * x).toFixed(0)}%`.padStart(4);
 }
 
-function runInWorkers(count: number, numEnvs: number, seconds: number, backend: BackendName): Promise<WorkloadResult[]> {
-  const url = new URL('./worker.js', import.meta.url);
-  return Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<WorkloadResult>((resolve, reject) => {
-          const w = new Worker(url, { workerData: { numEnvs, seconds, backend } });
-          w.once('message', (m: WorkloadResult) => {
-            resolve(m);
-            void w.terminate();
-          });
-          w.once('error', reject);
-        }),
-    ),
-  );
+/**
+ * Env steps per second of a real `compare` (the worker pool) over a fixed grid: 2 estimators ×
+ * 2 seeds × `steps` CartPole steps, timed from the start of the runs to the last run finished (the
+ * report is not timed).
+ */
+async function compareThroughput(workers: number, steps: number, backend: BackendName): Promise<number> {
+  const out = mkdtempSync(join(tmpdir(), 'rewardcast-bench-'));
+  let t0 = 0;
+  let t1 = 0;
+  try {
+    await compare({
+      env: 'CartPole-v1',
+      estimators: ['reinforce-optimal', 'reinforce'],
+      seeds: 2,
+      steps,
+      numEnvs: 16,
+      hidden: [64],
+      lr: 0.01,
+      optimizer: 'adam',
+      credit: 'segment',
+      gamma: 0.99,
+      batchSize: 256,
+      out,
+      workers,
+      backend,
+      onEvent: (e) => {
+        if (e.type === 'start') t0 = performance.now();
+        if (e.type === 'run') t1 = performance.now();
+      },
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  return (4 * steps) / ((t1 - t0) / 1000);
 }
 
 /** Runs every section and prints it. */
@@ -116,12 +137,15 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   }
   await initBackend(choice.name, () => {});
 
-  if (!o.json) print('\nparallel scaling (independent runs in worker threads, N = 16):');
-  const one = await runInWorkers(1, 16, o.seconds, choice.name);
-  const two = await runInWorkers(2, 16, o.seconds, choice.name);
-  const s1 = one.reduce((a, r) => a + r.stepsPerSecond, 0);
-  const s2 = two.reduce((a, r) => a + r.stepsPerSecond, 0);
-  emit('workers', { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1 }, `  1 worker: ${Math.round(s1)} steps/s; 2 workers: ${Math.round(s2)} steps/s in all; speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×)`);
+  if (!o.json) print('\nparallel scaling (rewardcast compare, 2 estimators × 2 seeds, N = 16, segments of 32):');
+  const scaleSteps = Math.max(20_000, Math.round(o.seconds * 40_000));
+  const s1 = await compareThroughput(1, scaleSteps, choice.name);
+  const s2 = await compareThroughput(2, scaleSteps, choice.name);
+  emit(
+    'workers',
+    { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1, stepsPerRun: scaleSteps },
+    `  1 worker: ${Math.round(s1)} steps/s; 2 workers: ${Math.round(s2)} steps/s; speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×, on 2 cores)`,
+  );
 
   if (!o.json) print(`\nmemory (a ${o.memorySteps.toLocaleString('en')}-step run in a fresh process, N = 64):`);
   const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', choice.name], { encoding: 'utf8' });
