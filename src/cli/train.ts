@@ -11,7 +11,7 @@ import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
 import { runTraining } from '../train/loop.js';
-import { RunWriter, runName } from '../train/run-folder.js';
+import { RunWriter, runName, type RunSummary } from '../train/run-folder.js';
 import { WindowMean } from '../stream/window-mean.js';
 import { saveAgent, type AgentOptions, type CreditMode } from '../../agents/agent.js';
 import { UsageError, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
@@ -129,32 +129,7 @@ export function validateTrainOptions(o: TrainCommandOptions): void {
 }
 
 /** The summary written to `summary.json` and printed by `--json`. */
-export interface TrainSummary {
-  /** `finished`, or `interrupted` by Ctrl-C. */
-  readonly status: 'finished' | 'interrupted';
-  /** The run folder. */
-  readonly runDir: string;
-  /** Env id. */
-  readonly env: string;
-  /** Estimator id. */
-  readonly estimator: string;
-  /** Seed. */
-  readonly seed: number;
-  /** tfjs backend used. */
-  readonly backend: string;
-  /** Env steps taken. */
-  readonly envSteps: number;
-  /** Episodes finished. */
-  readonly episodes: number;
-  /** Updates run. */
-  readonly updates: number;
-  /** Mean return of the last 100 episodes (or fewer), null with no episode. */
-  readonly finalReturn: number | null;
-  /** Wall-clock seconds. */
-  readonly seconds: number;
-  /** Env steps per second. */
-  readonly stepsPerSecond: number;
-}
+export type TrainSummary = RunSummary;
 
 /** Runs `train` with resolved options. `signal` aborts it (Ctrl-C). */
 export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSignal, progress?: (steps: number, avg: number | null) => void): Promise<TrainSummary> {

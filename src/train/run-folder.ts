@@ -102,3 +102,31 @@ export function readEpisodes(file: string): EpisodeRow[] {
   }
   return rows;
 }
+
+/** `summary.json` of a run, as `train` and `compare` write it. */
+export interface RunSummary {
+  /** `finished`, or `interrupted` by Ctrl-C. */
+  readonly status: 'finished' | 'interrupted';
+  /** The run folder. */
+  readonly runDir: string;
+  /** Env id. */
+  readonly env: string;
+  /** Estimator id. */
+  readonly estimator: string;
+  /** Seed. */
+  readonly seed: number;
+  /** tfjs backend used. */
+  readonly backend: string;
+  /** Env steps taken. */
+  readonly envSteps: number;
+  /** Episodes finished. */
+  readonly episodes: number;
+  /** Updates run. */
+  readonly updates: number;
+  /** Mean return of the last 100 episodes (or fewer), null with no episode. */
+  readonly finalReturn: number | null;
+  /** Wall-clock seconds. */
+  readonly seconds: number;
+  /** Env steps per second. */
+  readonly stepsPerSecond: number;
+}

@@ -21,7 +21,9 @@ import { WindowMean } from '../stream/window-mean.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
 import { runTraining } from './loop.js';
 import { serveTasks } from './pool.js';
-import { RunWriter, runName } from './run-folder.js';
+import { RunWriter, runName, type RunSummary } from './run-folder.js';
+
+export type { RunSummary } from './run-folder.js';
 
 /** The `workerData` that makes this module serve tasks. */
 export const WORKER_MARKER = 'rewardcast-compare-worker';
@@ -72,34 +74,6 @@ export interface RunTask {
 /** What a run reports while it trains: env steps so far. */
 export interface RunProgress {
   readonly steps: number;
-}
-
-/** `summary.json` of a run: the same fields as `rewardcast train` writes. */
-export interface RunSummary {
-  /** `finished`, or `interrupted` by Ctrl-C. */
-  readonly status: 'finished' | 'interrupted';
-  /** The run folder. */
-  readonly runDir: string;
-  /** Env id. */
-  readonly env: string;
-  /** Estimator id. */
-  readonly estimator: string;
-  /** Seed. */
-  readonly seed: number;
-  /** tfjs backend used. */
-  readonly backend: string;
-  /** Env steps taken. */
-  readonly envSteps: number;
-  /** Episodes finished. */
-  readonly episodes: number;
-  /** Updates run. */
-  readonly updates: number;
-  /** Mean return of the last 100 episodes (or fewer), null with no episode. */
-  readonly finalReturn: number | null;
-  /** Wall-clock seconds. */
-  readonly seconds: number;
-  /** Env steps per second. */
-  readonly stepsPerSecond: number;
 }
 
 /** An env id as it appears in folder names: a namespace's `/` and other unsafe characters become `_`. */
