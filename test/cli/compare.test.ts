@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
+import { presetAgentOptions, presetFor } from '../../src/train/presets.js';
+import type { EstimatorId } from '../../src/estimators/index.js';
 import { COMPARE_DEFAULTS, presetCompareOptions, compareJson, resolveCompareOptions } from '../../src/cli/compare.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
@@ -32,8 +34,14 @@ const TINY = ['compare', '--env', 'BernoulliBandit-v0', '--estimators', 'reinfor
 
 test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags', () => {
   const o = resolveCompareOptions({}, {});
-  assert.equal(o, { ...COMPARE_DEFAULTS, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
-  assert.is(o.lr, 0.03, 'the CartPole preset');
+  const { perEstimator, ...shared } = o;
+  const { perEstimator: _none, ...defaults } = COMPARE_DEFAULTS;
+  assert.equal(shared, { ...defaults, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
+  // Each estimator keeps only the preset options that differ from the shared ones.
+  for (const [est, own] of Object.entries(perEstimator)) {
+    const full = presetAgentOptions(presetFor('CartPole-v1'), est as EstimatorId) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(own as Record<string, unknown>)) assert.equal(v, full[k], `${est}.${k}`);
+  }
   const file = join(root, 'preset.json');
   writeFileSync(file, JSON.stringify({ env: 'BernoulliBandit-v0', seeds: 3, estimators: ['st', 'reinforce'], backend: 'wasm' }));
   const r = resolveCompareOptions({ config: file, seeds: '5', hidden: 'none', workers: '1' }, { REWARDCAST_BACKEND: 'cpu' });
