@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BroadcastAgent, type AgentOptions } from '../agents/agent.js';
 import { CartPoleVectorEnv } from '../envs/classic/cartpole-vector.js';
-import type { VectorEnv, VectorResetResult, VectorStepResult } from '../src/core/vector.js';
+import { VectorWrapper, type VectorStepResult } from '../src/core/vector.js';
 import { BroadcastVectorEnv } from '../src/stream/broadcast.js';
 
 /** The agent options of the workload. */
@@ -54,41 +54,13 @@ export interface WorkloadResult {
 }
 
 /** Times the env's own steps, so the loop can split env time from learning time. */
-class TimedEnv implements VectorEnv {
+class TimedEnv extends VectorWrapper {
   ms = 0;
-  constructor(private readonly env: VectorEnv) {}
-  get numEnvs(): number {
-    return this.env.numEnvs;
-  }
-  get singleObservationSpace(): VectorEnv['singleObservationSpace'] {
-    return this.env.singleObservationSpace;
-  }
-  get singleActionSpace(): VectorEnv['singleActionSpace'] {
-    return this.env.singleActionSpace;
-  }
-  get obsSize(): number {
-    return this.env.obsSize;
-  }
-  get actSize(): number {
-    return this.env.actSize;
-  }
-  get autoresetMode(): VectorEnv['autoresetMode'] {
-    return this.env.autoresetMode;
-  }
-  get id(): string {
-    return this.env.id;
-  }
-  reset(opts: { readonly seed?: number } = {}): VectorResetResult {
-    return this.env.reset(opts);
-  }
-  step(actions: ArrayLike<number>): VectorStepResult {
+  override step(actions: ArrayLike<number>): VectorStepResult {
     const t = performance.now();
     const r = this.env.step(actions);
     this.ms += performance.now() - t;
     return r;
-  }
-  close(): void {
-    this.env.close();
   }
 }
 

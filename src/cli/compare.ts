@@ -7,7 +7,6 @@
  * then the summary table on stderr. stdout carries nothing unless `--json` is given.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -19,7 +18,7 @@ import { OKABE_ITO } from '../plot/theme.js';
 import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
 import { compare, CompareConfigError, type CompareEvent, type CompareResult } from '../train/compare.js';
 import { formatSteps, RunFolderError } from '../train/report.js';
-import { UsageError, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
+import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { TRAIN_DEFAULTS } from './train.js';
 import { presetAgentOptions, presetFor } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
@@ -104,18 +103,7 @@ export const compareConfigSchema = z
 
 /** Reads and validates a `compare` config file, naming the file, the field and the problem. */
 export function readCompareConfig(path: string): Partial<CompareCommandOptions> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--config ${path}: cannot read it as JSON: ${(e as Error).message}`);
-  }
-  const r = compareConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new UsageError(`--config ${path}: field '${issue.path.join('.') || '(top level)'}': ${issue.message}`);
-  }
-  return r.data as Partial<CompareCommandOptions>;
+  return readConfigFile(path, compareConfigSchema) as Partial<CompareCommandOptions>;
 }
 
 /** Parses `--estimators a,b,c`: known ids, distinct, at most 8. */

@@ -1,7 +1,10 @@
 /**
- * Errors the CLI reports as one line with exit code 2: bad flags, bad config, unknown ids.
+ * Errors the CLI reports as one line with exit code 2 (bad flags, bad config, unknown ids), and
+ * the parsers of user input that raise them.
  * @module
  */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 
 /** A mistake in what the user asked for. */
 export class UsageError extends Error {
@@ -32,4 +35,23 @@ export function parseIntList(flag: string, value: unknown): number[] {
     if (!/^\d+$/.test(t) || Number(t) <= 0) throw new UsageError(`${flag} must be a comma-separated list of positive integers, got ${JSON.stringify(value)}`);
     return Number(t);
   });
+}
+
+/**
+ * Reads a `--config` JSON file and validates it with `schema`; errors name the file, the field
+ * and the problem.
+ */
+export function readConfigFile<S extends z.ZodType>(path: string, schema: S): z.infer<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--config ${path}: cannot read it as JSON: ${(err as Error).message}`);
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new UsageError(`--config ${path}: field '${issue.path.join('.') || '(top level)'}': ${issue.message}`);
+  }
+  return r.data;
 }

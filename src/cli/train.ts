@@ -2,7 +2,6 @@
  * `rewardcast train`: one run, streamed to a run folder.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -10,11 +9,9 @@ import { z } from 'zod';
 import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
-import { runTraining } from '../train/loop.js';
-import { RunWriter, runName, type RunSummary } from '../train/run-folder.js';
-import { WindowMean } from '../stream/window-mean.js';
-import { saveAgent, type AgentOptions, type CreditMode } from '../../agents/agent.js';
-import { UsageError, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
+import { runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
+import type { AgentOptions, CreditMode } from '../../agents/agent.js';
+import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { presetAgentOptions, presetFor } from '../train/presets.js';
 
 /** Options of `rewardcast train`, each with its default. */
@@ -98,19 +95,7 @@ export const trainConfigSchema = z
 
 /** Reads and validates a config file, naming the file, the field and the problem. */
 export function readTrainConfig(path: string): Partial<TrainCommandOptions> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--config ${path}: cannot read it as JSON: ${(e as Error).message}`);
-  }
-  const r = trainConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const field = issue.path.join('.') || '(top level)';
-    throw new UsageError(`--config ${path}: field '${field}': ${issue.message}`);
-  }
-  return r.data as Partial<TrainCommandOptions>;
+  return readConfigFile(path, trainConfigSchema) as Partial<TrainCommandOptions>;
 }
 
 /** Checks the resolved options before anything is written. */
@@ -137,40 +122,20 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
   const backend = await initBackend(o.backend);
   const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize };
   const dir = join(o.out, runName(o.env, o.estimator, o.seed));
-  const writer = new RunWriter(dir, { command: 'train', ...o, backend: backend.name, agent });
-  const recent = new WindowMean(100);
-  let avg: number | null = null;
-  const result = await runTraining({
-    env: o.env,
-    numEnvs: o.numEnvs,
-    steps: o.steps,
-    seed: o.seed,
-    agent,
-    ...(signal ? { signal } : {}),
-    onEpisode: (e) => {
-      writer.episode(e);
-      avg = recent.push(e.return);
-      progress?.(e.envSteps, avg);
-    },
-  });
-  if (o.save) saveAgent(result.agent, dir);
-  result.agent.dispose();
-  const summary: TrainSummary = {
-    status: result.interrupted ? 'interrupted' : 'finished',
-    runDir: dir,
+  return trainToFolder({
+    dir,
+    config: { command: 'train', ...o, backend: backend.name, agent },
     env: o.env,
     estimator: o.estimator,
     seed: o.seed,
+    steps: o.steps,
+    numEnvs: o.numEnvs,
+    agent,
     backend: backend.name,
-    envSteps: result.envSteps,
-    episodes: result.episodes,
-    updates: result.updates,
-    finalReturn: avg,
-    seconds: result.seconds,
-    stepsPerSecond: result.envSteps / result.seconds,
-  };
-  writer.finish(summary);
-  return summary;
+    save: o.save,
+    ...(signal ? { signal } : {}),
+    ...(progress ? { onEpisode: progress } : {}),
+  });
 }
 
 /** The options an env's preset sets (see `src/train/presets.ts`), for an estimator. */

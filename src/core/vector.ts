@@ -205,3 +205,46 @@ export class SyncVectorEnv implements VectorEnv {
     for (const e of this.envs) e.close();
   }
 }
+
+/**
+ * A vector env that forwards everything to the one it wraps, as Gymnasium's `VectorWrapper`.
+ * Subclasses override what they change (for example `step`).
+ */
+export class VectorWrapper implements VectorEnv {
+  /** The wrapped vector env. */
+  readonly env: VectorEnv;
+  /** @param env the vector env to wrap */
+  constructor(env: VectorEnv) {
+    this.env = env;
+  }
+  get numEnvs(): number {
+    return this.env.numEnvs;
+  }
+  get singleObservationSpace(): Space<unknown> {
+    return this.env.singleObservationSpace;
+  }
+  get singleActionSpace(): Space<unknown> {
+    return this.env.singleActionSpace;
+  }
+  get obsSize(): number {
+    return this.env.obsSize;
+  }
+  get actSize(): number {
+    return this.env.actSize;
+  }
+  get autoresetMode(): AutoresetMode {
+    return this.env.autoresetMode;
+  }
+  get id(): string {
+    return this.env.id;
+  }
+  reset(opts: { readonly seed?: number } = {}): VectorResetResult {
+    return this.env.reset(opts);
+  }
+  step(actions: ArrayLike<number>): VectorStepResult {
+    return this.env.step(actions);
+  }
+  close(): void {
+    this.env.close();
+  }
+}

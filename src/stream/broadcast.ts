@@ -16,7 +16,7 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { Env, Wrapper, type ResetOptions, type ResetResult, type StepResult } from '../core/env.js';
-import type { VectorEnv, VectorResetResult, VectorStepResult } from '../core/vector.js';
+import { VectorWrapper, type VectorEnv, type VectorResetResult, type VectorStepResult } from '../core/vector.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import type { RewardEvent, StepEvent } from './events.js';
 
@@ -103,9 +103,7 @@ class Publisher {
  * const returns$ = venv.events$.pipe(filter(isEpisode), map((e) => e.return));
  * ```
  */
-export class BroadcastVectorEnv implements VectorEnv {
-  /** The decorated vector env. */
-  readonly env: VectorEnv;
+export class BroadcastVectorEnv extends VectorWrapper {
   private readonly publisher: Publisher;
   /** The hot stream of reward events. */
   readonly events$: Observable<RewardEvent>;
@@ -115,43 +113,22 @@ export class BroadcastVectorEnv implements VectorEnv {
     if (env.autoresetMode !== 'same-step') {
       throw new RangeError(`BroadcastVectorEnv: env '${env.id}' must use autoresetMode 'same-step', got '${env.autoresetMode}'`);
     }
-    this.env = env;
+    super(env);
     this.publisher = new Publisher(env.id);
     this.events$ = this.publisher.events$;
   }
-  get numEnvs(): number {
-    return this.env.numEnvs;
-  }
-  get singleObservationSpace(): VectorEnv['singleObservationSpace'] {
-    return this.env.singleObservationSpace;
-  }
-  get singleActionSpace(): VectorEnv['singleActionSpace'] {
-    return this.env.singleActionSpace;
-  }
-  get obsSize(): number {
-    return this.env.obsSize;
-  }
-  get actSize(): number {
-    return this.env.actSize;
-  }
-  get autoresetMode(): VectorEnv['autoresetMode'] {
-    return this.env.autoresetMode;
-  }
-  get id(): string {
-    return this.env.id;
-  }
-  reset(opts: { readonly seed?: number } = {}): VectorResetResult {
+  override reset(opts: { readonly seed?: number } = {}): VectorResetResult {
     const r = this.env.reset(opts);
     this.publisher.reset(this.env.numEnvs, r.observations);
     return r;
   }
-  step(actions: ArrayLike<number>): VectorStepResult {
+  override step(actions: ArrayLike<number>): VectorStepResult {
     const r = this.env.step(actions);
     this.publisher.step(r.rewards, r.terminations, r.truncations, r.observations, r.info.finalObservations);
     return r;
   }
   /** Closes the env and completes `events$`. */
-  close(): void {
+  override close(): void {
     this.env.close();
     this.publisher.complete();
   }

@@ -12,7 +12,11 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AgentOptions } from '../../agents/agent.js';
+import { saveAgent } from '../../agents/agent.js';
 import type { EpisodeEvent } from '../stream/events.js';
+import { WindowMean } from '../stream/window-mean.js';
+import { runTraining } from './loop.js';
 
 /** The header of `episodes.csv`. */
 export const EPISODES_HEADER = 'global_step,episode,return,length,wall_seconds';
@@ -129,4 +133,73 @@ export interface RunSummary {
   readonly seconds: number;
   /** Env steps per second. */
   readonly stepsPerSecond: number;
+}
+
+/** What {@link trainToFolder} needs. */
+export interface TrainToFolderOptions {
+  /** The run folder to create. */
+  readonly dir: string;
+  /** `config.json`: the complete resolved config. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Registered env id. */
+  readonly env: string;
+  /** Estimator id (for the summary). */
+  readonly estimator: string;
+  /** Seed of everything. */
+  readonly seed: number;
+  /** Env steps. */
+  readonly steps: number;
+  /** Parallel sub-envs. */
+  readonly numEnvs: number;
+  /** Agent options. */
+  readonly agent: AgentOptions;
+  /** Name of the tfjs backend in use (for the summary). */
+  readonly backend: string;
+  /** Also save the trained agent as `agent.json`. @default false */
+  readonly save?: boolean;
+  /** Stops the run early; the summary is then `interrupted`. */
+  readonly signal?: AbortSignal;
+  /** Called after each finished episode with the env steps so far and the mean of the last 100 returns. */
+  readonly onEpisode?: (envSteps: number, recentMean: number) => void;
+}
+
+/**
+ * Trains one run into a run folder: `config.json` first, `episodes.csv` as episodes end,
+ * `summary.json` last. `train` and every run of `compare` go through here.
+ */
+export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary> {
+  const writer = new RunWriter(o.dir, o.config);
+  const recent = new WindowMean(100);
+  let avg: number | null = null;
+  const result = await runTraining({
+    env: o.env,
+    numEnvs: o.numEnvs,
+    steps: o.steps,
+    seed: o.seed,
+    agent: o.agent,
+    ...(o.signal ? { signal: o.signal } : {}),
+    onEpisode: (e) => {
+      writer.episode(e);
+      avg = recent.push(e.return);
+      o.onEpisode?.(e.envSteps, avg);
+    },
+  });
+  if (o.save) saveAgent(result.agent, o.dir);
+  result.agent.dispose();
+  const summary: RunSummary = {
+    status: result.interrupted ? 'interrupted' : 'finished',
+    runDir: o.dir,
+    env: o.env,
+    estimator: o.estimator,
+    seed: o.seed,
+    backend: o.backend,
+    envSteps: result.envSteps,
+    episodes: result.episodes,
+    updates: result.updates,
+    finalReturn: avg,
+    seconds: result.seconds,
+    stepsPerSecond: result.envSteps / result.seconds,
+  };
+  writer.finish(summary);
+  return summary;
 }

@@ -17,11 +17,9 @@ import { workerData } from 'node:worker_threads';
 import '../../envs/index.js';
 import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import type { EstimatorId } from '../estimators/index.js';
-import { WindowMean } from '../stream/window-mean.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
-import { runTraining } from './loop.js';
 import { serveTasks } from './pool.js';
-import { RunWriter, runName, type RunSummary } from './run-folder.js';
+import { runName, trainToFolder, type RunSummary } from './run-folder.js';
 
 export type { RunSummary } from './run-folder.js';
 
@@ -118,46 +116,28 @@ export async function trainRun(
 ): Promise<RunSummary> {
   const c = task.config;
   const backend = await initBackend(task.backend, report);
-  const agent = agentOptionsFor(c);
   const dir = join(task.parent, runName(envSlug(c.env), c.estimator, c.seed));
-  const writer = new RunWriter(dir, runConfigFor(task, backend.name));
-  const recent = new WindowMean(100);
-  let avg: number | null = null;
   let lastReport = performance.now();
-  const result = await runTraining({
-    env: c.env,
-    numEnvs: c.numEnvs,
-    steps: c.steps,
-    seed: c.seed,
-    agent,
-    ...(signal ? { signal } : {}),
-    onEpisode: (e) => {
-      writer.episode(e);
-      avg = recent.push(e.return);
-      const now = performance.now();
-      if (progress && now - lastReport >= PROGRESS_EVERY_MS) {
-        lastReport = now;
-        progress({ steps: e.envSteps });
-      }
-    },
-  });
-  result.agent.dispose();
-  const summary: RunSummary = {
-    status: result.interrupted ? 'interrupted' : 'finished',
-    runDir: dir,
+  const summary = await trainToFolder({
+    dir,
+    config: runConfigFor(task, backend.name),
     env: c.env,
     estimator: c.estimator,
     seed: c.seed,
+    steps: c.steps,
+    numEnvs: c.numEnvs,
+    agent: agentOptionsFor(c),
     backend: backend.name,
-    envSteps: result.envSteps,
-    episodes: result.episodes,
-    updates: result.updates,
-    finalReturn: avg,
-    seconds: result.seconds,
-    stepsPerSecond: result.envSteps / result.seconds,
-  };
-  writer.finish(summary);
-  progress?.({ steps: result.envSteps });
+    ...(signal ? { signal } : {}),
+    onEpisode: (envSteps) => {
+      const now = performance.now();
+      if (progress && now - lastReport >= PROGRESS_EVERY_MS) {
+        lastReport = now;
+        progress({ steps: envSteps });
+      }
+    },
+  });
+  progress?.({ steps: summary.envSteps });
   return summary;
 }
 
