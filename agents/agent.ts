@@ -20,7 +20,10 @@
  *   Eq. 7 and mean baselines need the whole return.
  *
  * The update, per batch of M transitions (tfjs, inside `tf.tidy`):
- * 1. the signal: R = G, or G − V(s) with a critic (which is then fitted to G);
+ * 1. the signal: R = G, or G − V(s) with a critic (which is then fitted to G, `criticSteps`
+ *    times); with `criticLambda` < 1, G is the λ-return and R the GAE(γ, λ) advantage; then the
+ *    optional per-batch `signalNormalization`. The optimiser's step size follows
+ *    `learningRateSchedule`;
  * 2. the head: g = (h − p)(R − L̄) with the estimator's baseline;
  * 3. each hidden layer, top down: its own REINFORCE estimate (`'local'`), or the estimate of the
  *    layer above propagated through W and the unit's backward rule (`'backprop'`, via `tf.grad`
@@ -62,7 +65,7 @@ import { Critic } from './critic.js';
 import { headFor, type HeadKind } from './heads.js';
 import { InputEncoder } from './inputs.js';
 import { PolicyNetwork, type LayerRecord } from './network.js';
-import { rewardToGo, segmentReturns, TransitionBuffer } from './rollout.js';
+import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
 
 /** How returns are assigned to actions. See the module header. */
 export type CreditMode = 'episode' | 'segment' | 'traces';
@@ -105,6 +108,54 @@ export interface AgentOptions {
   readonly criticHidden?: number;
   /** Step size of the critic's Adam. @default 0.005 */
   readonly criticLearningRate?: number;
+  /**
+   * λ of the critic's advantage, GAE(γ, λ) (Schulman et al. 2016, Eq. 16): with a critic, the
+   * broadcast signal of step t becomes G^λ_t − V(s_t) = Σ_k (γλ)^k δ_{t+k}, and the critic is
+   * fitted to the λ-return G^λ_t (see `lambdaReturns` in `rollout.ts`). λ = 1 is the Monte Carlo
+   * advantage G_t − V(s_t); λ = 0 the one-step TD error δ_t; in between trades the variance of G
+   * for the bias of V. Applies to `'episode'` and `'segment'` credit (traces use δ_t and their own
+   * λ). It keeps the broadcast principle: the advantage is still one scalar per transition, formed
+   * outside the policy network from rewards and V, and every unit uses it with its own h, p, x.
+   * @default 1
+   */
+  readonly criticLambda?: number;
+  /**
+   * Adam steps the critic takes on each batch (the same batch, the same targets), so that V keeps
+   * up with the policy; the signal is formed before the first step. Only the critic's own
+   * regression repeats; the policy units still see one signal per transition.
+   * @default 1
+   */
+  readonly criticSteps?: number;
+  /**
+   * Per-batch normalisation of the broadcast signal, applied after the critic's baseline and
+   * before the estimator's own baseline:
+   * - `'none'`: R as it is;
+   * - `'scale'`: R / std_batch(R): a positive factor common to every unit of the batch, so each
+   *   unit's estimate keeps its direction (and stays unbiased up to that factor); it makes the step
+   *   size independent of the reward scale;
+   * - `'standardize'`: (R − mean_batch R) / std_batch(R), the advantage normalisation of PPO
+   *   (Schulman et al. 2017; Andrychowicz et al. 2021, "What Matters in On-Policy RL", §3.3): the
+   *   batch mean acts as one more baseline (biased by O(1/M), as it includes the row itself).
+   * Either way it is a function of the batch's broadcast scalars alone, computed before the
+   * broadcast: every unit still learns from its own h, p, x and one scalar per transition. Needs a
+   * batch, so not `'traces'` credit. std is floored at 1e-8.
+   * @default 'none'
+   */
+  readonly signalNormalization?: 'none' | 'scale' | 'standardize';
+  /**
+   * Learning-rate schedule of the policy's optimiser, by env steps t:
+   * - `'constant'`: `learningRate` throughout;
+   * - `'linear'`: `learningRate`·max(f, 1 − t / `learningRateDecaySteps`), f =
+   *   `learningRateFinal`: a linear anneal to f·`learningRate`, then constant (the linear decay of
+   *   PPO's Atari setting, Schulman et al. 2017, Table 5; a Robbins–Monro-style shrinking step that
+   *   lets a stochastic policy settle). A global step size, the same for every unit.
+   * @default 'constant'
+   */
+  readonly learningRateSchedule?: 'constant' | 'linear';
+  /** Env steps over which the `'linear'` schedule decays; > 0 when that schedule is used. @default 0 */
+  readonly learningRateDecaySteps?: number;
+  /** f, the final fraction of `learningRate` under the `'linear'` schedule, in [0, 1]. @default 0.1 */
+  readonly learningRateFinal?: number;
   /** Seed of the agent's RNG (weights and neuron noise). @default 0 */
   readonly seed?: number;
   /**
@@ -129,7 +180,7 @@ export interface LearnEvent {
   readonly updates: number;
   /** Transitions in the batch. */
   readonly batch: number;
-  /** Mean of the broadcast signal R (after the critic's baseline). */
+  /** Mean of the broadcast signal R (after the critic's baseline and `signalNormalization`). */
   readonly signalMean: number;
   /** The critic's loss before its step, or NaN. */
   readonly criticLoss: number;
@@ -153,6 +204,12 @@ export const AGENT_DEFAULTS = {
   firingRateTarget: 0.5,
   criticHidden: 64,
   criticLearningRate: 0.005,
+  criticLambda: 1,
+  criticSteps: 1,
+  signalNormalization: 'none',
+  learningRateSchedule: 'constant',
+  learningRateDecaySteps: 0,
+  learningRateFinal: 0.1,
   seed: 0,
   kernel: 'auto',
 } as const satisfies AgentOptions;
@@ -180,6 +237,14 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   num('noiseStd', o.noiseStd, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
   num('firingRateTarget', o.firingRateTarget, (x) => x > 0 && x < 1, 'in (0, 1)');
   num('criticHidden', o.criticHidden, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  num('criticLambda', o.criticLambda, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  num('criticSteps', o.criticSteps, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  num('learningRateDecaySteps', o.learningRateDecaySteps, (x) => Number.isFinite(x) && x >= 0, 'a finite number >= 0');
+  num('learningRateFinal', o.learningRateFinal, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  if (!['none', 'scale', 'standardize'].includes(o.signalNormalization)) throw new RangeError(`signalNormalization must be 'none', 'scale' or 'standardize', got ${JSON.stringify(o.signalNormalization)}`);
+  if (!['constant', 'linear'].includes(o.learningRateSchedule)) throw new RangeError(`learningRateSchedule must be 'constant' or 'linear', got ${JSON.stringify(o.learningRateSchedule)}`);
+  if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
+  if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
   num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
@@ -240,6 +305,9 @@ export class BroadcastAgent {
   private uniforms = new Float32Array(0);
   private pending = false;
   private values = new Float32Array(0);
+  private greedyInput = new Float32Array(0);
+  private greedyActions = new Float32Array(0);
+  private readonly greedyScratch: Float32Array[] = [];
 
   // Learning state.
   private episodes: TransitionBuffer[] = [];
@@ -312,13 +380,21 @@ export class BroadcastAgent {
   /**
    * Samples one action per row of `observations` (rows × obsSize, flattened as the vector env
    * does) and records what each unit did, for the next reward event.
+   *
+   * With `{ greedy: true }` it returns the policy's deterministic choice instead, for evaluation
+   * (e.g. the greedy return of a gridworld): every unit takes its most probable output (see
+   * `PolicyNetwork.forwardMode`; exact argmax of π(a|s) without hidden layers). A greedy call draws
+   * no randomness, records nothing, does not update the input statistics and expects no reward, so
+   * it can be interleaved with training on another env, with any number of rows.
+   * @param options `greedy`: evaluate instead of acting @default { greedy: false }
    * @returns actions, rows × actSize (valid until the next call)
    */
-  act(observations: ArrayLike<number>): Float32Array {
+  act(observations: ArrayLike<number>, options: { readonly greedy?: boolean } = {}): Float32Array {
     const rows = observations.length / this.obsSize;
     if (!Number.isInteger(rows) || rows <= 0) {
       throw new RangeError(`act: observations must hold a positive multiple of ${this.obsSize} numbers, got ${observations.length}`);
     }
+    if (options.greedy) return this.greedyAct(observations, rows);
     if (rows !== this.rows) this.allocate(rows);
     this.encoder.encode(observations, rows, this.input);
     const maxUnits = Math.max(...this.network.shapes.map((s) => s.nOut));
@@ -326,6 +402,54 @@ export class BroadcastAgent {
     this.network.forward(this.input, rows, this.records, this.rng, this.actions, this.uniforms);
     this.pending = true;
     return this.actions;
+  }
+
+  private greedyAct(observations: ArrayLike<number>, rows: number): Float32Array {
+    if (this.greedyInput.length < rows * this.encoder.size) this.greedyInput = new Float32Array(rows * this.encoder.size);
+    if (this.greedyActions.length !== rows * this.actSize) this.greedyActions = new Float32Array(rows * this.actSize);
+    const saved = this.encoder.updateStats;
+    this.encoder.updateStats = false;
+    try {
+      this.encoder.encode(observations, rows, this.greedyInput);
+    } finally {
+      this.encoder.updateStats = saved;
+    }
+    this.network.forwardMode(this.greedyInput, rows, this.greedyActions, this.greedyScratch);
+    return this.greedyActions;
+  }
+
+  /**
+   * The policy's step size now: `learningRate` under the constant schedule, else the linear
+   * schedule at the env steps seen so far.
+   */
+  get currentLearningRate(): number {
+    const o = this.options;
+    if (o.learningRateSchedule !== 'linear') return o.learningRate;
+    return o.learningRate * Math.max(o.learningRateFinal, 1 - this.envSteps / o.learningRateDecaySteps);
+  }
+
+  /** Sets the optimiser's step size from the schedule, before each policy step. */
+  private applySchedule(): void {
+    if (this.options.learningRateSchedule === 'constant') return;
+    const lr = this.currentLearningRate;
+    const opt = this.optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+    // SGD caches −lr as a tensor (setLearningRate refreshes it); Adam reads `learningRate` each step.
+    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(lr);
+    else opt.learningRate = lr;
+  }
+
+  /** Per-batch normalisation of the signal (option `signalNormalization`), in place. */
+  private normalizeSignal(signal: Float32Array, M: number): void {
+    const mode = this.options.signalNormalization;
+    if (mode === 'none' || M === 0) return;
+    let mean = 0;
+    for (let r = 0; r < M; r++) mean += signal[r]!;
+    mean /= M;
+    let v = 0;
+    for (let r = 0; r < M; r++) v += (signal[r]! - mean) ** 2;
+    const std = Math.max(Math.sqrt(v / M), 1e-8);
+    const shift = mode === 'standardize' ? mean : 0;
+    for (let r = 0; r < M; r++) signal[r] = (signal[r]! - shift) / std;
   }
 
   private allocate(rows: number): void {
@@ -431,7 +555,11 @@ export class BroadcastAgent {
     this.segmentSteps = 0;
     this.records = this.slotViews[0]!;
     const tail = this.critic ? this.valueOf(e.observations, B) : new Float32Array(B);
-    const returns = segmentReturns(this.segRewards, this.segDone, this.segBoot, tail, B, T, this.options.gamma);
+    const lam = this.options.criticLambda;
+    const returns =
+      this.critic && lam < 1
+        ? segmentLambdaReturns(this.segRewards, this.segDone, this.segBoot, tail, this.critic.values(this.slab[0]!.x, B * T), B, T, this.options.gamma, lam)
+        : segmentReturns(this.segRewards, this.segDone, this.segBoot, tail, B, T, this.options.gamma);
     const layers = this.slab.map((r) => ({ x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux }));
     return [this.update({ rows: B * T, layers, returns })];
   }
@@ -469,13 +597,18 @@ export class BroadcastAgent {
 
   private flush(env: number, bootstrap: number): void {
     const buf = this.episodes[env]!;
-    const G = rewardToGo(buf.values.view(), this.options.gamma, bootstrap);
+    const lam = this.options.criticLambda;
+    const G =
+      this.critic && lam < 1
+        ? lambdaReturns(buf.values.view(), this.critic.values(buf.layers[0]!.x.view(), buf.rows), this.options.gamma, lam, bootstrap)
+        : rewardToGo(buf.values.view(), this.options.gamma, bootstrap);
     this.ready.takeFrom(buf, G);
   }
 
   /** One update from a batch; empties the ready pool. */
   private update(batch: Batch): LearnEvent {
     const typed = this.options.kernel === 'typed' || (this.options.kernel === 'auto' && this.estimator.hiddenRule === 'local');
+    this.applySchedule();
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.ready.clear();
@@ -503,7 +636,12 @@ export class BroadcastAgent {
         const v = critic.valuesTensor(x).dataSync();
         for (let r = 0; r < M; r++) signal[r] = batch.returns[r]! - v[r]!;
         criticLoss = critic.fit(x, G);
+        for (let k = 1; k < this.options.criticSteps; k++) critic.fit(x, G);
       });
+    }
+    if (this.options.signalNormalization !== 'none') {
+      if (signal === batch.returns) signal = batch.returns.slice(0, M);
+      this.normalizeSignal(signal, M);
     }
     const grads: Float32Array[] = [];
     const moments = net.shapes.map((s) => ({ signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) }));
@@ -552,6 +690,12 @@ export class BroadcastAgent {
       if (this.critic) {
         signal = tf.sub(G, this.critic.valuesTensor(T[0]!.x)) as tf.Tensor2D;
         criticLoss = this.critic.fit(T[0]!.x, G);
+        for (let k = 1; k < this.options.criticSteps; k++) this.critic.fit(T[0]!.x, G);
+      }
+      if (this.options.signalNormalization !== 'none') {
+        const s = Float32Array.from(signal.dataSync());
+        this.normalizeSignal(s, M);
+        signal = tf.tensor2d(s, [M, 1]);
       }
       signalMean = tf.mean(signal).dataSync()[0]!;
       const named: tf.NamedTensorMap = {};
@@ -667,7 +811,9 @@ export class BroadcastAgent {
       delta[i] = target[i]! - v[i]!;
     }
     tf.tidy(() => {
-      this.critic!.fit(tf.tensor2d(this.records[0]!.x.subarray(0, rows * this.encoder.size), [rows, this.encoder.size]), tf.tensor2d(target, [rows, 1]));
+      const x = tf.tensor2d(this.records[0]!.x.subarray(0, rows * this.encoder.size), [rows, this.encoder.size]);
+      const y = tf.tensor2d(target, [rows, 1]);
+      for (let k = 0; k < this.options.criticSteps; k++) this.critic!.fit(x, y);
     });
     return delta;
   }
@@ -677,6 +823,7 @@ export class BroadcastAgent {
     const sum = this.traceSum!;
     const n = this.traceSteps;
     const grads: Float32Array[] = [];
+    this.applySchedule();
     tf.tidy(() => {
       const named: tf.NamedTensorMap = {};
       for (const [l, s] of net.shapes.entries()) {

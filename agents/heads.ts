@@ -114,3 +114,29 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
     actions[r] = head.start + (head.kind === 'bernoulli' ? code : code % head.n);
   }
 }
+
+/**
+ * The deterministic (greedy) choice of the output layer, for `rows` rows: the categorical head
+ * takes argmax a (the most probable action; the first on ties); the bit heads take each bit's mode
+ * 1[a ≥ 0], i.e. 1[p ≥ ½] (for `'binary-code'` the most probable code, read mod k as when sampling).
+ *
+ * @param a pre-activations, rows × units (read)
+ * @param actions rows × actSize (written)
+ */
+export function modeHead(head: HeadLayout, a: Float32Array, rows: number, actions: Float32Array): void {
+  const m = head.units;
+  for (let r = 0; r < rows; r++) {
+    const o = r * m;
+    if (head.kind === 'categorical') {
+      let best = 0;
+      for (let j = 1; j < m; j++) if (a[o + j]! > a[o + best]!) best = j;
+      actions[r] = head.start + best;
+    } else if (head.kind === 'multibinary') {
+      for (let j = 0; j < m; j++) actions[o + j] = a[o + j]! >= 0 ? 1 : 0;
+    } else {
+      let code = 0;
+      for (let j = 0; j < m; j++) if (a[o + j]! >= 0) code |= 1 << j;
+      actions[r] = head.start + (head.kind === 'bernoulli' ? code : code % head.n);
+    }
+  }
+}

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
-import { sampleHead, type HeadLayout } from './heads.js';
+import { modeHead, sampleHead, type HeadLayout } from './heads.js';
 import { sigmoid } from './sigmoid.js';
 
 /** Shape and unit kind of one layer. */
@@ -166,6 +166,53 @@ export class PolicyNetwork {
         for (let k = 0; k < n; k++) r.h[k] = Math.tanh(a[k]!);
       }
       if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
+    }
+  }
+
+  /**
+   * The greedy forward pass: every unit takes its most probable output instead of a sample, so it
+   * draws no randomness and records nothing. A binary unit outputs 1[p ≥ ½]; a stochastic-times-
+   * smooth unit 1[√p ≥ ½]·√p; a noisy rectifier max(0, a) (its noise at its mode, 0); a tanh unit
+   * tanh(a); the head its mode (see {@link modeHead}). With hidden layers this is the mode of each
+   * layer given the one below, a deterministic stand-in for the argmax of the marginal policy;
+   * without hidden layers it is exactly the most probable action.
+   *
+   * @param input encoded inputs, rows × inputSize
+   * @param scratch per-layer pre-activation buffers of at least rows × units (reused between calls)
+   */
+  forwardMode(input: Float32Array, rows: number, actions: Float32Array, scratch: Float32Array[]): void {
+    let x = input;
+    for (let l = 0; l < this.shapes.length; l++) {
+      const { nIn, nOut, kind } = this.shapes[l]!;
+      if ((scratch[l]?.length ?? 0) < rows * nOut) scratch[l] = new Float32Array(rows * nOut);
+      const a = scratch[l]!;
+      const W = this.wMirror[l]!;
+      const B = this.bMirror[l]!;
+      for (let row = 0; row < rows; row++) {
+        const xo = row * nIn;
+        const ao = row * nOut;
+        for (let j = 0; j < nOut; j++) a[ao + j] = B[j]!;
+        for (let i = 0; i < nIn; i++) {
+          const xi = x[xo + i]!;
+          if (xi === 0) continue;
+          const wo = i * nOut;
+          for (let j = 0; j < nOut; j++) a[ao + j] += xi * W[wo + j]!;
+        }
+      }
+      if (kind === 'head') {
+        modeHead(this.head, a, rows, actions);
+        return;
+      }
+      for (let k = 0; k < rows * nOut; k++) {
+        const v = a[k]!;
+        if (kind === 'binary') a[k] = v >= 0 ? 1 : 0;
+        else if (kind === 'sts') {
+          const sq = Math.sqrt(sigmoid(v));
+          a[k] = sq >= 0.5 ? sq : 0;
+        } else if (kind === 'noisy-relu') a[k] = Math.max(0, v);
+        else a[k] = Math.tanh(v);
+      }
+      x = a;
     }
   }
 

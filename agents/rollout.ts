@@ -139,3 +139,60 @@ export function segmentReturns(rewards: Float32Array, done: Uint8Array, boot: Fl
   }
   return out;
 }
+
+/**
+ * λ-returns of one episode (or cut segment), computed backwards from the critic's values:
+ *
+ *     G^λ_t = r_t + γ·[(1 − λ)·V(s_{t+1}) + λ·G^λ_{t+1}],   with V(s_T) = G^λ_T = `bootstrap`.
+ *
+ * G^λ_t − V(s_t) is the generalised advantage estimate GAE(γ, λ), Σ_k (γλ)^k δ_{t+k} with
+ * δ_t = r_t + γV(s_{t+1}) − V(s_t) (Schulman et al. 2016, "High-Dimensional Continuous Control
+ * Using Generalized Advantage Estimation", Eq. 16; the λ-return of Sutton & Barto 2018 §12.1).
+ * λ = 1 gives {@link rewardToGo}; λ = 0 the one-step TD target r_t + γV(s_{t+1}).
+ *
+ * @param rewards r_0 … r_{T−1}
+ * @param values V(s_0) … V(s_{T−1})
+ * @param bootstrap the value after the last step (0 after termination)
+ */
+export function lambdaReturns(rewards: ArrayLike<number>, values: ArrayLike<number>, gamma: number, lambda: number, bootstrap: number, out = new Float32Array(rewards.length)): Float32Array {
+  let g = bootstrap;
+  let vNext = bootstrap;
+  for (let t = rewards.length - 1; t >= 0; t--) {
+    g = rewards[t]! + gamma * ((1 - lambda) * vNext + lambda * g);
+    out[t] = g;
+    vNext = values[t]!;
+  }
+  return out;
+}
+
+/**
+ * {@link lambdaReturns} over a step-major segment, as {@link segmentReturns} lays it out: `values`
+ * holds V(s) of every row; an episode that terminated on a row continues with 0, one truncated
+ * with `boot` at that row, and sub-env i after the last step with `tail[i]`. λ = 1 gives
+ * {@link segmentReturns}.
+ */
+export function segmentLambdaReturns(
+  rewards: Float32Array,
+  done: Uint8Array,
+  boot: Float32Array,
+  tail: ArrayLike<number>,
+  values: ArrayLike<number>,
+  B: number,
+  T: number,
+  gamma: number,
+  lambda: number,
+): Float32Array {
+  const carry = Float64Array.from({ length: B }, (_, i) => tail[i]!);
+  const out = new Float32Array(B * T);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let i = 0; i < B; i++) {
+      const k = t * B + i;
+      const d = done[k];
+      const g = d === 1 ? 0 : d === 2 ? boot[k]! : carry[i]!;
+      const v = d === 1 ? 0 : d === 2 ? boot[k]! : t + 1 < T ? values[k + B]! : tail[i]!;
+      carry[i] = rewards[k]! + gamma * ((1 - lambda) * v + lambda * g);
+      out[k] = carry[i]!;
+    }
+  }
+  return out;
+}
