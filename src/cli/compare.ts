@@ -57,6 +57,8 @@ export interface CompareCommandOptions {
   readonly json: boolean;
   /** Per-estimator agent options from the env's preset (not a flag). @default {} */
   readonly perEstimator: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
+  /** Options for `make`, from the env's preset (e.g. a step limit). @default {} */
+  readonly envKwargs: Readonly<Record<string, unknown>>;
 }
 
 /** The defaults of {@link CompareCommandOptions}; the training options are those of `train`. */
@@ -77,6 +79,7 @@ export const COMPARE_DEFAULTS: CompareCommandOptions = {
   backend: 'auto',
   json: false,
   perEstimator: {},
+  envKwargs: {},
 };
 
 /** The schema of a `--config` file for `compare`: any subset of the options. */
@@ -177,6 +180,7 @@ export function presetCompareOptions(envId: string): Partial<CompareCommandOptio
   return {
     ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
     ...(p.steps !== undefined ? { steps: p.steps } : {}),
+    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
     ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
     ...(learningRate !== undefined ? { lr: learningRate } : {}),
     ...(optimizer !== undefined ? { optimizer } : {}),
@@ -287,6 +291,7 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       gamma: o.gamma,
       batchSize: o.batchSize,
       perEstimator: o.perEstimator,
+      envKwargs: o.envKwargs,
       out: o.out,
       workers: o.workers,
       backend: o.backend,

@@ -13,6 +13,7 @@ import { runName, trainToFolder, type RunSummary } from '../train/run-folder.js'
 import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { presetAgentOptions, presetFor } from '../train/presets.js';
+import type { EnvKwargs } from '../core/registry.js';
 
 /** Options of `rewardcast train`, each with its default. */
 export interface TrainCommandOptions {
@@ -48,6 +49,8 @@ export interface TrainCommandOptions {
   readonly backend: BackendRequest;
   /** Further agent options (any `AgentOptions` field: head, baseline, rolloutLength, …), under the fields above. @default {} */
   readonly agent: AgentOptions;
+  /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`). @default {} (or the preset's) */
+  readonly envKwargs: EnvKwargs;
 }
 
 /** The defaults of {@link TrainCommandOptions}. */
@@ -68,6 +71,7 @@ export const TRAIN_DEFAULTS: TrainCommandOptions = {
   json: false,
   backend: 'auto',
   agent: {},
+  envKwargs: {},
 };
 
 /** The schema of a `--config` file: any subset of the options. */
@@ -89,6 +93,7 @@ export const trainConfigSchema = z
     json: z.boolean(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
     agent: z.record(z.string(), z.unknown()),
+    envKwargs: z.record(z.string(), z.unknown()),
   })
   .partial()
   .strict();
@@ -130,6 +135,7 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
     seed: o.seed,
     steps: o.steps,
     numEnvs: o.numEnvs,
+    envKwargs: o.envKwargs,
     agent,
     backend: backend.name,
     save: o.save,
@@ -146,6 +152,7 @@ export function presetTrainOptions(env: string, estimator: EstimatorId): Partial
   return {
     ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
     ...(p.steps !== undefined ? { steps: p.steps } : {}),
+    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
     ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
     ...(learningRate !== undefined ? { lr: learningRate } : {}),
     ...(optimizer !== undefined ? { optimizer } : {}),
@@ -189,6 +196,7 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
     ...fromFile,
     ...fromFlags,
     agent: { ...(preset.agent ?? {}), ...(fromFile.agent ?? {}) },
+    envKwargs: { ...(preset.envKwargs ?? {}), ...(fromFile.envKwargs ?? {}) },
   };
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new UsageError(`--optimizer must be adam or sgd, got ${JSON.stringify(o.optimizer)}`);
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new UsageError(`--credit must be episode, segment or traces, got ${JSON.stringify(o.credit)}`);

@@ -51,6 +51,7 @@ import {
 } from './report.js';
 import { readEpisodes, writeJsonAtomic } from './run-folder.js';
 import type { AgentOptions } from '../../agents/agent.js';
+import type { EnvKwargs } from '../core/registry.js';
 import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
 
 /** What decides a comparison's runs: the grid and the training options shared by every run. */
@@ -82,10 +83,12 @@ export interface CompareConfig {
    * hidden layer for estimators that need one where the preset has none). @default {}
    */
   readonly perEstimator?: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
+  /** Options for `make` (from the env's preset, e.g. a step limit). @default {} */
+  readonly envKwargs?: EnvKwargs;
 }
 
 /** The fields of {@link CompareConfig}, in the order differences are reported. */
-export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator'] as const;
+export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator', 'envKwargs'] as const;
 
 /** Options of {@link compare}: the config, and how to run it. */
 export interface CompareOptions extends CompareConfig {
@@ -172,7 +175,7 @@ export function validateCompareConfig(c: CompareConfig): void {
 /** The config with its fields in a fixed order, as stored in `compare.json`. */
 function normalized(c: CompareConfig): CompareConfig {
   return Object.fromEntries(
-    COMPARE_CONFIG_FIELDS.map((k) => [k, Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : c[k]]),
+    COMPARE_CONFIG_FIELDS.map((k) => [k, Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : k === 'envKwargs' ? (c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined) : c[k]]),
   ) as unknown as CompareConfig;
 }
 
@@ -220,6 +223,7 @@ export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number
     gamma: gamma ?? c.gamma,
     batchSize: batchSize ?? c.batchSize,
     extra: sortedKeys(extra),
+    envKwargs: sortedKeys(c.envKwargs ?? {}),
   };
 }
 

@@ -10,6 +10,7 @@
  * @module
  */
 import type { AgentOptions } from '../../agents/agent.js';
+import type { EnvKwargs } from '../core/registry.js';
 
 /** A preset: loop settings and agent options. */
 export interface Preset {
@@ -17,6 +18,8 @@ export interface Preset {
   readonly numEnvs?: number;
   /** Env steps of a default run. */
   readonly steps?: number;
+  /** Options for `make` (for example `maxEpisodeSteps`, for an env registered without a limit). */
+  readonly envKwargs?: EnvKwargs;
   /** Agent options (estimator-independent unless `byEstimator` overrides them). */
   readonly agent: AgentOptions;
   /** Agent options for particular estimators, over `agent`. */
@@ -70,11 +73,12 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'CliffWalking-v1': {
     numEnvs: 8,
     steps: 100_000,
+    envKwargs: { maxEpisodeSteps: 200 },
     agent: { hidden: [], batchSize: 64, learningRate: 0.05, signalNormalization: 'standardize' },
     byEstimator: HIDDEN_FOR_BACKPROP,
     note:
       'Tabular: one-hot states into the 2-bit action code. Per-batch standardised signals make the step size independent of the −100 cliff penalty and ' +
-      'carry the policy past the safe path (−17) to the edge path (−13). Gymnasium registers no step limit: add one with envKwargs { maxEpisodeSteps: 200 }.',
+      'carry the policy past the safe path (−17) to the edge path (−13). Gymnasium registers no step limit, and an untrained agent can wander for thousands of steps, so training episodes are cut at 200 steps.',
   },
   'BernoulliBandit-v0': BANDIT,
   'GaussianBandit-v0': BANDIT,

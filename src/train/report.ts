@@ -113,6 +113,7 @@ const compareMetaSchema = z
       gamma: z.number().min(0).max(1),
       batchSize: z.number().int().positive(),
       perEstimator: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+      envKwargs: z.record(z.string(), z.unknown()).optional(),
     }),
     threshold: z.number().nullable(),
     created: z.string(),

@@ -17,6 +17,7 @@ import { saveAgent } from '../../agents/agent.js';
 import type { EpisodeEvent } from '../stream/events.js';
 import { WindowMean } from '../stream/window-mean.js';
 import { runTraining } from './loop.js';
+import type { EnvKwargs } from '../core/registry.js';
 
 /** The header of `episodes.csv`. */
 export const EPISODES_HEADER = 'global_step,episode,return,length,wall_seconds';
@@ -151,6 +152,8 @@ export interface TrainToFolderOptions {
   readonly steps: number;
   /** Parallel sub-envs. */
   readonly numEnvs: number;
+  /** Options for `make`. @default {} */
+  readonly envKwargs?: EnvKwargs;
   /** Agent options. */
   readonly agent: AgentOptions;
   /** Name of the tfjs backend in use (for the summary). */
@@ -177,6 +180,7 @@ export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary
     steps: o.steps,
     seed: o.seed,
     agent: o.agent,
+    ...(o.envKwargs ? { envKwargs: o.envKwargs } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     onEpisode: (e) => {
       writer.episode(e);

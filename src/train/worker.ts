@@ -19,6 +19,7 @@ import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import type { EstimatorId } from '../estimators/index.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
 import { serveTasks } from './pool.js';
+import type { EnvKwargs } from '../core/registry.js';
 import { runName, trainToFolder, type RunSummary } from './run-folder.js';
 
 export type { RunSummary } from './run-folder.js';
@@ -52,10 +53,12 @@ export interface RunConfig {
   readonly batchSize: number;
   /** Further agent options of this estimator (from the env's preset, e.g. the action head). */
   readonly extra: AgentOptions;
+  /** Options for `make` (from the env's preset, e.g. a step limit). */
+  readonly envKwargs: EnvKwargs;
 }
 
 /** The fields of {@link RunConfig}, in the order differences are reported. */
-export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra'] as const;
+export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra', 'envKwargs'] as const;
 
 /** One task of the pool: train one run into a folder inside `parent`. */
 export interface RunTask {
@@ -126,6 +129,7 @@ export async function trainRun(
     seed: c.seed,
     steps: c.steps,
     numEnvs: c.numEnvs,
+    envKwargs: c.envKwargs,
     agent: agentOptionsFor(c),
     backend: backend.name,
     ...(signal ? { signal } : {}),

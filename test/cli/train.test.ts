@@ -76,6 +76,8 @@ test('precedence: defaults < the env preset < the config file < flags', () => {
   assert.is(b.numEnvs, 2, 'flag over preset');
   const c = resolveTrainOptions({ env: 'Acrobot-v1' }, {});
   assert.is(c.numEnvs, 8, 'no preset: the global default');
+  assert.equal(c.envKwargs, {});
+  assert.equal(resolveTrainOptions({ env: 'CliffWalking-v1' }, {}).envKwargs, { maxEpisodeSteps: 200 }, 'the preset adds a step limit to an env registered without one');
 });
 
 test('Ctrl-C stops cleanly: finished episodes are kept and the summary says interrupted', async () => {
