@@ -102,7 +102,7 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
   for (let k = 0; k < rows * m; k++) {
     const q = sigmoid(a[k]!);
     p[k] = q;
-    h[k] = u[k]! < q ? 1 : 0;
+    h[k] = +(u[k]! < q);
   }
   if (head.kind === 'multibinary') {
     actions.set(h.subarray(0, rows * m));
@@ -110,7 +110,7 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
   }
   for (let r = 0; r < rows; r++) {
     let code = 0;
-    for (let j = 0; j < m; j++) if (h[r * m + j]) code |= 1 << j;
+    for (let j = 0; j < m; j++) code |= h[r * m + j]! << j;
     actions[r] = head.start + (head.kind === 'bernoulli' ? code : code % head.n);
   }
 }

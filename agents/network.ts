@@ -123,48 +123,16 @@ export class PolicyNetwork {
     for (let l = 0; l < L; l++) {
       const { nIn, nOut, kind } = this.shapes[l]!;
       const r = rec[l]!;
-      const W = this.wMirror[l]!;
-      const B = this.bMirror[l]!;
-      const x = r.x;
-      const a = r.a;
-      for (let row = 0; row < rows; row++) {
-        const xo = row * nIn;
-        const ao = row * nOut;
-        for (let j = 0; j < nOut; j++) a[ao + j] = B[j]!;
-        for (let i = 0; i < nIn; i++) {
-          const xi = x[xo + i]!;
-          if (xi === 0) continue;
-          const wo = i * nOut;
-          for (let j = 0; j < nOut; j++) a[ao + j] += xi * W[wo + j]!;
-        }
-      }
+      affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
       const n = rows * nOut;
       const u = rng.fillUniform32(uniforms.subarray(0, n));
-      if (kind === 'head') {
-        sampleHead(this.head, a, r.p, r.h, u, rows, actions);
-      } else if (kind === 'binary') {
-        for (let k = 0; k < n; k++) {
-          const q = sigmoid(a[k]!);
-          r.p[k] = q;
-          r.h[k] = u[k]! < q ? 1 : 0;
-        }
-      } else if (kind === 'sts') {
-        for (let k = 0; k < n; k++) {
-          const q = sigmoid(a[k]!);
-          const sq = Math.sqrt(q);
-          r.p[k] = q;
-          r.aux[k] = u[k]! < sq ? 1 : 0;
-          r.h[k] = r.aux[k]! * sq;
-        }
-      } else if (kind === 'noisy-relu') {
-        for (let k = 0; k < n; k++) {
-          const z = this.noiseStd * rng.normal();
-          r.aux[k] = z;
-          r.h[k] = Math.max(0, a[k]! + z);
-        }
-      } else {
-        for (let k = 0; k < n; k++) r.h[k] = Math.tanh(a[k]!);
-      }
+      if (kind === 'head') sampleHead(this.head, r.a, r.p, r.h, u, rows, actions);
+      else if (kind === 'binary') sampleBinary(r.a, r.p, r.h, u, n);
+      else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
+      else if (kind === 'noisy-relu') {
+        for (let k = 0; k < n; k++) r.aux[k] = this.noiseStd * rng.normal();
+        rectify(r.a, r.aux, r.h, n);
+      } else for (let k = 0; k < n; k++) r.h[k] = Math.tanh(r.a[k]!);
       if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
     }
   }
@@ -186,19 +154,7 @@ export class PolicyNetwork {
       const { nIn, nOut, kind } = this.shapes[l]!;
       if ((scratch[l]?.length ?? 0) < rows * nOut) scratch[l] = new Float32Array(rows * nOut);
       const a = scratch[l]!;
-      const W = this.wMirror[l]!;
-      const B = this.bMirror[l]!;
-      for (let row = 0; row < rows; row++) {
-        const xo = row * nIn;
-        const ao = row * nOut;
-        for (let j = 0; j < nOut; j++) a[ao + j] = B[j]!;
-        for (let i = 0; i < nIn; i++) {
-          const xi = x[xo + i]!;
-          if (xi === 0) continue;
-          const wo = i * nOut;
-          for (let j = 0; j < nOut; j++) a[ao + j] += xi * W[wo + j]!;
-        }
-      }
+      affine(x, this.wMirror[l]!, this.bMirror[l]!, a, rows, nIn, nOut);
       if (kind === 'head') {
         modeHead(this.head, a, rows, actions);
         return;
@@ -245,4 +201,64 @@ export class PolicyNetwork {
   dispose(): void {
     for (const v of [...this.weights, ...this.biases]) v.dispose();
   }
+}
+
+// The stages of the forward pass, as small functions over plain typed arrays: V8 optimises these
+// far better than the same loops reading their arrays through an object inside one large method
+// (measured: about 2.5× on the whole pass).
+
+/**
+ * a = x·W + b for `rows` rows (W is nIn × nOut, row-major). Wide layers accumulate row by row of
+ * W; narrow ones (the action head) take one dot product per unit, which avoids an inner loop of
+ * one or two iterations. Zero inputs are not skipped: with binary inputs the test would
+ * mispredict half the time and cost more than the multiply.
+ */
+function affine(x: Float32Array, W: Float32Array, b: Float32Array, a: Float32Array, rows: number, nIn: number, nOut: number): void {
+  if (nOut <= 4) {
+    for (let row = 0; row < rows; row++) {
+      const xo = row * nIn;
+      for (let j = 0; j < nOut; j++) {
+        let sum = b[j]!;
+        for (let i = 0; i < nIn; i++) sum += x[xo + i]! * W[i * nOut + j]!;
+        a[row * nOut + j] = sum;
+      }
+    }
+    return;
+  }
+  for (let row = 0; row < rows; row++) {
+    const xo = row * nIn;
+    const ao = row * nOut;
+    for (let j = 0; j < nOut; j++) a[ao + j] = b[j]!;
+    for (let i = 0; i < nIn; i++) {
+      const xi = x[xo + i]!;
+      const wo = i * nOut;
+      for (let j = 0; j < nOut; j++) a[ao + j] += xi * W[wo + j]!;
+    }
+  }
+}
+
+/** Binary units: p = σ(a), h = 1[u < p]. */
+function sampleBinary(a: Float32Array, p: Float32Array, h: Float32Array, u: Float32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const q = sigmoid(a[k]!);
+    p[k] = q;
+    // A number, not a branch: u < q is a coin flip, which a branch predictor cannot learn.
+    h[k] = +(u[k]! < q);
+  }
+}
+
+/** Stochastic-times-smooth units: p = σ(a), b = 1[u < √p], h = b·√p. */
+function sampleSts(a: Float32Array, p: Float32Array, h: Float32Array, b: Float32Array, u: Float32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const q = sigmoid(a[k]!);
+    const sq = Math.sqrt(q);
+    p[k] = q;
+    b[k] = u[k]! < sq ? 1 : 0;
+    h[k] = b[k]! * sq;
+  }
+}
+
+/** Noisy rectifier units: h = max(0, a + z). */
+function rectify(a: Float32Array, z: Float32Array, h: Float32Array, n: number): void {
+  for (let k = 0; k < n; k++) h[k] = Math.max(0, a[k]! + z[k]!);
 }
