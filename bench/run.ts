@@ -17,6 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,14 +62,16 @@ function pct(x: number): string {
 }
 
 /**
- * Env steps per second of a real `compare` (the worker pool) over a fixed grid: 2 estimators ×
- * 2 seeds × `steps` CartPole steps, timed from the start of the runs to the last run finished (the
- * report is not timed).
+ * Throughput of a real `compare` (the worker pool) over a fixed grid: 2 estimators × 2 seeds ×
+ * `steps` CartPole steps. Returns the steady-state rate (each run's own env steps per second,
+ * which leaves out worker start-up, averaged over runs and multiplied by the number of workers
+ * running at once) and the wall-clock rate from the first run's start to the last run's end.
  */
-async function compareThroughput(workers: number, steps: number, backend: BackendName): Promise<number> {
+async function compareThroughput(workers: number, steps: number, backend: BackendName): Promise<{ steady: number; wall: number }> {
   const out = mkdtempSync(join(tmpdir(), 'rewardcast-bench-'));
   let t0 = 0;
   let t1 = 0;
+  const rates: number[] = [];
   try {
     await compare({
       env: 'CartPole-v1',
@@ -87,13 +90,46 @@ async function compareThroughput(workers: number, steps: number, backend: Backen
       backend,
       onEvent: (e) => {
         if (e.type === 'start') t0 = performance.now();
-        if (e.type === 'run') t1 = performance.now();
+        if (e.type === 'run') {
+          t1 = performance.now();
+          rates.push(e.summary.stepsPerSecond);
+        }
       },
     });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  return (4 * steps) / ((t1 - t0) / 1000);
+  return { steady: workers * (rates.reduce((a, b) => a + b, 0) / rates.length), wall: (4 * steps) / ((t1 - t0) / 1000) };
+}
+
+/**
+ * The machine's own ceiling for two threads: a pure-compute loop (logistic of a 256 KB array) in 1
+ * and then 2 worker threads, as iterations per second summed over threads.
+ */
+async function computeScaling(seconds: number): Promise<number> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+const a = new Float32Array(1 << 16).map((_, i) => Math.sin(i)); let s = 0, n = 0; const t0 = performance.now();
+while (performance.now() - t0 < workerData) { for (let k = 0; k < a.length; k++) s += 1 / (1 + Math.exp(-a[k])); n++; }
+parentPort.postMessage(n + (s > 0 ? 0 : 0));`;
+  const run = async (k: number): Promise<number> =>
+    (
+      await Promise.all(
+        Array.from(
+          { length: k },
+          () =>
+            new Promise<number>((resolve, reject) => {
+              const w = new Worker(code, { eval: true, workerData: seconds * 1000 });
+              w.once('message', (m: number) => {
+                resolve(m);
+                void w.terminate();
+              });
+              w.once('error', reject);
+            }),
+        ),
+      )
+    ).reduce((x, y) => x + y, 0);
+  const one = await run(1);
+  return (await run(2)) / one;
 }
 
 /** Runs every section and prints it. */
@@ -138,14 +174,27 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   await initBackend(choice.name, () => {});
 
   if (!o.json) print('\nparallel scaling (rewardcast compare, 2 estimators × 2 seeds, N = 16, segments of 32):');
-  const scaleSteps = Math.max(20_000, Math.round(o.seconds * 40_000));
-  const s1 = await compareThroughput(1, scaleSteps, choice.name);
-  const s2 = await compareThroughput(2, scaleSteps, choice.name);
+  // Long enough runs that starting a worker (loading tfjs and the wasm binary) is amortised, as in
+  // a real comparison.
+  const scaleSteps = Math.max(50_000, Math.round(o.seconds * 100_000));
+  const one: { steady: number; wall: number }[] = [];
+  const two: { steady: number; wall: number }[] = [];
+  for (let k = 0; k < o.repeats; k++) {
+    one.push(await compareThroughput(1, scaleSteps, choice.name));
+    two.push(await compareThroughput(2, scaleSteps, choice.name));
+  }
+  const s1 = median(one.map((r) => r.steady));
+  const s2 = median(two.map((r) => r.steady));
+  const w1 = median(one.map((r) => r.wall));
+  const w2 = median(two.map((r) => r.wall));
   emit(
     'workers',
-    { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1, stepsPerRun: scaleSteps },
-    `  1 worker: ${Math.round(s1)} steps/s; 2 workers: ${Math.round(s2)} steps/s; speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×, on 2 cores)`,
+    { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1, wallOneWorker: w1, wallTwoWorkers: w2, wallSpeedup: w2 / w1, stepsPerRun: scaleSteps, runs: { one, two } },
+    `  steady state: 1 worker ${Math.round(s1)} steps/s, 2 workers ${Math.round(s2)} steps/s, speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×; medians of ${o.repeats})\n` +
+      `  wall clock of the grid (with worker start-up): ${Math.round(w1)} vs ${Math.round(w2)} steps/s, ${(w2 / w1).toFixed(2)}×`,
   );
+  const ceiling = await computeScaling(Math.min(o.seconds, 2));
+  emit('workers-ceiling', { speedup: ceiling }, `  control: a pure-compute loop in 1 vs 2 threads speeds up ${ceiling.toFixed(2)}× on this machine`);
 
   if (!o.json) print(`\nmemory (a ${o.memorySteps.toLocaleString('en')}-step run in a fresh process, N = 64):`);
   const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', choice.name], { encoding: 'utf8' });

@@ -7,6 +7,7 @@
 import type { EnvSpec } from '../../src/core/registry.js';
 import { Acrobot, type AcrobotOptions } from './acrobot.js';
 import { CartPole, type CartPoleOptions } from './cartpole.js';
+import { CartPoleVectorEnv, type CartPoleVectorEnvOptions } from './cartpole-vector.js';
 import { MountainCar, type MountainCarOptions } from './mountain-car.js';
 
 /**
@@ -17,6 +18,8 @@ export const specs: EnvSpec[] = [
   {
     id: 'CartPole-v1',
     create: (kwargs) => new CartPole(kwargs as CartPoleOptions),
+    vectorCreate: (numEnvs, { autoresetMode, maxEpisodeSteps, kwargs }) =>
+      new CartPoleVectorEnv(numEnvs, { ...(kwargs as CartPoleVectorEnvOptions), autoresetMode, ...(maxEpisodeSteps !== undefined ? { maxEpisodeSteps } : {}) }),
     maxEpisodeSteps: 500,
     rewardThreshold: 475.0,
     description: 'Balance a pole on a cart by pushing it left or right (Barto, Sutton & Anderson 1983).',

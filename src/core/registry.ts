@@ -10,6 +10,7 @@
  */
 import type { Env } from './env.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
+import { SyncVectorEnv, type AutoresetMode, type VectorEnv } from './vector.js';
 
 /** Options passed through to an env's constructor. */
 export type EnvKwargs = Record<string, unknown>;
@@ -30,6 +31,27 @@ export interface EnvSpec {
   readonly kwargs?: EnvKwargs;
   /** One line for listings. */
   readonly description?: string;
+  /**
+   * A batched vector env that behaves exactly like {@link SyncVectorEnv} over `make(id)` copies, as
+   * Gymnasium's `vector_entry_point`; {@link makeVec} prefers it.
+   */
+  readonly vectorCreate?: (numEnvs: number, options: VectorCreateOptions) => VectorEnv;
+}
+
+/** What {@link EnvSpec.vectorCreate} receives. */
+export interface VectorCreateOptions {
+  /** The autoreset mode. */
+  readonly autoresetMode: AutoresetMode;
+  /** The step limit: the spec's, or the caller's override. */
+  readonly maxEpisodeSteps: number | undefined;
+  /** The env's own options (the spec's defaults, then the caller's). */
+  readonly kwargs: EnvKwargs;
+}
+
+/** Options of {@link makeVec}; any other key goes to the env's constructor. */
+export interface MakeVecOptions extends MakeOptions {
+  /** How finished sub-envs restart. @default 'next-step' */
+  readonly autoresetMode?: AutoresetMode;
 }
 
 /** Options of {@link make}; any other key goes to the env's constructor. */
@@ -99,6 +121,30 @@ export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOpti
   if (!disableEnvChecker) env = new PassiveEnvChecker(env);
   if (limit !== undefined) env = new TimeLimit(env, limit);
   return new OrderEnforcing(env);
+}
+
+/**
+ * Makes `numEnvs` copies of a registered env as one vector env, as Gymnasium's `make_vec`: the
+ * spec's batched {@link EnvSpec.vectorCreate} when it has one, else {@link SyncVectorEnv} over
+ * `make(id, options)`.
+ *
+ * @example
+ * ```ts
+ * const venv = makeVec('CartPole-v1', 16, { autoresetMode: 'same-step' });
+ * ```
+ */
+export function makeVec(id: string, numEnvs: number, options: MakeVecOptions = {}): VectorEnv {
+  const s = spec(id);
+  if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`makeVec: numEnvs must be a positive integer, got ${numEnvs}`);
+  const { autoresetMode = 'next-step', ...makeOptions } = options;
+  if (s.vectorCreate) {
+    const { maxEpisodeSteps, disableEnvChecker: _ignored, ...rest } = makeOptions;
+    return s.vectorCreate(numEnvs, { autoresetMode, maxEpisodeSteps: maxEpisodeSteps ?? s.maxEpisodeSteps, kwargs: { ...(s.kwargs ?? {}), ...rest } });
+  }
+  return new SyncVectorEnv(
+    Array.from({ length: numEnvs }, () => () => make(id, makeOptions)),
+    { autoresetMode },
+  );
 }
 
 function unknownIdMessage(id: string): string {

@@ -17,6 +17,7 @@
 import { Subject, type Observable } from 'rxjs';
 import { Env, Wrapper, type ResetOptions, type ResetResult, type StepResult } from '../core/env.js';
 import { VectorWrapper, type VectorEnv, type VectorResetResult, type VectorStepResult } from '../core/vector.js';
+import { SnapshotArena } from './arena.js';
 import { EpisodeTracker } from './episode-tracker.js';
 import type { RewardEvent, StepEvent } from './events.js';
 
@@ -24,6 +25,7 @@ import type { RewardEvent, StepEvent } from './events.js';
 class Publisher {
   private readonly subject = new Subject<RewardEvent>();
   private readonly tracker = new EpisodeTracker();
+  private readonly arena = new SnapshotArena();
   private readonly started = performance.now();
   private t = 0;
   private envSteps = 0;
@@ -35,7 +37,7 @@ class Publisher {
   reset(numEnvs: number, observations: Float32Array): void {
     this.assertOpen('reset');
     this.tracker.reset(numEnvs);
-    this.subject.next({ kind: 'reset', envId: this.envId, numEnvs, envSteps: this.envSteps, observations: observations.slice() });
+    this.subject.next({ kind: 'reset', envId: this.envId, numEnvs, envSteps: this.envSteps, observations: this.arena.float32(observations) });
   }
 
   step(
@@ -57,8 +59,8 @@ class Publisher {
     }
     this.envSteps += n;
     let anyDone = false;
-    const term = new Uint8Array(n);
-    const trunc = new Uint8Array(n);
+    const term = this.arena.uint8(n);
+    const trunc = this.arena.uint8(n);
     for (let i = 0; i < n; i++) {
       if (terminated[i]) term[i] = 1;
       if (truncated[i]) trunc[i] = 1;
@@ -70,11 +72,11 @@ class Publisher {
       numEnvs: n,
       t: this.t++,
       envSteps: this.envSteps,
-      rewards: Float64Array.from(rewards),
+      rewards: this.arena.float64(rewards),
       terminated: term,
       truncated: trunc,
-      observations: observations.slice(),
-      ...(anyDone && finalObservations ? { finalObservations: finalObservations.map((o) => (o ? o.slice() : null)) } : {}),
+      observations: this.arena.float32(observations),
+      ...(anyDone && finalObservations ? { finalObservations: finalObservations.map((o) => (o ? this.arena.float32(o) : null)) } : {}),
     };
     this.subject.next(event);
     const ended = this.tracker.add(event, anyDone ? (performance.now() - this.started) / 1000 : 0);

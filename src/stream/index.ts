@@ -9,3 +9,4 @@ export * from './window-mean.js';
 export { episodeReturns } from './operators/episode-returns.js';
 export { movingAverage } from './operators/moving-average.js';
 export { stepsToThreshold } from './operators/steps-to-threshold.js';
+export * from './arena.js';

@@ -17,8 +17,8 @@
 import { filter, type Subscription } from 'rxjs';
 import { BroadcastAgent, type AgentOptions, type LearnEvent } from '../../agents/agent.js';
 import { Rng } from '../core/rng.js';
-import { make, spec as envSpec, type EnvKwargs } from '../core/registry.js';
-import { SyncVectorEnv, type VectorEnv } from '../core/vector.js';
+import { makeVec, spec as envSpec, type EnvKwargs } from '../core/registry.js';
+import type { VectorEnv } from '../core/vector.js';
 import { BroadcastVectorEnv } from '../stream/broadcast.js';
 import { isEpisode, type EpisodeEvent } from '../stream/events.js';
 
@@ -42,7 +42,7 @@ export interface LoopOptions {
   readonly onUpdate?: (e: LearnEvent) => void;
   /** Stops the loop early (Ctrl-C); the result is then marked interrupted. */
   readonly signal?: AbortSignal;
-  /** Builds the vector env instead of `SyncVectorEnv` over `make` (e.g. a batched CartPole). */
+  /** Builds the vector env instead of `makeVec` (which already picks a batched env where the spec has one). */
   readonly vectorEnv?: (numEnvs: number) => VectorEnv;
   /** How often the loop yields to the event loop, in ms. @default 50 */
   readonly yieldEveryMs?: number;
@@ -77,12 +77,7 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`numEnvs must be a positive integer, got ${numEnvs}`);
   if (!Number.isInteger(steps) || steps <= 0) throw new RangeError(`steps must be a positive integer, got ${steps}`);
   envSpec(options.env);
-  const inner =
-    options.vectorEnv?.(numEnvs) ??
-    new SyncVectorEnv(
-      Array.from({ length: numEnvs }, () => () => make(options.env, options.envKwargs ?? {})),
-      { autoresetMode: 'same-step' },
-    );
+  const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step' });
   const venv = new BroadcastVectorEnv(inner);
   const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...options.agent, seed: agentSeedFor(seed) });
   const subs: Subscription[] = [];
