@@ -4,9 +4,9 @@
  * Allocating a small typed array costs microseconds in V8 (each gets its own off-heap backing
  * store, measured ~2.7 µs for a `Float32Array(64)` on Node 20), while a view over an existing
  * buffer costs ~20 ns. The broadcast publishes several arrays per step, so it takes them from an
- * arena: views into a 1 MB slab, handed out once and never written again, so events stay
+ * arena: views into a 64 KiB slab, handed out once and never written again, so events stay
  * immutable snapshots. A slab is freed when no event that points into it is reachable any more; a
- * subscriber that keeps one event keeps its slab (1 MB) alive.
+ * subscriber that keeps one event keeps its slab (64 KiB) alive.
  *
  * @module
  */
@@ -16,8 +16,8 @@ export class SnapshotArena {
   private buffer: ArrayBuffer;
   private offset = 0;
 
-  /** @param slabBytes size of each slab @default 1 MiB */
-  constructor(private readonly slabBytes = 1 << 20) {
+  /** @param slabBytes size of each slab @default 64 KiB */
+  constructor(private readonly slabBytes = 1 << 16) {
     this.buffer = new ArrayBuffer(slabBytes);
   }
 
