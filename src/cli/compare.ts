@@ -20,7 +20,7 @@ import { compare, CompareConfigError, type CompareEvent, type CompareResult } fr
 import { formatSteps, RunFolderError } from '../train/report.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { TRAIN_DEFAULTS } from './train.js';
-import { presetAgentOptions, presetFor } from '../train/presets.js';
+import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
 
 /** Options of `rewardcast compare`, each with its default. */
@@ -175,19 +175,8 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
 
 /** The shared options an env's preset sets for `compare` (see `src/train/presets.ts`). */
 export function presetCompareOptions(envId: string): Partial<CompareCommandOptions> {
-  const p = presetFor(envId);
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize } = p.agent;
-  return {
-    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
-    ...(p.steps !== undefined ? { steps: p.steps } : {}),
-    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
-    ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
-    ...(learningRate !== undefined ? { lr: learningRate } : {}),
-    ...(optimizer !== undefined ? { optimizer } : {}),
-    ...(credit !== undefined ? { credit } : {}),
-    ...(gamma !== undefined ? { gamma } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-  };
+  const { agent: _perEstimatorOnly, ...shared } = presetRunOptions(presetFor(envId));
+  return shared;
 }
 
 /** Checks the resolved options before anything is written; errors name the flag and the value. */

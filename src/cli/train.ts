@@ -12,7 +12,7 @@ import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor
 import { runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
 import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
-import { presetAgentOptions, presetFor } from '../train/presets.js';
+import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { EnvKwargs } from '../core/registry.js';
 
 /** Options of `rewardcast train`, each with its default. */
@@ -147,20 +147,7 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
 /** The options an env's preset sets (see `src/train/presets.ts`), for an estimator. */
 export function presetTrainOptions(env: string, estimator: EstimatorId): Partial<TrainCommandOptions> {
   const p = presetFor(env);
-  const a = presetAgentOptions(p, estimator);
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...rest } = a;
-  return {
-    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
-    ...(p.steps !== undefined ? { steps: p.steps } : {}),
-    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
-    ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
-    ...(learningRate !== undefined ? { lr: learningRate } : {}),
-    ...(optimizer !== undefined ? { optimizer } : {}),
-    ...(credit !== undefined ? { credit } : {}),
-    ...(gamma !== undefined ? { gamma } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    agent: rest,
-  };
+  return presetRunOptions(p, presetAgentOptions(p, estimator));
 }
 
 /**
