@@ -123,21 +123,11 @@ export function rewardToGo(rewards: ArrayLike<number>, gamma: number, bootstrap:
  * Reward-to-go over a step-major segment of T steps × B sub-envs (row t·B + i), computed
  * backwards. `done` marks how a sub-env's episode ended on a step: 0 not, 1 terminated (the
  * return after it is 0), 2 truncated (the return after it is `boot` at that row, V of the final
- * observation, or 0). After the last step, sub-env i continues with `tail[i]`.
+ * observation, or 0). After the last step, sub-env i continues with `tail[i]`. It is
+ * {@link segmentLambdaReturns} at λ = 1.
  */
 export function segmentReturns(rewards: Float32Array, done: Uint8Array, boot: Float32Array, tail: ArrayLike<number>, B: number, T: number, gamma: number): Float32Array {
-  const carry = Float64Array.from({ length: B }, (_, i) => tail[i]!);
-  const out = new Float32Array(B * T);
-  for (let t = T - 1; t >= 0; t--) {
-    for (let i = 0; i < B; i++) {
-      const k = t * B + i;
-      const d = done[k];
-      const after = d === 1 ? 0 : d === 2 ? boot[k]! : carry[i]!;
-      carry[i] = rewards[k]! + gamma * after;
-      out[k] = carry[i]!;
-    }
-  }
-  return out;
+  return segmentLambdaReturns(rewards, done, boot, tail, null, B, T, gamma, 1);
 }
 
 /**
@@ -167,7 +157,7 @@ export function lambdaReturns(rewards: ArrayLike<number>, values: ArrayLike<numb
 
 /**
  * {@link lambdaReturns} over a step-major segment, as {@link segmentReturns} lays it out: `values`
- * holds V(s) of every row; an episode that terminated on a row continues with 0, one truncated
+ * holds V(s) of every row (null is allowed only at λ = 1, where V is not used); an episode that terminated on a row continues with 0, one truncated
  * with `boot` at that row, and sub-env i after the last step with `tail[i]`. λ = 1 gives
  * {@link segmentReturns}.
  */
@@ -176,12 +166,13 @@ export function segmentLambdaReturns(
   done: Uint8Array,
   boot: Float32Array,
   tail: ArrayLike<number>,
-  values: ArrayLike<number>,
+  values: ArrayLike<number> | null,
   B: number,
   T: number,
   gamma: number,
   lambda: number,
 ): Float32Array {
+  if (values === null && lambda !== 1) throw new RangeError(`segmentLambdaReturns: values are needed for lambda < 1, got lambda = ${lambda}`);
   const carry = Float64Array.from({ length: B }, (_, i) => tail[i]!);
   const out = new Float32Array(B * T);
   for (let t = T - 1; t >= 0; t--) {
@@ -189,7 +180,8 @@ export function segmentLambdaReturns(
       const k = t * B + i;
       const d = done[k];
       const g = d === 1 ? 0 : d === 2 ? boot[k]! : carry[i]!;
-      const v = d === 1 ? 0 : d === 2 ? boot[k]! : t + 1 < T ? values[k + B]! : tail[i]!;
+      // V(s_{t+1}) enters only with weight 1 − λ; at λ = 1 (or without values) it is not read.
+      const v = values === null || lambda === 1 ? 0 : d === 1 ? 0 : d === 2 ? boot[k]! : t + 1 < T ? values[k + B]! : tail[i]!;
       carry[i] = rewards[k]! + gamma * ((1 - lambda) * v + lambda * g);
       out[k] = carry[i]!;
     }
