@@ -22,6 +22,7 @@ import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFl
 import { TRAIN_DEFAULTS } from './train.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
+import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
 
 /** Options of `rewardcast compare`, each with its default. */
 export interface CompareCommandOptions {
@@ -86,19 +87,12 @@ export const COMPARE_DEFAULTS: CompareCommandOptions = {
 export const compareConfigSchema = z
   .object({
     env: z.string(),
-    estimators: z.array(z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]])).min(1),
+    estimators: z.array(estimatorIdSchema).min(1),
     seeds: z.number().int().positive(),
-    steps: z.number().int().positive(),
-    numEnvs: z.number().int().positive(),
-    hidden: z.array(z.number().int().positive()),
-    lr: z.number().positive(),
-    optimizer: z.enum(['adam', 'sgd']),
-    credit: z.enum(['episode', 'segment', 'traces']),
-    gamma: z.number().min(0).max(1),
-    batchSize: z.number().int().positive(),
+    ...trainingFieldSchemas,
     workers: z.number().int().positive(),
     out: z.string(),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+    backend: backendSchema,
     json: z.boolean(),
   })
   .partial()

@@ -14,6 +14,7 @@ import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { EnvKwargs } from '../core/registry.js';
+import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
 
 /** Options of `rewardcast train`, each with its default. */
 export interface TrainCommandOptions {
@@ -78,20 +79,13 @@ export const TRAIN_DEFAULTS: TrainCommandOptions = {
 export const trainConfigSchema = z
   .object({
     env: z.string(),
-    estimator: z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]]),
+    estimator: estimatorIdSchema,
     seed: z.number().int().min(0),
-    steps: z.number().int().positive(),
-    numEnvs: z.number().int().positive(),
-    hidden: z.array(z.number().int().positive()),
-    lr: z.number().positive(),
-    optimizer: z.enum(['adam', 'sgd']),
-    credit: z.enum(['episode', 'segment', 'traces']),
-    gamma: z.number().min(0).max(1),
-    batchSize: z.number().int().positive(),
+    ...trainingFieldSchemas,
     out: z.string(),
     save: z.boolean(),
     json: z.boolean(),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+    backend: backendSchema,
     agent: z.record(z.string(), z.unknown()),
     envKwargs: z.record(z.string(), z.unknown()),
   })

@@ -43,7 +43,6 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { isRegistered, spec as envSpec } from '../core/registry.js';
 import { Rng } from '../core/rng.js';
-import { ESTIMATOR_IDS, type EstimatorId } from '../estimators/index.js';
 import { htmlReport, type ReportSection } from '../plot/report.js';
 import { learningCurveSpec, runCurveSpec, type CurveSeries } from '../plot/learning-curves.js';
 import { writeChart } from '../plot/render.js';
@@ -67,6 +66,7 @@ import {
 import type { CompareConfig } from './compare.js';
 import { readEpisodes, writeJsonAtomic, type EpisodeRow } from './run-folder.js';
 import { envSlug, type RunSummary } from './worker.js';
+import { estimatorIdSchema, trainingFieldSchemas } from './schemas.js';
 
 /** Bad or missing data in a run or compare folder; the message names the file (and line). */
 export class RunFolderError extends Error {
@@ -102,16 +102,9 @@ const compareMetaSchema = z
     hash: z.string().regex(/^[0-9a-f]{64}$/),
     config: z.object({
       env: z.string().min(1),
-      estimators: z.array(z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]])).min(1),
+      estimators: z.array(estimatorIdSchema).min(1),
       seeds: z.number().int().positive(),
-      steps: z.number().int().positive(),
-      numEnvs: z.number().int().positive(),
-      hidden: z.array(z.number().int().positive()),
-      lr: z.number().positive(),
-      optimizer: z.enum(['adam', 'sgd']),
-      credit: z.enum(['episode', 'segment', 'traces']),
-      gamma: z.number().min(0).max(1),
-      batchSize: z.number().int().positive(),
+      ...trainingFieldSchemas,
       perEstimator: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
       envKwargs: z.record(z.string(), z.unknown()).optional(),
     }),
