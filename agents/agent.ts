@@ -65,6 +65,7 @@ import { Critic } from './critic.js';
 import { headFor, type HeadKind } from './heads.js';
 import { InputEncoder } from './inputs.js';
 import { PolicyNetwork, type LayerRecord } from './network.js';
+import { isShared, sharedFloat32, sharedFloat64, type UpdateTask } from './parallel.js';
 import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
 
 /** How returns are assigned to actions. See the module header. */
@@ -166,6 +167,15 @@ export interface AgentOptions {
    * @default 'auto'
    */
   readonly kernel?: 'auto' | 'typed' | 'tfjs';
+  /**
+   * Threads for acting and for the typed update, the calling thread included. With more than one,
+   * the forward pass is split by rows and the update by units over shared memory (see
+   * `KernelPool`); the same seed gives the same numbers, bit for bit, with any count. Worth it for
+   * batches of many env-steps (e.g. 64 sub-envs and up); one thread per run is right where runs
+   * already fill the cores (`compare`). Networks of noisy-rectifier or tanh units keep one thread.
+   * @default 1
+   */
+  readonly threads?: number;
 }
 
 /** Every option resolved. */
@@ -212,6 +222,7 @@ export const AGENT_DEFAULTS = {
   learningRateFinal: 0.1,
   seed: 0,
   kernel: 'auto',
+  threads: 1,
 } as const satisfies AgentOptions;
 
 /** Checks and completes the options, naming the field and value in every error. */
@@ -245,6 +256,7 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   if (!['constant', 'linear'].includes(o.learningRateSchedule)) throw new RangeError(`learningRateSchedule must be 'constant' or 'linear', got ${JSON.stringify(o.learningRateSchedule)}`);
   if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
+  num('threads', o.threads, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer in [1, 64]');
   num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
@@ -301,7 +313,7 @@ export class BroadcastAgent {
   private rows = 0;
   private records: LayerRecord[] = [];
   private input = new Float32Array(0);
-  private actions = new Float32Array(0);
+  private actions: Float32Array = new Float32Array(0);
   private uniforms = new Float32Array(0);
   private pending = false;
   private values = new Float32Array(0);
@@ -340,7 +352,7 @@ export class BroadcastAgent {
     this.obsSize = observationSpace.flatSize;
     const head = headFor(actionSpace, o.head, this.estimator.id === 'backprop');
     this.actSize = head.actSize;
-    this.network = new PolicyNetwork(this.encoder.size, o.hidden, this.estimator.hiddenKind, head, initRng, o.noiseStd);
+    this.network = new PolicyNetwork(this.encoder.size, o.hidden, this.estimator.hiddenKind, head, initRng, o.noiseStd, o.threads);
     const useCritic = o.baseline === 'critic';
     this.critic = useCritic ? new Critic(this.encoder.size, o.criticHidden, o.criticLearningRate, initRng) : undefined;
     this.optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
@@ -475,7 +487,7 @@ export class BroadcastAgent {
       this.records = this.network.allocRecords(rows);
     }
     this.input = new Float32Array(rows * this.encoder.size);
-    this.actions = new Float32Array(rows * this.actSize);
+    this.actions = this.network.alloc(rows * this.actSize);
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.network.shapes));
     this.traces = Array.from({ length: rows }, () => this.zeroTrace());
     this.traceSum = this.zeroTrace();
@@ -645,13 +657,33 @@ export class BroadcastAgent {
     }
     const grads: Float32Array[] = [];
     const moments = net.shapes.map((s) => ({ signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) }));
-    for (const [l, s] of net.shapes.entries()) {
-      const b = batch.layers[l]!;
-      const dW = new Float32Array(s.nIn * s.nOut);
-      const db = new Float32Array(s.nOut);
-      const bl = this.baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
-      reinforceUpdate(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, { dW, db, moments: moments[l]! });
-      grads.push(dW, db);
+    const pool = net.pool;
+    if (pool && batch.layers.every((b) => isShared(b.x) && isShared(b.h) && isShared(b.p))) {
+      // On the kernel threads, split by units (segment credit: the batch is the shared slab).
+      const tasks: UpdateTask[] = net.shapes.map((s, l) => {
+        const b = batch.layers[l]!;
+        const bl = this.baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
+        const e2 = sharedFloat64(s.nOut);
+        return { x: b.x, h: b.h, p: b.p, baseline: bl, nIn: s.nIn, nOut: s.nOut, dW: sharedFloat32(s.nIn * s.nOut), db: sharedFloat32(s.nOut), e2, e2Signal: sharedFloat64(s.nOut) };
+      });
+      const mean = pool.update(tasks, signal, M, (t, j0, j1) =>
+        reinforceUpdate(t.x, t.h, t.p, signal, t.baseline, M, t.nIn, t.nOut, { dW: t.dW, db: t.db, moments: { signal: 0, e2: t.e2, e2Signal: t.e2Signal } }, j0, j1),
+      );
+      for (const [l, t] of tasks.entries()) {
+        grads.push(t.dW.slice(), t.db.slice());
+        moments[l]!.signal = mean;
+        moments[l]!.e2.set(t.e2);
+        moments[l]!.e2Signal.set(t.e2Signal);
+      }
+    } else {
+      for (const [l, s] of net.shapes.entries()) {
+        const b = batch.layers[l]!;
+        const dW = new Float32Array(s.nIn * s.nOut);
+        const db = new Float32Array(s.nOut);
+        const bl = this.baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
+        reinforceUpdate(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, { dW, db, moments: moments[l]! });
+        grads.push(dW, db);
+      }
     }
     tf.tidy(() => {
       const named: tf.NamedTensorMap = {};

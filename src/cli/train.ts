@@ -48,6 +48,8 @@ export interface TrainCommandOptions {
   readonly json: boolean;
   /** tfjs backend. @default 'auto' */
   readonly backend: BackendRequest;
+  /** Threads for the agent's forward pass and update (`AgentOptions.threads`; same numbers with any count). @default 1 */
+  readonly threads: number;
   /** Further agent options (any `AgentOptions` field: head, baseline, rolloutLength, …), under the fields above. @default {} */
   readonly agent: AgentOptions;
   /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`). @default {} (or the preset's) */
@@ -71,6 +73,7 @@ export const TRAIN_DEFAULTS: TrainCommandOptions = {
   save: false,
   json: false,
   backend: 'auto',
+  threads: 1,
   agent: {},
   envKwargs: {},
 };
@@ -86,6 +89,7 @@ export const trainConfigSchema = z
     save: z.boolean(),
     json: z.boolean(),
     backend: backendSchema,
+    threads: z.number().int().min(1).max(64),
     agent: z.record(z.string(), z.unknown()),
     envKwargs: z.record(z.string(), z.unknown()),
   })
@@ -119,7 +123,7 @@ export type TrainSummary = RunSummary;
 export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSignal, progress?: (steps: number, avg: number | null) => void): Promise<TrainSummary> {
   validateTrainOptions(o);
   const backend = await initBackend(o.backend);
-  const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize };
+  const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize, threads: o.threads };
   const dir = join(o.out, runName(o.env, o.estimator, o.seed));
   return trainToFolder({
     dir,
@@ -166,6 +170,7 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
     ...(str('out') !== undefined ? { out: str('out')! } : {}),
     ...(flags['save'] ? { save: true } : {}),
     ...(flags['json'] ? { json: true } : {}),
+    ...(flags['threads'] !== undefined ? { threads: parseIntFlag('--threads', flags['threads']) } : {}),
     ...(str('backend') !== undefined ? { backend: str('backend') as BackendRequest } : env['REWARDCAST_BACKEND'] ? { backend: env['REWARDCAST_BACKEND'] as BackendRequest } : {}),
   };
   const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
@@ -207,6 +212,7 @@ export function registerTrain(program: Command): void {
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
+    .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~64 sub-envs (default ${d.threads})`)
     .addHelpText(
       'after',
       [
