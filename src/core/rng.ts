@@ -25,6 +25,8 @@ type RandomGenerator = ReturnType<typeof xoroshiro128plus>;
 const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
 const TWO_POW_24 = 16777216;
+/** 2^−24: multiplying by it is exact and equals dividing by 2^24. */
+const INV_TWO_POW_24 = 1 / TWO_POW_24;
 
 /** Largest seed accepted by tfjs random ops (a positive int32). */
 const MAX_TF_SEED = 0x7fffffff;
@@ -48,7 +50,7 @@ export function assertSeed(seed: unknown, name = 'seed'): asserts seed is number
  * ```
  */
 export class Rng {
-  private readonly gen: RandomGenerator;
+  private gen: RandomGenerator;
 
   private constructor(gen: RandomGenerator) {
     this.gen = gen;
@@ -113,10 +115,31 @@ export class Rng {
     return (this.gen.unsafeNext() >>> 8) / TWO_POW_24;
   }
 
-  /** Fills `out` with {@link Rng.random32} uniforms and returns it. */
+  /**
+   * Fills `out` with {@link Rng.random32} uniforms and returns it: the same numbers as that many
+   * calls, from pure-rand's xoroshiro128+ step written out over local variables (about twice as
+   * fast as a method call per draw; the tests check the two agree draw for draw).
+   */
   fillUniform32(out: Float32Array): Float32Array {
-    const g = this.gen;
-    for (let i = 0; i < out.length; i++) out[i] = (g.unsafeNext() >>> 8) / TWO_POW_24;
+    const n = out.length;
+    if (n < 8) {
+      const g = this.gen;
+      for (let i = 0; i < n; i++) out[i] = (g.unsafeNext() >>> 8) / TWO_POW_24;
+      return out;
+    }
+    let [s01, s00, s11, s10] = this.gen.getState() as [number, number, number, number];
+    for (let i = 0; i < n; i++) {
+      out[i] = (((s00 + s10) | 0) >>> 8) * INV_TWO_POW_24;
+      const a0 = s10 ^ s00;
+      const a1 = s11 ^ s01;
+      const t00 = s00;
+      const t01 = s01;
+      s00 = (t00 << 24) ^ (t01 >>> 8) ^ a0 ^ (a0 << 16);
+      s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+      s10 = (a1 << 5) ^ (a0 >>> 27);
+      s11 = (a0 << 5) ^ (a1 >>> 27);
+    }
+    this.gen = xoroshiro128plus.fromState([s01, s00, s11, s10]);
     return out;
   }
 

@@ -194,4 +194,51 @@ test('reinforceUpdate (typed-array kernel) equals reinforceGrad with the chain r
   }
 });
 
+test('reinforceUpdate: every input width and unit range gives the row-order float64 sums to the bit', () => {
+  const rng = Rng.fromSeed(12);
+  const M = 29;
+  const nOut = 18;
+  for (const nIn of [1, 3, 4, 6, 17]) {
+    const draw = (n: number, f: () => number): Float32Array => Float32Array.from({ length: n }, f);
+    // Binary inputs with zeros, as a hidden layer feeds the next: the kernels may skip zero terms.
+    const x = draw(M * nIn, () => (nIn === 17 ? +(rng.random() < 0.5) : rng.uniform(-1, 1)));
+    const p = draw(M * nOut, () => rng.uniform(0.05, 0.95));
+    const h = Float32Array.from(p, (q) => (rng.random() < q ? 1 : 0));
+    const R = draw(M, () => rng.normal(2, 3));
+    const baseline = draw(nOut, () => rng.normal());
+    // The definition: per unit, sums over the rows in order, in float64, then / M.
+    const want = { dW: new Float32Array(nIn * nOut), db: new Float32Array(nOut), e2: new Float64Array(nOut), e2R: new Float64Array(nOut) };
+    for (let j = 0; j < nOut; j++) {
+      let db = 0;
+      let e2 = 0;
+      let e2R = 0;
+      const w = new Array<number>(nIn).fill(0);
+      for (let r = 0; r < M; r++) {
+        const e = h[r * nOut + j]! - p[r * nOut + j]!;
+        const g = e * (R[r]! - baseline[j]!);
+        db += g;
+        e2 += e * e;
+        e2R += e * e * R[r]!;
+        for (let i = 0; i < nIn; i++) w[i] = w[i]! + x[r * nIn + i]! * g;
+      }
+      for (let i = 0; i < nIn; i++) want.dW[i * nOut + j] = w[i]! / M;
+      want.db[j] = db / M;
+      want.e2[j] = e2 / M;
+      want.e2R[j] = e2R / M;
+    }
+    // Whole, and in three unit ranges (as kernel threads split it).
+    for (const ranges of [[[0, nOut]], [[0, 5], [5, 6], [6, nOut]]]) {
+      const dW = new Float32Array(nIn * nOut);
+      const db = new Float32Array(nOut);
+      const moments = { signal: 0, e2: new Float64Array(nOut), e2Signal: new Float64Array(nOut) };
+      for (const [j0, j1] of ranges) reinforceUpdate(x, h, p, R, baseline, M, nIn, nOut, { dW, db, moments }, j0, j1);
+      const what = `nIn ${nIn}, ${ranges.length} range(s)`;
+      assert.equal(Array.from(dW), Array.from(want.dW), `${what}: ΔW`);
+      assert.equal(Array.from(db), Array.from(want.db), `${what}: Δb`);
+      assert.equal(Array.from(moments.e2), Array.from(want.e2), `${what}: e2`);
+      assert.equal(Array.from(moments.e2Signal), Array.from(want.e2R), `${what}: e2R`);
+    }
+  }
+});
+
 test.run();
