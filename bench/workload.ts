@@ -35,6 +35,8 @@ export interface WorkloadResult {
   readonly numEnvs: number;
   /** tfjs backend. */
   readonly backend: string;
+  /** Threads the agent's kernels ran on. */
+  readonly threads: number;
   /** Env steps timed (after warm-up). */
   readonly envSteps: number;
   /** Timed seconds. */
@@ -66,12 +68,13 @@ class TimedEnv extends VectorWrapper {
 
 /**
  * Runs the workload with `numEnvs` sub-envs: a warm-up of `warmupSeconds`, then at least
- * `seconds` of timed steps (and at least `minSteps` env steps).
+ * `seconds` of timed steps (and at least `minSteps` env steps), acting and learning on `threads`
+ * threads (the agent option).
  */
-export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, minSteps = 0, seed = 1): WorkloadResult {
+export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, minSteps = 0, seed = 1, threads = 1): WorkloadResult {
   const timed = new TimedEnv(new CartPoleVectorEnv(numEnvs, { autoresetMode: 'same-step' }));
   const venv = new BroadcastVectorEnv(timed);
-  const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...WORKLOAD_AGENT, seed });
+  const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...WORKLOAD_AGENT, seed, threads });
   let failure: unknown;
   const sub = agent.learnFrom(venv.events$).subscribe({ error: (e: unknown) => (failure = e) });
   try {
@@ -102,6 +105,7 @@ export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, m
     return {
       numEnvs,
       backend: tf.getBackend(),
+      threads,
       envSteps: r.steps,
       seconds: r.ms / 1000,
       stepsPerSecond: r.steps / (r.ms / 1000),
