@@ -13,7 +13,7 @@
  * @module
  */
 import { Discrete, MultiBinary, type Space } from '../src/core/spaces.js';
-import { sigmoid } from './sigmoid.js';
+import { sampleBinary } from './binary-units.js';
 
 /** The kinds of action head. */
 export type HeadKind = 'bernoulli' | 'binary-code' | 'categorical' | 'multibinary';
@@ -99,11 +99,7 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
     }
     return;
   }
-  for (let k = 0; k < rows * m; k++) {
-    const q = sigmoid(a[k]!);
-    p[k] = q;
-    h[k] = +(u[k]! < q);
-  }
+  sampleBinary(a, p, h, u, rows * m);
   if (head.kind === 'multibinary') {
     actions.set(h.subarray(0, rows * m));
     return;

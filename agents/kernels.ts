@@ -9,8 +9,12 @@
  *
  * @module
  */
+import { sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
+import { wasmKernels } from './wasm/index.js';
 import { sampleHead, type HeadLayout } from './heads.js';
 import { sigmoid } from './sigmoid.js';
+
+export { sampleBinary };
 
 /**
  * a = x·W + b for `rows` rows (W is nIn × nOut, row-major). Wide layers accumulate row by row of
@@ -42,15 +46,6 @@ export function affine(x: Float32Array, W: Float32Array, b: Float32Array, a: Flo
   }
 }
 
-/** Binary units: p = σ(a), h = 1[u < p]. */
-export function sampleBinary(a: Float32Array, p: Float32Array, h: Float32Array, u: Float32Array, n: number): void {
-  for (let k = 0; k < n; k++) {
-    const q = sigmoid(a[k]!);
-    p[k] = q;
-    // A number, not a branch: u < q is a coin flip, which a branch predictor cannot learn.
-    h[k] = +(u[k]! < q);
-  }
-}
 
 /** Stochastic-times-smooth units: p = σ(a), b = 1[u < √p], h = b·√p. */
 export function sampleSts(a: Float32Array, p: Float32Array, h: Float32Array, b: Float32Array, u: Float32Array, n: number): void {
@@ -111,10 +106,38 @@ export function forwardRows(layers: readonly RowsLayer[], head: HeadLayout, acti
     const p = L.p.subarray(lo, hi);
     const h = L.h.subarray(lo, hi);
     const u = L.u.subarray(lo, hi);
-    affine(x, L.W, L.b, a, rows, nIn, nOut);
-    if (L.kind === 'head') sampleHead(head, a, p, h, u, rows, actions.subarray(r0 * head.actSize, r1 * head.actSize));
-    else if (L.kind === 'binary') sampleBinary(a, p, h, u, rows * nOut);
-    else sampleSts(a, p, h, L.aux.subarray(lo, hi), u, rows * nOut);
+    if (L.kind === 'binary') binaryLayer(x, L.W, L.b, u, a, p, h, rows, nIn, nOut);
+    else {
+      affine(x, L.W, L.b, a, rows, nIn, nOut);
+      if (L.kind === 'head') sampleHead(head, a, p, h, u, rows, actions.subarray(r0 * head.actSize, r1 * head.actSize));
+      else sampleSts(a, p, h, L.aux.subarray(lo, hi), u, rows * nOut);
+    }
     if (l + 1 < layers.length) layers[l + 1]!.x.set(h, r0 * layers[l + 1]!.nIn);
   }
+}
+
+/**
+ * A layer of binary units: a = x·W + b (W is nIn × nOut, row-major), p = σ(a), h = 1[u < p], for
+ * `rows` rows: `affine` then {@link sampleBinary}, fused into one WebAssembly call when the kernels
+ * are loaded and nOut is even, with the same numbers either way.
+ */
+export function binaryLayer(
+  x: Float32Array,
+  W: Float32Array,
+  b: Float32Array,
+  u: Float32Array,
+  a: Float32Array,
+  p: Float32Array,
+  h: Float32Array,
+  rows: number,
+  nIn: number,
+  nOut: number,
+): void {
+  const w = nOut % 2 === 0 && rows * nOut >= WASM_MIN_UNITS ? wasmKernels() : undefined;
+  if (w) {
+    w.binaryLayer(x, W, b, u, a, p, h, rows, nIn, nOut);
+    return;
+  }
+  affine(x, W, b, a, rows, nIn, nOut);
+  sampleBinary(a, p, h, u, rows * nOut);
 }

@@ -16,8 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
+import { fillUniforms } from './binary-units.js';
 import { modeHead, sampleHead, type HeadLayout } from './heads.js';
-import { affine, forwardRows, rectify, sampleBinary, sampleSts, type RowsLayer } from './kernels.js';
+import { affine, binaryLayer, forwardRows, rectify, sampleSts, type RowsLayer } from './kernels.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
 import { sigmoid } from './sigmoid.js';
 
@@ -141,12 +142,14 @@ export class PolicyNetwork {
     for (let l = 0; l < L; l++) {
       const { nIn, nOut, kind } = this.shapes[l]!;
       const r = rec[l]!;
-      affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
       const n = rows * nOut;
-      const u = rng.fillUniform32(uniforms.subarray(0, n));
+      const u = fillUniforms(rng, uniforms.subarray(0, n));
+      if (kind === 'binary') binaryLayer(r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, nOut);
+      else affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
       if (kind === 'head') sampleHead(this.head, r.a, r.p, r.h, u, rows, actions);
-      else if (kind === 'binary') sampleBinary(r.a, r.p, r.h, u, n);
-      else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
+      else if (kind === 'binary') {
+        // sampled with its affine map above
+      } else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
       else if (kind === 'noisy-relu') {
         for (let k = 0; k < n; k++) r.aux[k] = this.noiseStd * rng.normal();
         rectify(r.a, r.aux, r.h, n);
@@ -166,7 +169,7 @@ export class PolicyNetwork {
     let offset = 0;
     const layers: RowsLayer[] = this.shapes.map((s, l) => {
       const n = rows * s.nOut;
-      const u = rng.fillUniform32(this.poolUniforms.subarray(offset, offset + n));
+      const u = fillUniforms(rng, this.poolUniforms.subarray(offset, offset + n));
       offset += n;
       const r = rec[l]!;
       const kind = s.kind === 'head' ? 'head' : s.kind === 'sts' ? 'sts' : 'binary';

@@ -83,6 +83,18 @@ export class Rng {
     return [...this.gen.getState()];
   }
 
+  /**
+   * Puts the generator in `state` (four int32 words, as {@link Rng.state} gives them), in place:
+   * for a bulk generator elsewhere (the WebAssembly uniform kernel) that runs this stream's steps
+   * and hands the state back.
+   */
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v))) {
+      throw new RangeError(`Rng.setState: state must be four int32 values, got ${JSON.stringify(state)}`);
+    }
+    this.gen = xoroshiro128plus.fromState(state.map((v) => v | 0));
+  }
+
   /** An independent copy that will produce the same numbers as this one. */
   clone(): Rng {
     return Rng.fromState(this.state());

@@ -83,4 +83,21 @@ test('bad seeds are refused with the value named', () => {
   throwsWith(() => Rng.fromSeed(Number.NaN), 'NaN');
 });
 
+test('fillUniform32 gives the random32 stream for short and long fills, and setState resumes a stream', () => {
+  for (const n of [0, 1, 7, 8, 9, 1000]) {
+    const a = Rng.fromSeed(21);
+    const b = Rng.fromSeed(21);
+    const filled = a.fillUniform32(new Float32Array(n));
+    const drawn = Float32Array.from({ length: n }, () => b.random32());
+    assert.equal(Array.from(filled), Array.from(drawn), `n ${n}`);
+    assert.equal(a.state(), b.state(), `state after ${n}`);
+  }
+  const a = Rng.fromSeed(3);
+  const saved = a.state();
+  const first = [a.random(), a.random()];
+  a.setState(saved);
+  assert.equal([a.random(), a.random()], first);
+  assert.throws(() => a.setState([1, 2, 3]), /setState: state must be four int32 values, got \[1,2,3\]/);
+});
+
 test.run();

@@ -1,0 +1,131 @@
+/**
+ * The WebAssembly text of rewardcast's two hottest loops, generated from the constants of the
+ * JavaScript versions so that both compute the same numbers:
+ *
+ * - `sample_binary(a, p, h, u, n)`: binary units, p = σ(a) and h = 1[u < p] for n float32 values
+ *   (n even), two at a time in f64x2 lanes. Each lane runs exactly the operations of
+ *   `agents/sigmoid.ts` in double precision: x = clamp(−a, ±40); k = round(x·log₂e) with
+ *   JavaScript's rounding (halves up: floor, plus one where the remainder is ≥ ½); r = x − k·ln2_hi
+ *   − k·ln2_lo; e^r by the same Horner scheme; 2^k built from its exponent bits (exact, as the
+ *   table); q = 1 / (1 + e^r·2^k). p is q rounded to float32, as a Float32Array store rounds it.
+ * - `binary_layer(x, W, b, u, a, p, h, rows, nIn, nOut)`: a whole layer of binary units, the
+ *   affine map a = x·W + b (each product added in float64 and rounded to float32 after each input,
+ *   as the JavaScript loop over a Float32Array does) and the sampler above, two units at a time.
+ * - `logistic(a, q, n)`: the same q as float64, for the tests that compare it with `sigmoid`.
+ * - `fill_uniform32(state, out, n)`: pure-rand's xoroshiro128+ (state words s01, s00, s11, s10 as
+ *   `Rng.state()` lists them) and the k / 2^24 conversion of `Rng.fillUniform32`, in 64-bit
+ *   integer arithmetic; the state is updated in place.
+ *
+ * `npm run build:wasm` compiles this text (with the `wabt` package) into `./kernels-binary.ts`; a
+ * test recompiles it and checks that the committed binary is the compiled text.
+ *
+ * @module
+ */
+import { SIGMOID_CONSTANTS } from '../sigmoid.js';
+
+/** A double as a WAT literal that reads back as the same double. */
+function lit(v: number): string {
+  if (!Number.isFinite(v)) throw new RangeError(`lit: ${v} is not finite`);
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** The splat of a double into both lanes. */
+const splat = (v: number): string => `(f64x2.splat (f64.const ${lit(v)}))`;
+
+/** The module's text. */
+export function kernelsWat(): string {
+  const c = SIGMOID_CONSTANTS;
+  const t = c.taylor;
+  // Horner from the highest coefficient: t8, then t_i + r·(…), as `sigmoid` nests it.
+  let horner = splat(t[8]);
+  for (let i = 7; i >= 0; i--) horner = `(f64x2.add ${splat(t[i]!)} (f64x2.mul (local.get $r) ${horner}))`;
+  const logistic = (a: string): string => `
+      (local.set $x (f64x2.max ${splat(-c.clamp)} (f64x2.min ${splat(c.clamp)} (f64x2.neg ${a}))))
+      (local.set $y (f64x2.mul (local.get $x) ${splat(c.log2e)}))
+      (local.set $k (f64x2.floor (local.get $y)))
+      (local.set $k (f64x2.add (local.get $k) (v128.and (f64x2.ge (f64x2.sub (local.get $y) (local.get $k)) ${splat(0.5)}) ${splat(1)})))
+      (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) ${splat(c.ln2Hi)})) (f64x2.mul (local.get $k) ${splat(c.ln2Lo)})))
+      (local.set $q (f64x2.div ${splat(1)} (f64x2.add ${splat(1)} (f64x2.mul ${horner}
+        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52))))))`;
+  const loadA = '(f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a)))';
+  return `(module
+  (memory (export "memory") 1)
+  ;; p = σ(a), h = 1[u < p] for n (even) float32 values.
+  (func (export "sample_binary") (param $a i32) (param $p i32) (param $h i32) (param $u i32) (param $n i32)
+    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))${logistic(loadA)}
+      (v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero (local.get $q)))
+      (v128.store64_lane 0 (local.get $h) (f32x4.demote_f64x2_zero
+        (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $u))) (local.get $q)) ${splat(1)})))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $h (i32.add (local.get $h) (i32.const 8)))
+      (local.set $u (i32.add (local.get $u) (i32.const 8)))
+      (br $next))))
+  ;; A layer of binary units for each row: a = x·W + b (each product added in float64 and rounded
+  ;; to float32, as a Float32Array accumulator rounds it), then p = σ(a), h = 1[u < p]. nOut even.
+  (func (export "binary_layer") (param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)
+    (param $rows i32) (param $nIn i32) (param $nOut i32)
+    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128)
+    (local $row i32) (local $j i32) (local $i i32) (local $acc v128) (local $xrow i32) (local $o i32)
+    (block $rowsDone (loop $rowNext
+      (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $xrow (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $row) (local.get $nIn)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $unitsDone (loop $unitNext
+        (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $nOut)))
+        (local.set $acc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $i (i32.const 0))
+        (block $inDone (loop $inNext
+          (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
+          (local.set $acc (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $acc) (f64x2.mul
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2))))))
+            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $inNext)))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))
+        (v128.store64_lane 0 (i32.add (local.get $a) (local.get $o)) (f32x4.demote_f64x2_zero (local.get $acc)))${logistic('(local.get $acc)')}
+        (v128.store64_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.demote_f64x2_zero (local.get $q)))
+        (v128.store64_lane 0 (i32.add (local.get $h) (local.get $o)) (f32x4.demote_f64x2_zero
+          (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $u) (local.get $o)))) (local.get $q)) ${splat(1)})))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $unitNext)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rowNext))))
+  ;; q = σ(a) as float64, for n (even) float32 values.
+  (func (export "logistic") (param $a i32) (param $out i32) (param $n i32)
+    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))${logistic(loadA)}
+      (v128.store (local.get $out) (local.get $q))
+      (local.set $a (i32.add (local.get $a) (i32.const 8)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $next))))
+  ;; xoroshiro128+ (24, 16, 37): n float32 uniforms (low 32 bits of s0 + s1) >>> 8, times 2^-24.
+  (func (export "fill_uniform32") (param $state i32) (param $out i32) (param $n i32)
+    (local $s0 i64) (local $s1 i64) (local $t i64) (local $end i32)
+    ;; state words: s01 (high of s0), s00 (low of s0), s11, s10
+    (local.set $s0 (i64.or (i64.shl (i64.load32_u offset=0 (local.get $state)) (i64.const 32)) (i64.load32_u offset=4 (local.get $state))))
+    (local.set $s1 (i64.or (i64.shl (i64.load32_u offset=8 (local.get $state)) (i64.const 32)) (i64.load32_u offset=12 (local.get $state))))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+      (f32.store (local.get $out) (f32.mul
+        (f32.convert_i32_u (i32.shr_u (i32.wrap_i64 (i64.add (local.get $s0) (local.get $s1))) (i32.const 8)))
+        (f32.const ${lit(2 ** -24)})))
+      (local.set $t (i64.xor (local.get $s1) (local.get $s0)))
+      (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $t)) (i64.shl (local.get $t) (i64.const 16))))
+      (local.set $s1 (i64.rotl (local.get $t) (i64.const 37)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br $next)))
+    (i32.store offset=0 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s0) (i64.const 32))))
+    (i32.store offset=4 (local.get $state) (i32.wrap_i64 (local.get $s0)))
+    (i32.store offset=8 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s1) (i64.const 32))))
+    (i32.store offset=12 (local.get $state) (i32.wrap_i64 (local.get $s1))))
+)
+`;
+}
