@@ -2,7 +2,7 @@
  * Sampling binary stochastic units, the innermost loop of acting: p = σ(a), h = 1[u < p], with
  * the uniforms u drawn in bulk from the agent's {@link Rng}.
  *
- * Two implementations of each compute the same numbers: the WebAssembly sampler (`./wasm/`), used when it
+ * Two implementations of each compute the same numbers: the WebAssembly sampler (`src/kernels/`), used when it
  * loads and the batch is large enough to amortise the call, and the JavaScript loop below. The
  * tests check that they agree bit for bit, so which one runs never changes a result.
  *
@@ -10,7 +10,7 @@
  */
 import type { Rng } from '../src/core/rng.js';
 import { sigmoid } from './sigmoid.js';
-import { wasmKernels } from './wasm/index.js';
+import { wasmKernels } from '../src/kernels/index.js';
 
 /** Units below which the JavaScript loop is used (a WebAssembly call and its copies cost ~1 µs). */
 export const WASM_MIN_UNITS = 32;

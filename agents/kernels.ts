@@ -10,7 +10,7 @@
  * @module
  */
 import { sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
-import { wasmKernels } from './wasm/index.js';
+import { wasmKernels } from '../src/kernels/index.js';
 import { sampleHead, type HeadLayout } from './heads.js';
 import { sigmoid } from './sigmoid.js';
 

@@ -6,7 +6,7 @@
  * parts for accuracy); e^r by its Taylor polynomial to degree 8 (truncation error below 1e-9
  * relative), 2^k from a table. The result differs from the exact logistic by less than 1e-8
  * absolute, below float32 resolution, and every acting path uses this one function, so a given
- * seed samples the same units everywhere. The WebAssembly sampler (`./wasm/`) evaluates the same
+ * seed samples the same units everywhere. The WebAssembly sampler (`src/kernels/`) evaluates the same
  * operations on the same constants ({@link SIGMOID_CONSTANTS}), in the same order, so it returns
  * the same doubles; its tests check that bit for bit.
  *

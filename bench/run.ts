@@ -31,6 +31,7 @@ import '../envs/index.js';
 import { initBackend, type BackendName } from '../src/tensor/backend.js';
 import { compare } from '../src/train/compare.js';
 import { availableParallelism } from 'node:os';
+import { kernelChoice } from '../src/kernels/index.js';
 import { measureReference } from './reference.js';
 import { runWorkload, type WorkloadResult } from './workload.js';
 
@@ -149,10 +150,13 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   const threads = Math.min(2, availableParallelism());
   const reference = o.reference ? await measureReference(Ns, o.seconds) : ({ kind: 'unavailable', reason: 'skipped (--no-reference)' } as const);
   const here = reference.kind === 'measured' ? reference.stepsPerSecond : undefined;
+  const kernels = kernelChoice();
+  if (o.json) emit('setup', { backend: choice.name, backendReason: choice.reason, kernels: kernels.name, kernelsReason: kernels.reason, threads }, '');
   if (o.json) emit('reference', reference, '');
   if (!o.json) {
     print(`rewardcast bench — workload: CartPole-v1, 4 → 64 binary → 1 Bernoulli, reinforce-optimal, segments of 32, γ = 0.99`);
-    print(`default backend: ${choice.name} (${choice.reason}); median of ${o.repeats} run(s) of ${o.seconds} s after warm-up`);
+    print(`default backend: ${choice.name} (${choice.reason}); acting kernels: ${kernels.name} (${kernels.reason})`);
+    print(`median of ${o.repeats} run(s) of ${o.seconds} s after warm-up`);
     print(
       reference.kind === 'measured'
         ? `PyTorch reference measured here: ${reference.torch}, ${reference.threads} threads (bench/reference/pytorch_cartpole.py); the issue's figures for comparison`
@@ -161,6 +165,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     print(`ratio = the faster of rewardcast with 1 and ${threads} thread(s) / PyTorch${here ? ' measured here' : ' (issue)'}; target ${TARGET_RATIO}×; split of the faster\n`);
     print('    N  1 thread  2 threads  PyTorch here  PyTorch issue   ratio        target    env   act  learn  updates');
   }
+  const bestThreadsByN = new Map<number, number>();
   for (const n of Ns) {
     const measure = (t: number): { sps: number; r: WorkloadResult; runs: number[] } => {
       const runs = Array.from({ length: o.repeats }, () => runWorkload(n, o.seconds, 0.5, 0, 1, t));
@@ -171,6 +176,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     const multi = threads > 1 ? measure(threads) : single;
     const best = multi.sps > single.sps ? multi : single;
     const bestThreads = best === multi ? threads : 1;
+    bestThreadsByN.set(n, bestThreads);
     const r = best.r;
     const refHere = here?.[n];
     const ref = refHere ?? PYTORCH_REFERENCE[n]!;
@@ -199,7 +205,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     );
   }
   const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
-  if (!o.json) print('\nother backends (one run each):');
+  if (!o.json) print('\nother backends (one run each, with the faster thread count of each N above):');
   for (const b of others) {
     try {
       await initBackend(b, () => {});
@@ -210,7 +216,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     const line: string[] = [];
     const values: Record<number, number> = {};
     for (const n of Ns) {
-      const r = runWorkload(n, Math.min(o.seconds, 1), 0.5, 0, 1, threads);
+      const r = runWorkload(n, Math.min(o.seconds, 1), 0.5, 0, 1, bestThreadsByN.get(n) ?? 1);
       values[n] = r.stepsPerSecond;
       line.push(`N=${n}: ${Math.round(r.stepsPerSecond)} (${(r.stepsPerSecond / PYTORCH_REFERENCE[n]!).toFixed(2)}×)`);
     }
@@ -219,9 +225,10 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   await initBackend(choice.name, () => {});
 
   if (!o.json) print('\nparallel scaling (rewardcast compare, 2 estimators × 2 seeds, N = 16, segments of 32):');
-  // Long enough runs that starting a worker (loading tfjs and the wasm binary) is amortised, as in
-  // a real comparison.
-  const scaleSteps = Math.max(50_000, Math.round(o.seconds * 100_000));
+  // Runs of several seconds, as in a real comparison: a run's first second also keeps the other
+  // core busy (V8 compiles the hot code and collects garbage on helper threads), so short runs
+  // understate what two workers gain.
+  const scaleSteps = Math.max(200_000, Math.round(o.seconds * 400_000));
   const one: { steady: number; wall: number }[] = [];
   const two: { steady: number; wall: number }[] = [];
   for (let k = 0; k < o.repeats; k++) {

@@ -11,7 +11,11 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmKernels } from '../kernels/index.js';
 import type { BatchMoments, EstimatorSpec } from './types.js';
+
+/** Rows × units below which the JavaScript loops run (a WebAssembly call copies the batch in). */
+const WASM_MIN_WORK = 256;
 
 /** The estimator's description. */
 export const reinforce: EstimatorSpec = {
@@ -94,8 +98,17 @@ export function reinforceUpdate(
   j0 = 0,
   j1 = nOut,
 ): void {
+  const w = M * (j1 - j0) >= WASM_MIN_WORK ? wasmKernels() : undefined;
+  if (w && nOut === 1) {
+    w.updateSingle(x, h, p, signal, baseline, M, nIn, out);
+    out.moments.signal = meanOf(signal, M);
+    return;
+  }
   if (nIn <= 4) {
-    updateFewInputs(x, h, p, signal, baseline, M, nIn, nOut, out, j0, j1);
+    // On the WebAssembly kernel two units at a time; an odd last unit in JavaScript.
+    const even = w ? j0 + ((j1 - j0) & ~1) : j0;
+    if (even > j0) w!.updateFew(x, h, p, signal, baseline, M, nIn, nOut, out, j0, even);
+    updateFewInputs(x, h, p, signal, baseline, M, nIn, nOut, out, even, j1);
     return;
   }
   const dW = new Float64Array(nIn * nOut);
@@ -191,7 +204,12 @@ function updateFewInputs(
     out.moments.e2[j] = e2 / M;
     out.moments.e2Signal[j] = e2R / M;
   }
-  let sumR = 0;
-  for (let r = 0; r < M; r++) sumR += signal[r]!;
-  out.moments.signal = sumR / M;
+  out.moments.signal = meanOf(signal, M);
+}
+
+/** The mean of the first M numbers, summed in order. */
+function meanOf(signal: Float32Array, M: number): number {
+  let sum = 0;
+  for (let r = 0; r < M; r++) sum += signal[r]!;
+  return sum / M;
 }

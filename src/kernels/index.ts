@@ -1,7 +1,7 @@
 /**
- * The WebAssembly kernels at run time: the binary-unit sampler and the uniform generator of the
- * forward pass, in 128-bit SIMD lanes. They compute exactly what the JavaScript loops compute
- * (see `./kernels-wat.ts`), about 2.5× faster for the sampler, so they are used wherever
+ * The WebAssembly kernels at run time: the binary layers and the uniform generator of the forward
+ * pass, and the typed REINFORCE update, in 128-bit SIMD lanes. They compute exactly what the
+ * JavaScript loops compute (see `./kernels-wat.ts`), 2–4× faster, so they are used wherever
  * WebAssembly SIMD is available, and a run gives the same numbers with or without them.
  *
  * Choice: the environment variable `REWARDCAST_KERNELS` (`wasm` or `js`) forces one; by default the
@@ -42,6 +42,18 @@ interface Exports {
   logistic(a: number, out: number, n: number): void;
   fill_uniform32(state: number, out: number, n: number): void;
   binary_layer(x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number, nOut: number): void;
+  update_few(x: number, h: number, p: number, sig: number, base: number, shared: number, m: number, nIn: number, nOut: number, j0: number, j1: number, dW: number, db: number, e2: number, e2R: number): void;
+  update_single(x: number, h: number, p: number, sig: number, base: number, m: number, nIn: number, acc: number, dW: number, out: number): void;
+}
+
+/** Where an update writes (the fields of `ReinforceUpdateOut`). */
+export interface UpdateOut {
+  /** ΔW, nIn × nOut. */
+  readonly dW: Float32Array;
+  /** Δb, nOut. */
+  readonly db: Float32Array;
+  /** Batch moments. */
+  readonly moments: { signal: number; readonly e2: Float64Array; readonly e2Signal: Float64Array };
 }
 
 /** The instantiated module with its views. */
@@ -121,6 +133,56 @@ export class WasmKernels {
       p.set(f.subarray(pOff, pOff + m * nOut), o);
       h.set(f.subarray(hOff, hOff + m * nOut), o);
     }
+  }
+
+  /** Copies `src` to float32 word `at` and returns the word after it, rounded up to an even word. */
+  private put(src: Float32Array, at: number): number {
+    this.f32.set(src, at);
+    const end = at + src.length;
+    return end + (end & 1) + 2; // two spare words: a lane may read one number past the end
+  }
+
+  /**
+   * `reinforceUpdate` for a layer of at most 4 inputs, units j0 … j1 − 1 (an even count): the same
+   * numbers as the JavaScript loop. The signal mean is not written.
+   */
+  updateFew(x: Float32Array, h: Float32Array, p: Float32Array, signal: Float32Array, baseline: Float32Array, M: number, nIn: number, nOut: number, out: UpdateOut, j0: number, j1: number): void {
+    if (nIn > 4 || (j1 - j0) % 2 !== 0) throw new RangeError(`updateFew: needs nIn <= 4 and an even unit count, got nIn ${nIn}, units ${j0}…${j1}`);
+    this.reserve(4 * (8 + M * nIn + 2 * M * nOut + M + baseline.length + 3 * nIn * nOut + 8 * nOut + 64));
+    const xw = 4;
+    const hw = this.put(x.subarray(0, M * nIn), xw);
+    const pw = this.put(h.subarray(0, M * nOut), hw);
+    const sw = this.put(p.subarray(0, M * nOut), pw);
+    const bw = this.put(signal.subarray(0, M), sw);
+    const dWw = this.put(baseline, bw);
+    const dbw = dWw + nIn * nOut + 2;
+    const e2b = 8 * Math.ceil((4 * (dbw + nOut + 2)) / 8); // float64 regions, 8-byte aligned
+    const e2Rb = e2b + 8 * nOut;
+    this.ex.update_few(4 * xw, 4 * hw, 4 * pw, 4 * sw, 4 * bw, baseline.length === 1 ? 1 : 0, M, nIn, nOut, j0, j1, 4 * dWw, 4 * dbw, e2b, e2Rb);
+    const f = this.f32;
+    for (let i = 0; i < nIn; i++) out.dW.set(f.subarray(dWw + i * nOut + j0, dWw + i * nOut + j1), i * nOut + j0);
+    out.db.set(f.subarray(dbw + j0, dbw + j1), j0);
+    out.moments.e2.set(this.f64.subarray(e2b / 8 + j0, e2b / 8 + j1), j0);
+    out.moments.e2Signal.set(this.f64.subarray(e2Rb / 8 + j0, e2Rb / 8 + j1), j0);
+  }
+
+  /** `reinforceUpdate` for a layer of one unit (the same numbers). The signal mean is not written. */
+  updateSingle(x: Float32Array, h: Float32Array, p: Float32Array, signal: Float32Array, baseline: Float32Array, M: number, nIn: number, out: UpdateOut): void {
+    this.reserve(4 * (8 + M * nIn + 3 * M + 4 * nIn + 64));
+    const xw = 4;
+    const hw = this.put(x.subarray(0, M * nIn), xw);
+    const pw = this.put(h.subarray(0, M), hw);
+    const sw = this.put(p.subarray(0, M), pw);
+    const bw = this.put(signal.subarray(0, M), sw);
+    const dWw = this.put(baseline.subarray(0, 1), bw);
+    const accb = 8 * Math.ceil((4 * (dWw + nIn + 2)) / 8);
+    const outb = accb + 8 * (nIn + 2);
+    this.ex.update_single(4 * xw, 4 * hw, 4 * pw, 4 * sw, 4 * bw, M, nIn, accb, 4 * dWw, outb);
+    out.dW.set(this.f32.subarray(dWw, dWw + nIn));
+    const o = outb / 8;
+    out.db[0] = this.f64[o]!;
+    out.moments.e2[0] = this.f64[o + 1]!;
+    out.moments.e2Signal[0] = this.f64[o + 2]!;
   }
 
   /** Binary units: p = σ(a), h = 1[u < p] for the first `n` numbers (the same as the JS loop). */

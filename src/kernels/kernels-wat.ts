@@ -11,6 +11,9 @@
  * - `binary_layer(x, W, b, u, a, p, h, rows, nIn, nOut)`: a whole layer of binary units, the
  *   affine map a = x·W + b (each product added in float64 and rounded to float32 after each input,
  *   as the JavaScript loop over a Float32Array does) and the sampler above, two units at a time.
+ * - `update_few(…)` and `update_single(…)`: `reinforceUpdate` for layers of at most 4 inputs (two
+ *   units per step) and for one-unit layers (two inputs per step), each lane running the
+ *   JavaScript loop's float64 operations in its order.
  * - `logistic(a, q, n)`: the same q as float64, for the tests that compare it with `sigmoid`.
  * - `fill_uniform32(state, out, n)`: pure-rand's xoroshiro128+ (state words s01, s00, s11, s10 as
  *   `Rng.state()` lists them) and the k / 2^24 conversion of `Rng.fillUniform32`, in 64-bit
@@ -21,7 +24,7 @@
  *
  * @module
  */
-import { SIGMOID_CONSTANTS } from '../sigmoid.js';
+import { SIGMOID_CONSTANTS } from '../../agents/sigmoid.js';
 
 /** A double as a WAT literal that reads back as the same double. */
 function lit(v: number): string {
@@ -95,6 +98,111 @@ export function kernelsWat(): string {
         (br $unitNext)))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $rowNext))))
+  ;; The REINFORCE update of units j0 … j1 − 1 (an even count) of a layer of at most 4 inputs, two
+  ;; units at a time: per unit, over the rows in order, g = (h − p)(R − L̄), Σg, Σ(h − p)²,
+  ;; Σ(h − p)²R and Σx·g in float64; then each divided by M (ΔW and Δb rounded to float32).
+  (func (export "update_few") (param $x i32) (param $h i32) (param $p i32) (param $sig i32) (param $base i32) (param $shared i32)
+    (param $m i32) (param $nIn i32) (param $nOut i32) (param $j0 i32) (param $j1 i32)
+    (param $dW i32) (param $db i32) (param $e2 i32) (param $e2R i32)
+    (local $j i32) (local $row i32) (local $o i32) (local $xo i32) (local $bj v128) (local $R v128) (local $e v128) (local $g v128) (local $ee v128)
+    (local $sdb v128) (local $se2 v128) (local $se2R v128) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $M v128)
+    (local.set $M (f64x2.splat (f64.convert_i32_u (local.get $m))))
+    (local.set $j (local.get $j0))
+    (block $unitsDone (loop $unitNext
+      (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $j1)))
+      (local.set $bj (if (result v128) (local.get $shared)
+        (then (f64x2.splat (f64.promote_f32 (f32.load (local.get $base)))))
+        (else (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $base) (i32.shl (local.get $j) (i32.const 2))))))))
+      (local.set $sdb (v128.const i64x2 0 0)) (local.set $se2 (v128.const i64x2 0 0)) (local.set $se2R (v128.const i64x2 0 0))
+      (local.set $w0 (v128.const i64x2 0 0)) (local.set $w1 (v128.const i64x2 0 0)) (local.set $w2 (v128.const i64x2 0 0)) (local.set $w3 (v128.const i64x2 0 0))
+      (local.set $row (i32.const 0))
+      (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+      (local.set $xo (local.get $x))
+      (block $rowsDone (loop $rowNext
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $m)))
+        (local.set $R (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $sig) (i32.shl (local.get $row) (i32.const 2)))))))
+        (local.set $e (f64x2.sub
+          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $h) (local.get $o))))
+          (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (local.get $o))))))
+        (local.set $g (f64x2.mul (local.get $e) (f64x2.sub (local.get $R) (local.get $bj))))
+        (local.set $sdb (f64x2.add (local.get $sdb) (local.get $g)))
+        (local.set $ee (f64x2.mul (local.get $e) (local.get $e)))
+        (local.set $se2 (f64x2.add (local.get $se2) (local.get $ee)))
+        (local.set $se2R (f64x2.add (local.get $se2R) (f64x2.mul (local.get $ee) (local.get $R))))
+        (local.set $w0 (f64x2.add (local.get $w0) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load (local.get $xo)))) (local.get $g))))
+        (if (i32.gt_u (local.get $nIn) (i32.const 1)) (then
+          (local.set $w1 (f64x2.add (local.get $w1) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load offset=4 (local.get $xo)))) (local.get $g))))))
+        (if (i32.gt_u (local.get $nIn) (i32.const 2)) (then
+          (local.set $w2 (f64x2.add (local.get $w2) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load offset=8 (local.get $xo)))) (local.get $g))))))
+        (if (i32.gt_u (local.get $nIn) (i32.const 3)) (then
+          (local.set $w3 (f64x2.add (local.get $w3) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load offset=12 (local.get $xo)))) (local.get $g))))))
+        (local.set $xo (i32.add (local.get $xo) (i32.shl (local.get $nIn) (i32.const 2))))
+        (local.set $o (i32.add (local.get $o) (i32.shl (local.get $nOut) (i32.const 2))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowNext)))
+      (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+      (v128.store64_lane 0 (i32.add (local.get $dW) (local.get $o)) (f32x4.demote_f64x2_zero (f64x2.div (local.get $w0) (local.get $M))))
+      (if (i32.gt_u (local.get $nIn) (i32.const 1)) (then
+        (v128.store64_lane 0 (i32.add (local.get $dW) (i32.add (local.get $o) (i32.shl (local.get $nOut) (i32.const 2)))) (f32x4.demote_f64x2_zero (f64x2.div (local.get $w1) (local.get $M))))))
+      (if (i32.gt_u (local.get $nIn) (i32.const 2)) (then
+        (v128.store64_lane 0 (i32.add (local.get $dW) (i32.add (local.get $o) (i32.shl (local.get $nOut) (i32.const 3)))) (f32x4.demote_f64x2_zero (f64x2.div (local.get $w2) (local.get $M))))))
+      (if (i32.gt_u (local.get $nIn) (i32.const 3)) (then
+        (v128.store64_lane 0 (i32.add (local.get $dW) (i32.add (local.get $o) (i32.mul (local.get $nOut) (i32.const 12)))) (f32x4.demote_f64x2_zero (f64x2.div (local.get $w3) (local.get $M))))))
+      (v128.store64_lane 0 (i32.add (local.get $db) (local.get $o)) (f32x4.demote_f64x2_zero (f64x2.div (local.get $sdb) (local.get $M))))
+      (v128.store (i32.add (local.get $e2) (i32.shl (local.get $j) (i32.const 3))) (f64x2.div (local.get $se2) (local.get $M)))
+      (v128.store (i32.add (local.get $e2R) (i32.shl (local.get $j) (i32.const 3))) (f64x2.div (local.get $se2R) (local.get $M)))
+      (local.set $j (i32.add (local.get $j) (i32.const 2)))
+      (br $unitNext))))
+  ;; The REINFORCE update of a layer with one unit (an action head): per row, g = (h − p)(R − L̄)
+  ;; and its moments in float64, and Σx·g for every input, two inputs at a time (nIn rounded up to
+  ;; even; the extra lane reads past the row and is dropped). acc: nIn + 1 float64 scratch.
+  (func (export "update_single") (param $x i32) (param $h i32) (param $p i32) (param $sig i32) (param $base i32)
+    (param $m i32) (param $nIn i32) (param $acc i32) (param $dW i32) (param $out i32)
+    (local $row i32) (local $i i32) (local $xo i32) (local $b f64) (local $R f64) (local $e f64) (local $g f64) (local $ee f64)
+    (local $sdb f64) (local $se2 f64) (local $se2R f64) (local $gg v128) (local $a i32) (local $M f64)
+    (local.set $M (f64.convert_i32_u (local.get $m)))
+    (local.set $b (f64.promote_f32 (f32.load (local.get $base))))
+    (local.set $i (i32.const 0))
+    (block $z (loop $zn
+      (br_if $z (i32.ge_u (local.get $i) (local.get $nIn)))
+      (v128.store (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 3))) (v128.const i64x2 0 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $zn)))
+    (local.set $xo (local.get $x))
+    (block $rowsDone (loop $rowNext
+      (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $m)))
+      (local.set $R (f64.promote_f32 (f32.load (i32.add (local.get $sig) (i32.shl (local.get $row) (i32.const 2))))))
+      (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $h) (i32.shl (local.get $row) (i32.const 2)))))
+        (f64.promote_f32 (f32.load (i32.add (local.get $p) (i32.shl (local.get $row) (i32.const 2)))))))
+      (local.set $g (f64.mul (local.get $e) (f64.sub (local.get $R) (local.get $b))))
+      (local.set $sdb (f64.add (local.get $sdb) (local.get $g)))
+      (local.set $ee (f64.mul (local.get $e) (local.get $e)))
+      (local.set $se2 (f64.add (local.get $se2) (local.get $ee)))
+      (local.set $se2R (f64.add (local.get $se2R) (f64.mul (local.get $ee) (local.get $R))))
+      (local.set $gg (f64x2.splat (local.get $g)))
+      (local.set $i (i32.const 0))
+      (local.set $a (local.get $acc))
+      (block $inDone (loop $inNext
+        (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a))
+          (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $xo) (i32.shl (local.get $i) (i32.const 2))))) (local.get $gg))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $inNext)))
+      (local.set $xo (i32.add (local.get $xo) (i32.shl (local.get $nIn) (i32.const 2))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rowNext)))
+    (local.set $i (i32.const 0))
+    (block $wDone (loop $wNext
+      (br_if $wDone (i32.ge_u (local.get $i) (local.get $nIn)))
+      (f32.store (i32.add (local.get $dW) (i32.shl (local.get $i) (i32.const 2)))
+        (f32.demote_f64 (f64.div (f64.load (i32.add (local.get $acc) (i32.shl (local.get $i) (i32.const 3)))) (local.get $M))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $wNext)))
+    ;; out: Δb (float64 before rounding), mean (h − p)², mean (h − p)²R
+    (f64.store offset=0 (local.get $out) (f64.div (local.get $sdb) (local.get $M)))
+    (f64.store offset=8 (local.get $out) (f64.div (local.get $se2) (local.get $M)))
+    (f64.store offset=16 (local.get $out) (f64.div (local.get $se2R) (local.get $M))))
   ;; q = σ(a) as float64, for n (even) float32 values.
   (func (export "logistic") (param $a i32) (param $out i32) (param $n i32)
     (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $end i32)

@@ -6,14 +6,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import wabtInit from 'wabt';
-import { sampleBinaryJs } from '../../../agents/binary-units.js';
-import { affine } from '../../../agents/kernels.js';
-import { sigmoid } from '../../../agents/sigmoid.js';
-import { KERNELS_WASM_BASE64 } from '../../../agents/wasm/kernels-binary.js';
-import { kernelsWat } from '../../../agents/wasm/kernels-wat.js';
-import { KERNELS_ENV, selectKernels, WasmKernels } from '../../../agents/wasm/index.js';
-import { Rng } from '../../../src/core/rng.js';
-import { throwsWith } from '../../helpers.js';
+import { sampleBinaryJs } from '../../agents/binary-units.js';
+import { affine } from '../../agents/kernels.js';
+import { sigmoid } from '../../agents/sigmoid.js';
+import { KERNELS_WASM_BASE64 } from '../../src/kernels/kernels-binary.js';
+import { kernelsWat } from '../../src/kernels/kernels-wat.js';
+import { KERNELS_ENV, selectKernels, WasmKernels } from '../../src/kernels/index.js';
+import { Rng } from '../../src/core/rng.js';
+import { throwsWith } from '../helpers.js';
 
 const wasm = new WasmKernels();
 
