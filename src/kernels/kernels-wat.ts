@@ -4,10 +4,12 @@
  *
  * - `sample_binary(a, p, h, u, n)`: binary units, p = σ(a) and h = 1[u < p] for n float32 values
  *   (n even), two at a time in f64x2 lanes. Each lane runs exactly the operations of
- *   `agents/sigmoid.ts` in double precision: x = clamp(−a, ±40); k = round(x·log₂e) with
- *   JavaScript's rounding (halves up: floor, plus one where the remainder is ≥ ½); r = x − k·ln2_hi
- *   − k·ln2_lo; e^r by the same Horner scheme; 2^k built from its exponent bits (exact, as the
- *   table); q = 1 / (1 + e^r·2^k). p is q rounded to float32, as a Float32Array store rounds it.
+ *   `agents/sigmoid.ts` in double precision: x = clamp(−a, ±40) (pmin and pmax are the JavaScript
+ *   comparisons `40 < x ? 40 : x`, NaN and −0 included); k = round(x·log₂e) with JavaScript's
+ *   rounding (halves up: floor, plus one where the remainder is ≥ ½); r = x − k·ln2_hi − k·ln2_lo;
+ *   e^r by the same Horner scheme; 2^k built from its exponent bits (k + 2^52 + 1023 holds
+ *   k + 1023 in its low mantissa bits, shifted into the exponent: exact, as the table); q =
+ *   1 / (1 + e^r·2^k). p is q rounded to float32, as a Float32Array store rounds it.
  * - `binary_layer(x, W, b, u, a, p, h, rows, nIn, nOut)`: a whole layer of binary units, the
  *   affine map a = x·W + b (each product added in float64 and rounded to float32 after each input,
  *   as the JavaScript loop over a Float32Array does) and the sampler above, two units at a time.
@@ -39,61 +41,95 @@ const splat = (v: number): string => `(f64x2.splat (f64.const ${lit(v)}))`;
 export function kernelsWat(): string {
   const c = SIGMOID_CONSTANTS;
   const t = c.taylor;
-  // Horner from the highest coefficient: t8, then t_i + r·(…), as `sigmoid` nests it.
-  let horner = splat(t[8]);
-  for (let i = 7; i >= 0; i--) horner = `(f64x2.add ${splat(t[i]!)} (f64x2.mul (local.get $r) ${horner}))`;
-  const logistic = (a: string): string => `
-      (local.set $x (f64x2.max ${splat(-c.clamp)} (f64x2.min ${splat(c.clamp)} (f64x2.neg ${a}))))
-      (local.set $y (f64x2.mul (local.get $x) ${splat(c.log2e)}))
-      (local.set $k (f64x2.floor (local.get $y)))
-      (local.set $k (f64x2.add (local.get $k) (v128.and (f64x2.ge (f64x2.sub (local.get $y) (local.get $k)) ${splat(0.5)}) ${splat(1)})))
-      (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) ${splat(c.ln2Hi)})) (f64x2.mul (local.get $k) ${splat(c.ln2Lo)})))
-      (local.set $q (f64x2.div ${splat(1)} (f64x2.add ${splat(1)} (f64x2.mul ${horner}
-        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52))))))`;
+  // Horner from the highest coefficient: t8, then t_i + r·(…), as `sigmoid` nests it. Locals carry
+  // a suffix so that several independent copies can run side by side.
+  const horner = (r: string): string => {
+    let e = splat(t[8]);
+    for (let i = 7; i >= 0; i--) e = `(f64x2.add ${splat(t[i]!)} (f64x2.mul (local.get ${r}) ${e}))`;
+    return e;
+  };
+  const logistic = (a: string, n = ''): string => `
+      (local.set $x${n} (f64x2.pmax (f64x2.pmin (f64x2.neg ${a}) ${splat(c.clamp)}) ${splat(-c.clamp)}))
+      (local.set $y${n} (f64x2.mul (local.get $x${n}) ${splat(c.log2e)}))
+      (local.set $k${n} (f64x2.floor (local.get $y${n})))
+      (local.set $k${n} (f64x2.add (local.get $k${n}) (v128.and (f64x2.ge (f64x2.sub (local.get $y${n}) (local.get $k${n})) ${splat(0.5)}) ${splat(1)})))
+      (local.set $r${n} (f64x2.sub (f64x2.sub (local.get $x${n}) (f64x2.mul (local.get $k${n}) ${splat(c.ln2Hi)})) (f64x2.mul (local.get $k${n}) ${splat(c.ln2Lo)})))
+      (local.set $q${n} (f64x2.div ${splat(1)} (f64x2.add ${splat(1)} (f64x2.mul ${horner(`$r${n}`)}
+        (i64x2.shl (f64x2.add (local.get $k${n}) ${splat(2 ** 52 + 1023)}) (i32.const 52))))))`;
+  const sigmoidLocals = (n: string): string => ['x', 'y', 'k', 'r', 'q'].map((v) => `(local $${v}${n} v128)`).join(' ');
+  // binary_layer runs BLOCK unit pairs side by side: each pair's affine sum and logistic are chains
+  // of dependent operations, and independent chains let the processor overlap them.
+  const BLOCK = 4;
+  const blockIds = Array.from({ length: BLOCK }, (_, k) => String(k));
+  const pairOut = (n: string, off: number): string => `
+        (v128.store64_lane 0 (i32.add (local.get $a) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero (local.get $acc${n})))${logistic(`(local.get $acc${n})`, n)}
+        (v128.store64_lane 0 (i32.add (local.get $p) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero (local.get $q${n})))
+        (v128.store64_lane 0 (i32.add (local.get $h) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero
+          (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $u) (i32.add (local.get $o) (i32.const ${off}))))) (local.get $q${n})) ${splat(1)})))`;
+  // p and h of the pair of values at byte offset o + off.
+  const at = (base: string, off: number): string => `(i32.add (local.get ${base}) (i32.add (local.get $o) (i32.const ${off})))`;
+  const sampleAt = (n: string, off: number): string => `${logistic(`(f64x2.promote_low_f32x4 (v128.load64_zero ${at('$a', off)}))`, n)}
+      (v128.store64_lane 0 ${at('$p', off)} (f32x4.demote_f64x2_zero (local.get $q${n})))
+      (v128.store64_lane 0 ${at('$h', off)} (f32x4.demote_f64x2_zero
+        (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero ${at('$u', off)})) (local.get $q${n})) ${splat(1)})))`;
+  const accStep = (n: string, off: number): string => `
+            (local.set $acc${n} (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $acc${n}) (f64x2.mul (local.get $xi)
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $wrow) (i32.const ${off})))))))))`;
   const loadA = '(f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a)))';
   return `(module
   (memory (export "memory") 1)
-  ;; p = σ(a), h = 1[u < p] for n (even) float32 values.
+  ;; p = σ(a), h = 1[u < p] for n (even) float32 values: blocks of ${BLOCK} pairs, then pairs.
   (func (export "sample_binary") (param $a i32) (param $p i32) (param $h i32) (param $u i32) (param $n i32)
-    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $end i32)
-    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    ${sigmoidLocals('')} ${blockIds.map(sigmoidLocals).join(' ')}
+    (local $o i32) (local $end i32) (local $blockEnd i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $blockEnd (i32.shl (i32.sub (local.get $n) (i32.rem_u (local.get $n) (i32.const ${2 * BLOCK}))) (i32.const 2)))
+    (block $blocksDone (loop $blockNext
+      (br_if $blocksDone (i32.ge_u (local.get $o) (local.get $blockEnd)))${blockIds.map((n, k) => sampleAt(n, 8 * k)).join('')}
+      (local.set $o (i32.add (local.get $o) (i32.const ${8 * BLOCK})))
+      (br $blockNext)))
     (block $done (loop $next
-      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))${logistic(loadA)}
-      (v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero (local.get $q)))
-      (v128.store64_lane 0 (local.get $h) (f32x4.demote_f64x2_zero
-        (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $u))) (local.get $q)) ${splat(1)})))
-      (local.set $a (i32.add (local.get $a) (i32.const 8)))
-      (local.set $p (i32.add (local.get $p) (i32.const 8)))
-      (local.set $h (i32.add (local.get $h) (i32.const 8)))
-      (local.set $u (i32.add (local.get $u) (i32.const 8)))
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))${sampleAt('', 0)}
+      (local.set $o (i32.add (local.get $o) (i32.const 8)))
       (br $next))))
   ;; A layer of binary units for each row: a = x·W + b (each product added in float64 and rounded
   ;; to float32, as a Float32Array accumulator rounds it), then p = σ(a), h = 1[u < p]. nOut even.
   (func (export "binary_layer") (param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)
     (param $rows i32) (param $nIn i32) (param $nOut i32)
-    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $q v128)
-    (local $row i32) (local $j i32) (local $i i32) (local $acc v128) (local $xrow i32) (local $o i32)
+    ${sigmoidLocals('')} ${blockIds.map(sigmoidLocals).join(' ')}
+    (local $row i32) (local $j i32) (local $i i32) (local $xrow i32) (local $o i32) (local $wrow i32) (local $blockEnd i32) (local $xi v128)
+    (local $acc v128) ${blockIds.map((n) => `(local $acc${n} v128)`).join(' ')}
+    (local.set $blockEnd (i32.sub (local.get $nOut) (i32.rem_u (local.get $nOut) (i32.const ${2 * BLOCK}))))
     (block $rowsDone (loop $rowNext
       (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
       (local.set $xrow (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $row) (local.get $nIn)) (i32.const 2))))
       (local.set $j (i32.const 0))
+      ;; blocks of ${BLOCK} unit pairs
+      (block $blocksDone (loop $blockNext
+        (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $blockEnd)))
+        ${blockIds.map((n, k) => `(local.set $acc${n} (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (i32.add (local.get $j) (i32.const ${2 * k})) (i32.const 2))))))`).join('\n        ')}
+        (local.set $i (i32.const 0))
+        (block $inDone (loop $inNext
+          (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
+          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
+          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${blockIds.map((n, k) => accStep(n, 8 * k)).join('')}
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $inNext)))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${blockIds.map((n, k) => pairOut(n, 8 * k)).join('')}
+        (local.set $j (i32.add (local.get $j) (i32.const ${2 * BLOCK})))
+        (br $blockNext)))
+      ;; the remaining pairs, one at a time
       (block $unitsDone (loop $unitNext
         (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $nOut)))
         (local.set $acc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
         (local.set $i (i32.const 0))
-        (block $inDone (loop $inNext
-          (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
-          (local.set $acc (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $acc) (f64x2.mul
-            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2))))))
-            (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))))))))
+        (block $inDone1 (loop $inNext1
+          (br_if $inDone1 (i32.ge_u (local.get $i) (local.get $nIn)))
+          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
+          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${accStep('', 0)}
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $inNext)))
-        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))
-        (v128.store64_lane 0 (i32.add (local.get $a) (local.get $o)) (f32x4.demote_f64x2_zero (local.get $acc)))${logistic('(local.get $acc)')}
-        (v128.store64_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.demote_f64x2_zero (local.get $q)))
-        (v128.store64_lane 0 (i32.add (local.get $h) (local.get $o)) (f32x4.demote_f64x2_zero
-          (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $u) (local.get $o)))) (local.get $q)) ${splat(1)})))
+          (br $inNext1)))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${pairOut('', 0)}
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (br $unitNext)))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
