@@ -100,6 +100,16 @@ export function sampleHead(head: HeadLayout, a: Float32Array, p: Float32Array, h
     return;
   }
   sampleBinary(a, p, h, u, rows * m);
+  binaryActions(head, h, rows, actions);
+}
+
+/**
+ * The actions of a head of binary units (every kind but categorical) from its samples h: the bits
+ * themselves (multibinary), the bit (bernoulli), or the bits read as a binary number, modulo the
+ * number of actions (binary-code).
+ */
+export function binaryActions(head: HeadLayout, h: Float32Array, rows: number, actions: Float32Array): void {
+  const m = head.units;
   if (head.kind === 'multibinary') {
     actions.set(h.subarray(0, rows * m));
     return;

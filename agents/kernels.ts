@@ -11,7 +11,7 @@
  */
 import { sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
 import { wasmKernels } from '../src/kernels/index.js';
-import { sampleHead, type HeadLayout } from './heads.js';
+import { binaryActions, sampleHead, type HeadLayout } from './heads.js';
 import { sigmoid } from './sigmoid.js';
 
 export { sampleBinary };
@@ -108,9 +108,11 @@ export function forwardRows(layers: readonly RowsLayer[], head: HeadLayout, acti
     const u = L.u.subarray(lo, hi);
     if (L.kind === 'binary') binaryLayer(x, L.W, L.b, u, a, p, h, rows, nIn, nOut);
     else {
-      affine(x, L.W, L.b, a, rows, nIn, nOut);
-      if (L.kind === 'head') sampleHead(head, a, p, h, u, rows, actions.subarray(r0 * head.actSize, r1 * head.actSize));
-      else sampleSts(a, p, h, L.aux.subarray(lo, hi), u, rows * nOut);
+      if (L.kind === 'head') headLayer(head, x, L.W, L.b, u, a, p, h, rows, nIn, actions.subarray(r0 * head.actSize, r1 * head.actSize));
+      else {
+        affine(x, L.W, L.b, a, rows, nIn, nOut);
+        sampleSts(a, p, h, L.aux.subarray(lo, hi), u, rows * nOut);
+      }
     }
     if (l + 1 < layers.length) layers[l + 1]!.x.set(h, r0 * layers[l + 1]!.nIn);
   }
@@ -140,4 +142,32 @@ export function binaryLayer(
   }
   affine(x, W, b, a, rows, nIn, nOut);
   sampleBinary(a, p, h, u, rows * nOut);
+}
+
+/**
+ * The action head for `rows` rows: its affine map, its sampling and the actions. A head of one
+ * binary unit (Bernoulli) runs as one WebAssembly call when the kernels are loaded; every head
+ * computes the same numbers either way.
+ */
+export function headLayer(
+  head: HeadLayout,
+  x: Float32Array,
+  W: Float32Array,
+  b: Float32Array,
+  u: Float32Array,
+  a: Float32Array,
+  p: Float32Array,
+  h: Float32Array,
+  rows: number,
+  nIn: number,
+  actions: Float32Array,
+): void {
+  const w = head.kind === 'bernoulli' && rows >= WASM_MIN_UNITS ? wasmKernels() : undefined;
+  if (w) {
+    w.singleLayer(x, W, b, u, a, p, h, rows, nIn);
+    binaryActions(head, h, rows, actions);
+    return;
+  }
+  affine(x, W, b, a, rows, nIn, head.units);
+  sampleHead(head, a, p, h, u, rows, actions);
 }

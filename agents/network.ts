@@ -17,8 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
 import { fillUniforms } from './binary-units.js';
-import { modeHead, sampleHead, type HeadLayout } from './heads.js';
-import { affine, binaryLayer, forwardRows, rectify, sampleSts, type RowsLayer } from './kernels.js';
+import { modeHead, type HeadLayout } from './heads.js';
+import { affine, binaryLayer, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
 import { sigmoid } from './sigmoid.js';
 
@@ -145,9 +145,9 @@ export class PolicyNetwork {
       const n = rows * nOut;
       const u = fillUniforms(rng, uniforms.subarray(0, n));
       if (kind === 'binary') binaryLayer(r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, nOut);
+      else if (kind === 'head') headLayer(this.head, r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, actions);
       else affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
-      if (kind === 'head') sampleHead(this.head, r.a, r.p, r.h, u, rows, actions);
-      else if (kind === 'binary') {
+      if (kind === 'head' || kind === 'binary') {
         // sampled with its affine map above
       } else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
       else if (kind === 'noisy-relu') {

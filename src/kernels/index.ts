@@ -42,6 +42,7 @@ interface Exports {
   logistic(a: number, out: number, n: number): void;
   fill_uniform32(state: number, out: number, n: number): void;
   binary_layer(x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number, nOut: number): void;
+  single_layer(x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number): void;
   update_few(x: number, h: number, p: number, sig: number, base: number, shared: number, m: number, nIn: number, nOut: number, j0: number, j1: number, dW: number, db: number, e2: number, e2R: number): void;
   update_single(x: number, h: number, p: number, sig: number, base: number, m: number, nIn: number, acc: number, dW: number, out: number): void;
 }
@@ -133,6 +134,31 @@ export class WasmKernels {
       p.set(f.subarray(pOff, pOff + m * nOut), o);
       h.set(f.subarray(hOff, hOff + m * nOut), o);
     }
+  }
+
+  /**
+   * A layer of one binary unit for `rows` rows: a = x·W + b summed in float64 and rounded once,
+   * p = σ(a), h = 1[u < p]: the same numbers as `affine` (its narrow path) and `sampleBinary`.
+   */
+  singleLayer(x: Float32Array, W: Float32Array, b: Float32Array, u: Float32Array, a: Float32Array, p: Float32Array, h: Float32Array, rows: number, nIn: number): void {
+    const even = rows + (rows & 1); // an odd last row runs in a lane of its own, on a zero row
+    this.reserve(4 * (16 + even * nIn + nIn + 4 * even) + 64);
+    const f = this.f32;
+    const wWord = 4;
+    const bWord = this.put(W.subarray(0, nIn), wWord);
+    const xWord = this.put(b.subarray(0, 1), bWord);
+    f.set(x.subarray(0, rows * nIn), xWord);
+    f.fill(0, xWord + rows * nIn, xWord + even * nIn);
+    const uWord = xWord + even * nIn + 2;
+    f.set(u.subarray(0, rows), uWord);
+    f[uWord + rows] = 0;
+    const aWord = uWord + even + 2;
+    const pWord = aWord + even + 2;
+    const hWord = pWord + even + 2;
+    this.ex.single_layer(4 * xWord, 4 * wWord, 4 * bWord, 4 * uWord, 4 * aWord, 4 * pWord, 4 * hWord, even, nIn);
+    a.set(f.subarray(aWord, aWord + rows));
+    p.set(f.subarray(pWord, pWord + rows));
+    h.set(f.subarray(hWord, hWord + rows));
   }
 
   /** Copies `src` to float32 word `at` and returns the word after it, rounded up to an even word. */

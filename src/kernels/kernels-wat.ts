@@ -13,6 +13,9 @@
  * - `binary_layer(x, W, b, u, a, p, h, rows, nIn, nOut)`: a whole layer of binary units, the
  *   affine map a = x·W + b (each product added in float64 and rounded to float32 after each input,
  *   as the JavaScript loop over a Float32Array does) and the sampler above, two units at a time.
+ * - `single_layer(x, W, b, u, a, p, h, rows, nIn)`: a layer of one binary unit (a Bernoulli action
+ *   head): the affine sum in float64 over the inputs in order, rounded to float32 once, as the
+ *   JavaScript loop for narrow layers does, then the sampler; two rows per lane pair.
  * - `update_few(…)` and `update_single(…)`: `reinforceUpdate` for layers of at most 4 inputs (two
  *   units per step) and for one-unit layers (two inputs per step), each lane running the
  *   JavaScript loop's float64 operations in its order.
@@ -72,6 +75,11 @@ export function kernelsWat(): string {
       (v128.store64_lane 0 ${at('$p', off)} (f32x4.demote_f64x2_zero (local.get $q${n})))
       (v128.store64_lane 0 ${at('$h', off)} (f32x4.demote_f64x2_zero
         (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero ${at('$u', off)})) (local.get $q${n})) ${splat(1)})))`;
+  // acc += (x of rows row + k and row + k + 1, input i) · W_i, in float64 (the narrow affine sum).
+  const rowPairStep = (n: string, k: number): string => `
+        (local.set $acc${n} (f64x2.add (local.get $acc${n}) (f64x2.mul (local.get $wi)
+          (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xo) (i32.mul (local.get $rowBytes) (i32.const ${k}))))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $xo) (i32.mul (local.get $rowBytes) (i32.const ${k + 1})))))))))`;
   const accStep = (n: string, off: number): string => `
             (local.set $acc${n} (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $acc${n}) (f64x2.mul (local.get $xi)
               (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $wrow) (i32.const ${off})))))))))`;
@@ -134,6 +142,46 @@ export function kernelsWat(): string {
         (br $unitNext)))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $rowNext))))
+  ;; A layer of one binary unit (an action head) for rows r0 … (rows even): per row the sum
+  ;; b + Σ x_i·W_i in float64 over the inputs in order, rounded to float32 as a; then p = σ(a) and
+  ;; h = 1[u < p]. Two rows per lane pair, blocks of ${BLOCK} pairs.
+  (func (export "single_layer") (param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)
+    (param $rows i32) (param $nIn i32)
+    ${sigmoidLocals('')} ${blockIds.map(sigmoidLocals).join(' ')}
+    (local $row i32) (local $i i32) (local $o i32) (local $blockEnd i32) (local $wi v128) (local $rowBytes i32) (local $xo i32)
+    (local $acc v128) ${blockIds.map((n) => `(local $acc${n} v128)`).join(' ')}
+    (local.set $rowBytes (i32.shl (local.get $nIn) (i32.const 2)))
+    (local.set $blockEnd (i32.sub (local.get $rows) (i32.rem_u (local.get $rows) (i32.const ${2 * BLOCK}))))
+    (block $blocksDone (loop $blockNext
+      (br_if $blocksDone (i32.ge_u (local.get $row) (local.get $blockEnd)))
+      ${blockIds.map((n) => `(local.set $acc${n} (f64x2.splat (f64.promote_f32 (f32.load (local.get $b)))))`).join('\n      ')}
+      (local.set $xo (i32.add (local.get $xs) (i32.mul (local.get $row) (local.get $rowBytes))))
+      (local.set $i (i32.const 0))
+      (block $inDone (loop $inNext
+        (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
+        (local.set $wi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2)))))))${blockIds.map((n, k) => rowPairStep(n, 2 * k)).join('')}
+        (local.set $xo (i32.add (local.get $xo) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $inNext)))
+      ${blockIds.map((n) => `(local.set $acc${n} (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $acc${n}))))`).join('\n      ')}
+      (local.set $o (i32.shl (local.get $row) (i32.const 2)))${blockIds.map((n, k) => pairOut(n, 8 * k)).join('')}
+      (local.set $row (i32.add (local.get $row) (i32.const ${2 * BLOCK})))
+      (br $blockNext)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $acc (f64x2.splat (f64.promote_f32 (f32.load (local.get $b)))))
+      (local.set $xo (i32.add (local.get $xs) (i32.mul (local.get $row) (local.get $rowBytes))))
+      (local.set $i (i32.const 0))
+      (block $inDone1 (loop $inNext1
+        (br_if $inDone1 (i32.ge_u (local.get $i) (local.get $nIn)))
+        (local.set $wi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2)))))))${rowPairStep('', 0)}
+        (local.set $xo (i32.add (local.get $xo) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $inNext1)))
+      (local.set $acc (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $acc))))
+      (local.set $o (i32.shl (local.get $row) (i32.const 2)))${pairOut('', 0)}
+      (local.set $row (i32.add (local.get $row) (i32.const 2)))
+      (br $next))))
   ;; The REINFORCE update of units j0 … j1 − 1 (an even count) of a layer of at most 4 inputs, two
   ;; units at a time: per unit, over the rows in order, g = (h − p)(R − L̄), Σg, Σ(h − p)²,
   ;; Σ(h − p)²R and Σx·g in float64; then each divided by M (ΔW and Δb rounded to float32).

@@ -90,6 +90,26 @@ test('binaryLayer: the same a, p, h as affine then sampleBinary, across shapes a
   throwsWith(() => wasm.binaryLayer(new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), 1, 1, 3), /nOut must be even, got 3/);
 });
 
+test('singleLayer: the same a, p, h as the narrow affine map then sampleBinary, odd and even row counts', () => {
+  const rng = Rng.fromSeed(6);
+  for (const [rows, nIn] of [[1, 64], [2, 3], [7, 64], [33, 5], [300, 64]] as const) {
+    const x = Float32Array.from({ length: rows * nIn }, () => +(rng.random() < 0.5));
+    const W = Float32Array.from({ length: nIn }, () => rng.uniform(-1, 1));
+    const b = Float32Array.of(rng.normal(0, 0.5));
+    const u = rng.fillUniform32(new Float32Array(rows));
+    const out = () => [0, 0, 0].map(() => new Float32Array(rows)) as [Float32Array, Float32Array, Float32Array];
+    const [a1, p1, h1] = out();
+    const [a2, p2, h2] = out();
+    wasm.singleLayer(x, W, b, u, a1, p1, h1, rows, nIn);
+    affine(x, W, b, a2, rows, nIn, 1);
+    sampleBinaryJs(a2, p2, h2, u, rows);
+    const what = `${rows}×${nIn}→1`;
+    assert.equal(Array.from(a1), Array.from(a2), `${what}: a`);
+    assert.equal(Array.from(p1), Array.from(p2), `${what}: p`);
+    assert.equal(Array.from(h1), Array.from(h2), `${what}: h`);
+  }
+});
+
 test('fillUniform32: the Rng stream, number for number, and the state advanced the same', () => {
   for (const n of [1, 17, 16384 + 9]) {
     const a = Rng.fromSeed(9);
