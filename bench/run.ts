@@ -163,7 +163,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         : `PyTorch reference not measured here (${reference.reason}); ratios are to the issue's figures`,
     );
     print(`ratio = the faster of rewardcast with 1 and ${threads} thread(s) / PyTorch${here ? ' measured here' : ' (issue)'}; target ${TARGET_RATIO}×; split of the faster\n`);
-    print('    N  1 thread  2 threads  PyTorch here  PyTorch issue   ratio        target    env   act  learn  updates');
+    print('    N  1 thread  2 threads  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates');
   }
   const bestThreadsByN = new Map<number, number>();
   for (const n of Ns) {
@@ -201,11 +201,11 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         learnShare: r.learnShare,
         updates: r.updates,
       },
-      `${String(n).padStart(5)} ${Math.round(single.sps).toString().padStart(9)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)}  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}`,
+      `${String(n).padStart(5)} ${Math.round(single.sps).toString().padStart(9)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(best.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}`,
     );
   }
   const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
-  if (!o.json) print('\nother backends (one run each, with the faster thread count of each N above):');
+  if (!o.json) print(`\nother backends (one run each, the faster thread count of each N above; ratio to PyTorch${here ? ' measured here' : ' (issue)'}):`);
   for (const b of others) {
     try {
       await initBackend(b, () => {});
@@ -218,7 +218,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     for (const n of Ns) {
       const r = runWorkload(n, Math.min(o.seconds, 1), 0.5, 0, 1, bestThreadsByN.get(n) ?? 1);
       values[n] = r.stepsPerSecond;
-      line.push(`N=${n}: ${Math.round(r.stepsPerSecond)} (${(r.stepsPerSecond / PYTORCH_REFERENCE[n]!).toFixed(2)}×)`);
+      line.push(`N=${n}: ${Math.round(r.stepsPerSecond)} (${(r.stepsPerSecond / (here?.[n] ?? PYTORCH_REFERENCE[n]!)).toFixed(2)}×)`);
     }
     emit('backend', { backend: b, available: true, stepsPerSecond: values }, `  ${b}: ${line.join(', ')}`);
   }

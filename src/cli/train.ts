@@ -186,6 +186,7 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
   };
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new UsageError(`--optimizer must be adam or sgd, got ${JSON.stringify(o.optimizer)}`);
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new UsageError(`--credit must be episode, segment or traces, got ${JSON.stringify(o.credit)}`);
+  if (!(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) throw new UsageError(`--threads must be an integer in [1, 64], got ${JSON.stringify(flags['threads'] ?? o.threads)}`);
   if (!(o.gamma >= 0 && o.gamma <= 1)) throw new UsageError(`--gamma must be in [0, 1], got ${JSON.stringify(flags['gamma'] ?? o.gamma)}`);
   return o;
 }

@@ -43,6 +43,8 @@ test('bad input exits 2 with one line naming the value', () => {
     [['train', '--lr', '0'], /--lr must be a number > 0, got "0"/],
     [['train', '--hidden', '64,x'], /--hidden must be a comma-separated list of positive integers, got "64,x"/],
     [['train', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu, got "gpu"/],
+    [['train', '--threads', '0'], /--threads must be an integer >= 1, got "0"/],
+    [['train', '--threads', '65'], /--threads must be an integer in \[1, 64\], got "65"/],
     [['train', '--config', join(out, 'missing.json')], /--config .*missing\.json: cannot read it as JSON/],
   ];
   for (const [args, pattern] of cases) {
