@@ -152,7 +152,10 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   const here = reference.kind === 'measured' ? reference.stepsPerSecond : undefined;
   const kernels = kernelChoice();
   if (o.json) emit('setup', { backend: choice.name, backendReason: choice.reason, kernels: kernels.name, kernelsReason: kernels.reason, threads }, '');
-  if (o.json) emit('reference', reference, '');
+  if (o.json) {
+    const { kind: status, ...rest } = reference;
+    emit('reference', { status, ...rest }, '');
+  }
   if (!o.json) {
     print(`rewardcast bench — workload: CartPole-v1, 4 → 64 binary → 1 Bernoulli, reinforce-optimal, segments of 32, γ = 0.99`);
     print(`default backend: ${choice.name} (${choice.reason}); acting kernels: ${kernels.name} (${kernels.reason})`);
