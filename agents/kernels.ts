@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
+import type { Rng } from '../src/core/rng.js';
+import { fillUniforms, sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
 import { wasmKernels } from '../src/kernels/index.js';
 import { binaryActions, sampleHead, type HeadLayout } from './heads.js';
 import { sigmoid } from './sigmoid.js';
@@ -170,4 +171,32 @@ export function headLayer(
   }
   affine(x, W, b, a, rows, nIn, head.units);
   sampleHead(head, a, p, h, u, rows, actions);
+}
+
+/**
+ * {@link binaryLayer} with its uniforms drawn from `rng`: the same numbers as
+ * `binaryLayer(…, fillUniforms(rng, u), …)`. On the WebAssembly kernel the draws happen inside the
+ * layer's loop, where they overlap with the arithmetic, and the uniforms are never stored.
+ */
+export function binaryLayerFromRng(
+  rng: Rng,
+  uScratch: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  b: Float32Array,
+  a: Float32Array,
+  p: Float32Array,
+  h: Float32Array,
+  rows: number,
+  nIn: number,
+  nOut: number,
+): void {
+  const w = nOut % 2 === 0 && rows * nOut >= WASM_MIN_UNITS ? wasmKernels() : undefined;
+  if (w) {
+    const state = rng.state();
+    w.binaryLayer(x, W, b, state, a, p, h, rows, nIn, nOut);
+    rng.setState(state);
+    return;
+  }
+  binaryLayer(x, W, b, fillUniforms(rng, uScratch.subarray(0, rows * nOut)), a, p, h, rows, nIn, nOut);
 }

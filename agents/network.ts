@@ -18,7 +18,7 @@ import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
 import { fillUniforms } from './binary-units.js';
 import { modeHead, type HeadLayout } from './heads.js';
-import { affine, binaryLayer, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
+import { affine, binaryLayerFromRng, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
 import { sigmoid } from './sigmoid.js';
 
@@ -143,11 +143,15 @@ export class PolicyNetwork {
       const { nIn, nOut, kind } = this.shapes[l]!;
       const r = rec[l]!;
       const n = rows * nOut;
+      if (kind === 'binary') {
+        binaryLayerFromRng(rng, uniforms, r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, r.p, r.h, rows, nIn, nOut);
+        if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
+        continue;
+      }
       const u = fillUniforms(rng, uniforms.subarray(0, n));
-      if (kind === 'binary') binaryLayer(r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, nOut);
-      else if (kind === 'head') headLayer(this.head, r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, actions);
+      if (kind === 'head') headLayer(this.head, r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, actions);
       else affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
-      if (kind === 'head' || kind === 'binary') {
+      if (kind === 'head') {
         // sampled with its affine map above
       } else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
       else if (kind === 'noisy-relu') {

@@ -42,6 +42,7 @@ interface Exports {
   logistic(a: number, out: number, n: number): void;
   fill_uniform32(state: number, out: number, n: number): void;
   binary_layer(x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number, nOut: number): void;
+  binary_layer_draw(state: number, x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number, nOut: number): void;
   single_layer(x: number, w: number, b: number, u: number, a: number, p: number, h: number, rows: number, nIn: number): void;
   update_few(x: number, h: number, p: number, sig: number, base: number, shared: number, m: number, nIn: number, nOut: number, j0: number, j1: number, dW: number, db: number, e2: number, e2R: number): void;
   update_single(x: number, h: number, p: number, sig: number, base: number, m: number, nIn: number, acc: number, dW: number, out: number): void;
@@ -95,13 +96,15 @@ export class WasmKernels {
 
   /**
    * A layer of binary units for `rows` rows: a = x·W + b, p = σ(a), h = 1[u < p], the same numbers
-   * as `affine` followed by `sampleBinary` (`nOut` must be even).
+   * as `affine` followed by `sampleBinary` (`nOut` must be even). `u` is either the uniforms
+   * (rows × nOut) or a generator state (four int32 words, as `Rng.state()` gives them) from which
+   * the kernel draws them itself, in the order `fillUniform32` would, advancing the state in place.
    */
   binaryLayer(
     x: Float32Array,
     W: Float32Array,
     b: Float32Array,
-    u: Float32Array,
+    u: Float32Array | Int32Array | number[],
     a: Float32Array,
     p: Float32Array,
     h: Float32Array,
@@ -122,18 +125,23 @@ export class WasmKernels {
     const hOff = pOff + chunk * nOut;
     this.reserve(4 * (hOff + chunk * nOut) + 16);
     const f = this.f32;
+    const state = u instanceof Float32Array ? undefined : u;
+    if (state) for (let k = 0; k < 4; k++) this.i32[k] = state[k]!;
     f.set(W.subarray(0, nIn * nOut), wOff);
     f.set(b.subarray(0, nOut), bOff);
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const m = Math.min(chunk, rows - r0);
       f.set(x.subarray(r0 * nIn, (r0 + m) * nIn), xOff);
-      f.set(u.subarray(r0 * nOut, (r0 + m) * nOut), uOff);
-      this.ex.binary_layer(4 * xOff, 4 * wOff, 4 * bOff, 4 * uOff, 4 * aOff, 4 * pOff, 4 * hOff, m, nIn, nOut);
+      if (u instanceof Float32Array) {
+        f.set(u.subarray(r0 * nOut, (r0 + m) * nOut), uOff);
+        this.ex.binary_layer(4 * xOff, 4 * wOff, 4 * bOff, 4 * uOff, 4 * aOff, 4 * pOff, 4 * hOff, m, nIn, nOut);
+      } else this.ex.binary_layer_draw(0, 4 * xOff, 4 * wOff, 4 * bOff, 4 * uOff, 4 * aOff, 4 * pOff, 4 * hOff, m, nIn, nOut);
       const o = r0 * nOut;
       a.set(f.subarray(aOff, aOff + m * nOut), o);
       p.set(f.subarray(pOff, pOff + m * nOut), o);
       h.set(f.subarray(hOff, hOff + m * nOut), o);
     }
+    if (state) for (let k = 0; k < 4; k++) state[k] = this.i32[k]!;
   }
 
   /**

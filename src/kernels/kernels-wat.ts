@@ -64,17 +64,81 @@ export function kernelsWat(): string {
   // of dependent operations, and independent chains let the processor overlap them.
   const BLOCK = 4;
   const blockIds = Array.from({ length: BLOCK }, (_, k) => String(k));
-  const pairOut = (n: string, off: number): string => `
+  // xoroshiro128+ (24, 16, 37) on the locals $s0, $s1: the next uniform k / 2^24 as a double.
+  const draw = `(block (result f64)
+          (local.set $sum (i64.add (local.get $s0) (local.get $s1)))
+          (local.set $t (i64.xor (local.get $s1) (local.get $s0)))
+          (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $t)) (i64.shl (local.get $t) (i64.const 16))))
+          (local.set $s1 (i64.rotl (local.get $t) (i64.const 37)))
+          (f64.promote_f32 (f32.mul (f32.convert_i32_u (i32.shr_u (i32.wrap_i64 (local.get $sum)) (i32.const 8))) (f32.const ${lit(2 ** -24)}))))`;
+  // The state words s01, s00, s11, s10 (as Rng.state() lists them) to and from $s0, $s1.
+  const loadState = `
+    (local.set $s0 (i64.or (i64.shl (i64.load32_u offset=0 (local.get $state)) (i64.const 32)) (i64.load32_u offset=4 (local.get $state))))
+    (local.set $s1 (i64.or (i64.shl (i64.load32_u offset=8 (local.get $state)) (i64.const 32)) (i64.load32_u offset=12 (local.get $state))))`;
+  const storeState = `
+    (i32.store offset=0 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s0) (i64.const 32))))
+    (i32.store offset=4 (local.get $state) (i32.wrap_i64 (local.get $s0)))
+    (i32.store offset=8 (local.get $state) (i32.wrap_i64 (i64.shr_u (local.get $s1) (i64.const 32))))
+    (i32.store offset=12 (local.get $state) (i32.wrap_i64 (local.get $s1)))`;
+  // a, then p = σ(a) and h = 1[u < p] of the pair at byte offset o + off; u read, or drawn in order.
+  const pairOut = (n: string, off: number, drawU = false): string => `
         (v128.store64_lane 0 (i32.add (local.get $a) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero (local.get $acc${n})))${logistic(`(local.get $acc${n})`, n)}
         (v128.store64_lane 0 (i32.add (local.get $p) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero (local.get $q${n})))
         (v128.store64_lane 0 (i32.add (local.get $h) (i32.add (local.get $o) (i32.const ${off}))) (f32x4.demote_f64x2_zero
-          (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $u) (i32.add (local.get $o) (i32.const ${off}))))) (local.get $q${n})) ${splat(1)})))`;
+          (v128.and (f64x2.lt ${drawU ? `(f64x2.replace_lane 1 (f64x2.splat ${draw}) ${draw})` : `(f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $u) (i32.add (local.get $o) (i32.const ${off})))))`} (local.get $q${n})) ${splat(1)})))`;
   // p and h of the pair of values at byte offset o + off.
   const at = (base: string, off: number): string => `(i32.add (local.get ${base}) (i32.add (local.get $o) (i32.const ${off})))`;
   const sampleAt = (n: string, off: number): string => `${logistic(`(f64x2.promote_low_f32x4 (v128.load64_zero ${at('$a', off)}))`, n)}
       (v128.store64_lane 0 ${at('$p', off)} (f32x4.demote_f64x2_zero (local.get $q${n})))
       (v128.store64_lane 0 ${at('$h', off)} (f32x4.demote_f64x2_zero
         (v128.and (f64x2.lt (f64x2.promote_low_f32x4 (v128.load64_zero ${at('$u', off)})) (local.get $q${n})) ${splat(1)})))`;
+  // The binary layer, reading its uniforms from memory or drawing them from the generator's state.
+  const binaryLayer = (drawU: boolean): string => `
+  ;; A layer of binary units for each row: a = x·W + b (each product added in float64 and rounded
+  ;; to float32, as a Float32Array accumulator rounds it), then p = σ(a), h = 1[u < p]. nOut even.
+  ;; ${drawU ? 'binary_layer_draw draws each u from the xoroshiro128+ state at $state as it goes, row by row and unit by unit, the order fill_uniform32 fills them in.' : 'binary_layer reads u from memory.'}
+  (func (export "${drawU ? 'binary_layer_draw' : 'binary_layer'}") ${drawU ? '(param $state i32) ' : ''}(param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)
+    (param $rows i32) (param $nIn i32) (param $nOut i32)
+    ${sigmoidLocals('')} ${blockIds.map(sigmoidLocals).join(' ')}
+    (local $row i32) (local $j i32) (local $i i32) (local $xrow i32) (local $o i32) (local $wrow i32) (local $blockEnd i32) (local $xi v128)
+    (local $acc v128) ${blockIds.map((n) => `(local $acc${n} v128)`).join(' ')}${drawU ? `
+    (local $s0 i64) (local $s1 i64) (local $t i64) (local $sum i64)${loadState}` : ''}
+    (local.set $blockEnd (i32.sub (local.get $nOut) (i32.rem_u (local.get $nOut) (i32.const ${2 * BLOCK}))))
+    (block $rowsDone (loop $rowNext
+      (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $xrow (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $row) (local.get $nIn)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      ;; blocks of ${BLOCK} unit pairs
+      (block $blocksDone (loop $blockNext
+        (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $blockEnd)))
+        ${blockIds.map((n, k) => `(local.set $acc${n} (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (i32.add (local.get $j) (i32.const ${2 * k})) (i32.const 2))))))`).join('\n        ')}
+        (local.set $i (i32.const 0))
+        (block $inDone (loop $inNext
+          (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
+          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
+          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${blockIds.map((n, k) => accStep(n, 8 * k)).join('')}
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $inNext)))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${blockIds.map((n, k) => pairOut(n, 8 * k, drawU)).join('')}
+        (local.set $j (i32.add (local.get $j) (i32.const ${2 * BLOCK})))
+        (br $blockNext)))
+      ;; the remaining pairs, one at a time
+      (block $unitsDone (loop $unitNext
+        (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $nOut)))
+        (local.set $acc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $i (i32.const 0))
+        (block $inDone1 (loop $inNext1
+          (br_if $inDone1 (i32.ge_u (local.get $i) (local.get $nIn)))
+          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
+          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${accStep('', 0)}
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $inNext1)))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${pairOut('', 0, drawU)}
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $unitNext)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rowNext)))${drawU ? storeState : ''})
+`;
   // acc += (x of rows row + k and row + k + 1, input i) · W_i, in float64 (the narrow affine sum).
   const rowPairStep = (n: string, k: number): string => `
         (local.set $acc${n} (f64x2.add (local.get $acc${n}) (f64x2.mul (local.get $wi)
@@ -100,49 +164,7 @@ export function kernelsWat(): string {
       (br_if $done (i32.ge_u (local.get $o) (local.get $end)))${sampleAt('', 0)}
       (local.set $o (i32.add (local.get $o) (i32.const 8)))
       (br $next))))
-  ;; A layer of binary units for each row: a = x·W + b (each product added in float64 and rounded
-  ;; to float32, as a Float32Array accumulator rounds it), then p = σ(a), h = 1[u < p]. nOut even.
-  (func (export "binary_layer") (param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)
-    (param $rows i32) (param $nIn i32) (param $nOut i32)
-    ${sigmoidLocals('')} ${blockIds.map(sigmoidLocals).join(' ')}
-    (local $row i32) (local $j i32) (local $i i32) (local $xrow i32) (local $o i32) (local $wrow i32) (local $blockEnd i32) (local $xi v128)
-    (local $acc v128) ${blockIds.map((n) => `(local $acc${n} v128)`).join(' ')}
-    (local.set $blockEnd (i32.sub (local.get $nOut) (i32.rem_u (local.get $nOut) (i32.const ${2 * BLOCK}))))
-    (block $rowsDone (loop $rowNext
-      (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
-      (local.set $xrow (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $row) (local.get $nIn)) (i32.const 2))))
-      (local.set $j (i32.const 0))
-      ;; blocks of ${BLOCK} unit pairs
-      (block $blocksDone (loop $blockNext
-        (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $blockEnd)))
-        ${blockIds.map((n, k) => `(local.set $acc${n} (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (i32.add (local.get $j) (i32.const ${2 * k})) (i32.const 2))))))`).join('\n        ')}
-        (local.set $i (i32.const 0))
-        (block $inDone (loop $inNext
-          (br_if $inDone (i32.ge_u (local.get $i) (local.get $nIn)))
-          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
-          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${blockIds.map((n, k) => accStep(n, 8 * k)).join('')}
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $inNext)))
-        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${blockIds.map((n, k) => pairOut(n, 8 * k)).join('')}
-        (local.set $j (i32.add (local.get $j) (i32.const ${2 * BLOCK})))
-        (br $blockNext)))
-      ;; the remaining pairs, one at a time
-      (block $unitsDone (loop $unitNext
-        (br_if $unitsDone (i32.ge_u (local.get $j) (local.get $nOut)))
-        (local.set $acc (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
-        (local.set $i (i32.const 0))
-        (block $inDone1 (loop $inNext1
-          (br_if $inDone1 (i32.ge_u (local.get $i) (local.get $nIn)))
-          (local.set $xi (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $i) (i32.const 2)))))))
-          (local.set $wrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nOut)) (local.get $j)) (i32.const 2))))${accStep('', 0)}
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $inNext1)))
-        (local.set $o (i32.shl (i32.add (i32.mul (local.get $row) (local.get $nOut)) (local.get $j)) (i32.const 2)))${pairOut('', 0)}
-        (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $unitNext)))
-      (local.set $row (i32.add (local.get $row) (i32.const 1)))
-      (br $rowNext))))
-  ;; A layer of one binary unit (an action head) for rows r0 … (rows even): per row the sum
+${binaryLayer(false)}${binaryLayer(true)}  ;; A layer of one binary unit (an action head) for rows r0 … (rows even): per row the sum
   ;; b + Σ x_i·W_i in float64 over the inputs in order, rounded to float32 as a; then p = σ(a) and
   ;; h = 1[u < p]. Two rows per lane pair, blocks of ${BLOCK} pairs.
   (func (export "single_layer") (param $xs i32) (param $w i32) (param $b i32) (param $u i32) (param $a i32) (param $p i32) (param $h i32)

@@ -87,6 +87,23 @@ test('binaryLayer: the same a, p, h as affine then sampleBinary, across shapes a
     assert.equal(Array.from(p1), Array.from(p2), `${what}: p`);
     assert.equal(Array.from(h1), Array.from(h2), `${what}: h`);
   }
+  // Uniforms drawn inside the kernel: the same samples as drawing them first, and the same state after.
+  for (const [rows, nIn, nOut] of [[3, 4, 2], [70, 4, 64], [40, 3, 34]] as const) {
+    const x = Float32Array.from({ length: rows * nIn }, () => rng.normal(0, 2));
+    const W = Float32Array.from({ length: nIn * nOut }, () => rng.uniform(-1, 1));
+    const b = new Float32Array(nOut);
+    const out = () => [0, 0, 0].map(() => new Float32Array(rows * nOut)) as [Float32Array, Float32Array, Float32Array];
+    const [a1, p1, h1] = out();
+    const [a2, p2, h2] = out();
+    const drawn = Rng.fromSeed(rows);
+    const state = Rng.fromSeed(rows).state();
+    wasm.binaryLayer(x, W, b, drawn.fillUniform32(new Float32Array(rows * nOut)), a1, p1, h1, rows, nIn, nOut);
+    wasm.binaryLayer(x, W, b, state, a2, p2, h2, rows, nIn, nOut);
+    const what = `drawn inside, ${rows}×${nIn}→${nOut}`;
+    assert.equal(Array.from(h2), Array.from(h1), `${what}: h`);
+    assert.equal(Array.from(p2), Array.from(p1), `${what}: p`);
+    assert.equal(state, drawn.state(), `${what}: state`);
+  }
   throwsWith(() => wasm.binaryLayer(new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), new Float32Array(3), 1, 1, 3), /nOut must be even, got 3/);
 });
 
