@@ -192,6 +192,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         threads: bestThreads,
         stepsPerSecond: best.sps,
         oneThread: single.sps,
+        twoThreads: threads > 1 ? multi.sps : null,
         runs: best.runs,
         runsOneThread: single.runs,
         pytorchHere: refHere ?? null,
