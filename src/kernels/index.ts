@@ -288,6 +288,16 @@ function resolve(): ReturnType<typeof selectKernels> {
   return cached;
 }
 
+/**
+ * Sets this thread's kernels as {@link KERNELS_ENV} would (`'wasm'`, `'js'`, or `undefined` for
+ * the default), for tests and benchmarks that compare the two in one process. Kernel worker
+ * threads started later read the environment variable, not this.
+ */
+export function useKernels(forced: 'wasm' | 'js' | undefined): KernelChoice {
+  cached = selectKernels(forced);
+  return cached.choice;
+}
+
 /** This thread's WebAssembly kernels, or undefined where they are off or unavailable. */
 export function wasmKernels(): WasmKernels | undefined {
   return resolve().kernels;

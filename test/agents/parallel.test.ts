@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BroadcastAgent, type AgentOptions } from '../../agents/agent.js';
 import { KernelPool, isShared, sharedFloat32 } from '../../agents/parallel.js';
 import { CartPoleVectorEnv } from '../../envs/classic/cartpole-vector.js';
+import { useKernels } from '../../src/kernels/index.js';
 import { BroadcastVectorEnv } from '../../src/stream/broadcast.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { throwsWith } from '../helpers.js';
@@ -56,6 +57,28 @@ test('episode credit (forward on threads, update on one) and sts units match 1 t
   assert.equal(trace({ ...episode, threads: 2 }, 5, 80), trace({ ...episode, threads: 1 }, 5, 80));
   const sts: AgentOptions = { estimator: 'sts', hidden: [12], credit: 'segment', rolloutLength: 4 };
   assert.equal(trace({ ...sts, threads: 2 }, 6, 24), trace({ ...sts, threads: 1 }, 6, 24));
+});
+
+test('the JavaScript loops and the WebAssembly kernels act and learn exactly alike', () => {
+  const options: AgentOptions = { ...SEGMENT, hidden: [16, 8], threads: 1 };
+  try {
+    useKernels('js');
+    const js = trace(options, 9, 70);
+    useKernels('wasm');
+    const wasm = trace(options, 9, 70);
+    assert.equal(wasm.actions, js.actions, 'actions');
+    assert.equal(wasm.weights, js.weights, 'weights');
+    // And a network with a 64-unit layer and a Bernoulli head, the benchmark's shape, at 40 rows.
+    const bench: AgentOptions = { estimator: 'reinforce-optimal', hidden: [64], credit: 'segment', rolloutLength: 8, threads: 1 };
+    useKernels('js');
+    const js64 = trace(bench, 40, 24);
+    useKernels('wasm');
+    const wasm64 = trace(bench, 40, 24);
+    assert.equal(wasm64.actions, js64.actions, '64 units: actions');
+    assert.equal(wasm64.weights, js64.weights, '64 units: weights');
+  } finally {
+    useKernels(undefined);
+  }
 });
 
 test('the tensor count stays flat with threads', () => {
