@@ -16,6 +16,11 @@ import type { BatchMoments, EstimatorSpec } from './types.js';
 
 /** Rows × units below which the JavaScript loops run (a WebAssembly call copies the batch in). */
 const WASM_MIN_WORK = 256;
+/**
+ * Float32 words of a batch (x, h, p, R) above which the JavaScript loops run: the WebAssembly
+ * kernels copy the whole batch into their memory, and this keeps that copy under 256 MB.
+ */
+const WASM_MAX_WORDS = 64 * 1024 * 1024;
 
 /** The estimator's description. */
 export const reinforce: EstimatorSpec = {
@@ -98,7 +103,8 @@ export function reinforceUpdate(
   j0 = 0,
   j1 = nOut,
 ): void {
-  const w = M * (j1 - j0) >= WASM_MIN_WORK ? wasmKernels() : undefined;
+  const words = M * (nIn + 2 * nOut + 1);
+  const w = M * (j1 - j0) >= WASM_MIN_WORK && words <= WASM_MAX_WORDS ? wasmKernels() : undefined;
   if (w && nOut === 1) {
     w.updateSingle(x, h, p, signal, baseline, M, nIn, out);
     out.moments.signal = meanOf(signal, M);
