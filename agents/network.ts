@@ -142,22 +142,24 @@ export class PolicyNetwork {
     for (let l = 0; l < L; l++) {
       const { nIn, nOut, kind } = this.shapes[l]!;
       const r = rec[l]!;
+      const W = this.wMirror[l]!;
+      const b = this.bMirror[l]!;
       const n = rows * nOut;
-      if (kind === 'binary') {
-        binaryLayerFromRng(rng, uniforms, r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, r.p, r.h, rows, nIn, nOut);
-        if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
-        continue;
+      // Every kind draws rows × nOut uniforms first (noisy rectifiers then their normals), so the
+      // stream is the same whichever kernel runs.
+      if (kind === 'binary') binaryLayerFromRng(rng, uniforms, r.x, W, b, r.a, r.p, r.h, rows, nIn, nOut);
+      else {
+        const u = fillUniforms(rng, uniforms.subarray(0, n));
+        if (kind === 'head') headLayer(this.head, r.x, W, b, u, r.a, r.p, r.h, rows, nIn, actions);
+        else {
+          affine(r.x, W, b, r.a, rows, nIn, nOut);
+          if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
+          else if (kind === 'noisy-relu') {
+            for (let k = 0; k < n; k++) r.aux[k] = this.noiseStd * rng.normal();
+            rectify(r.a, r.aux, r.h, n);
+          } else for (let k = 0; k < n; k++) r.h[k] = Math.tanh(r.a[k]!);
+        }
       }
-      const u = fillUniforms(rng, uniforms.subarray(0, n));
-      if (kind === 'head') headLayer(this.head, r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, rows, nIn, actions);
-      else affine(r.x, this.wMirror[l]!, this.bMirror[l]!, r.a, rows, nIn, nOut);
-      if (kind === 'head') {
-        // sampled with its affine map above
-      } else if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
-      else if (kind === 'noisy-relu') {
-        for (let k = 0; k < n; k++) r.aux[k] = this.noiseStd * rng.normal();
-        rectify(r.a, r.aux, r.h, n);
-      } else for (let k = 0; k < n; k++) r.h[k] = Math.tanh(r.a[k]!);
       if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
     }
   }
