@@ -170,9 +170,11 @@ export interface AgentOptions {
   /**
    * Threads for acting and for the typed update, the calling thread included. With more than one,
    * the forward pass is split by rows and the update by units over shared memory (see
-   * `KernelPool`); the same seed gives the same numbers, bit for bit, with any count. Worth it for
-   * batches of many env-steps (e.g. 64 sub-envs and up); one thread per run is right where runs
-   * already fill the cores (`compare`). Networks of noisy-rectifier or tanh units keep one thread.
+   * `KernelPool`); the same seed gives the same numbers, bit for bit, with any count. With the
+   * WebAssembly kernels it pays only for large batches (about 256 sub-envs for the benchmark's
+   * 64-unit network) or wide layers, since each step's rows must move between the cores' caches;
+   * one thread per run is right where runs already fill the cores (`compare`). Networks of
+   * noisy-rectifier or tanh units keep one thread.
    * @default 1
    */
   readonly threads?: number;

@@ -8,9 +8,10 @@
  * in the same order whichever thread computes them. So the same seed gives the same numbers,
  * bit for bit, with any thread count (the tests check it).
  *
- * Handing work over costs a few microseconds (an `Atomics.notify` and a wait), so threads pay off
- * from batches of some thousands of unit-rows: the throughput benchmark's N = 64 and up, not a
- * single env. Inside a `compare`, whose workers already fill the cores, keep one thread.
+ * Handing work over costs about 15 µs (an `Atomics.notify`, a short poll, a wait), and each
+ * step's rows must move between the two cores' caches, so with the WebAssembly kernels threads
+ * pay only for large batches: the throughput benchmark's N = 256, not N = 64. Inside a `compare`,
+ * whose workers already fill the cores, keep one thread.
  *
  * @module
  */

@@ -213,7 +213,7 @@ export function registerTrain(program: Command): void {
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
-    .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~64 sub-envs (default ${d.threads})`)
+    .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${d.threads})`)
     .addHelpText(
       'after',
       [
