@@ -60,22 +60,20 @@ test('episode credit (forward on threads, update on one) and sts units match 1 t
 });
 
 test('the JavaScript loops and the WebAssembly kernels act and learn exactly alike', () => {
-  const options: AgentOptions = { ...SEGMENT, hidden: [16, 8], threads: 1 };
+  // Two hidden layers on 9 envs, and the benchmark's shape (64 units, a Bernoulli head) on 40.
+  const cases: [string, AgentOptions, number, number][] = [
+    ['16, 8 units', { ...SEGMENT, hidden: [16, 8], threads: 1 }, 9, 70],
+    ['64 units', { estimator: 'reinforce-optimal', hidden: [64], credit: 'segment', rolloutLength: 8, threads: 1 }, 40, 24],
+  ];
   try {
-    useKernels('js');
-    const js = trace(options, 9, 70);
-    useKernels('wasm');
-    const wasm = trace(options, 9, 70);
-    assert.equal(wasm.actions, js.actions, 'actions');
-    assert.equal(wasm.weights, js.weights, 'weights');
-    // And a network with a 64-unit layer and a Bernoulli head, the benchmark's shape, at 40 rows.
-    const bench: AgentOptions = { estimator: 'reinforce-optimal', hidden: [64], credit: 'segment', rolloutLength: 8, threads: 1 };
-    useKernels('js');
-    const js64 = trace(bench, 40, 24);
-    useKernels('wasm');
-    const wasm64 = trace(bench, 40, 24);
-    assert.equal(wasm64.actions, js64.actions, '64 units: actions');
-    assert.equal(wasm64.weights, js64.weights, '64 units: weights');
+    for (const [what, options, numEnvs, steps] of cases) {
+      useKernels('js');
+      const js = trace(options, numEnvs, steps);
+      useKernels('wasm');
+      const wasm = trace(options, numEnvs, steps);
+      assert.equal(wasm.actions, js.actions, `${what}: actions`);
+      assert.equal(wasm.weights, js.weights, `${what}: weights`);
+    }
   } finally {
     useKernels(undefined);
   }
