@@ -1,0 +1,2 @@
+/** Loading a user's own modules (`--import`). @module */
+export { ImportError, loadImports, resolveImport } from './imports.js';
