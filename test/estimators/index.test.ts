@@ -8,7 +8,7 @@ import { initBackend } from '../../src/tensor/backend.js';
 await initBackend('cpu', () => {});
 
 test('every id maps to a spec with that id, a summary and a source', () => {
-  assert.equal(ESTIMATOR_IDS, ['reinforce-optimal', 'reinforce', 'reinforce-mean', 'reinforce-critic', 'st', 'st-sigmoid', 'learned-correction', 'noisy-relu', 'sts', 'backprop']);
+  assert.equal(ESTIMATOR_IDS.slice(0, 10), ['reinforce-optimal', 'reinforce', 'reinforce-mean', 'reinforce-critic', 'st', 'st-sigmoid', 'learned-correction', 'noisy-relu', 'sts', 'backprop']);
   for (const id of ESTIMATOR_IDS) {
     const s = estimatorSpec(id);
     assert.is(s.id, id);
@@ -26,7 +26,7 @@ test('registerEstimator checks the id and refuses to replace a registered estima
   throwsWith(() => registerEstimator({ ...estimatorSpec('reinforce'), id: 'reinforce' }), "'reinforce'", 'already registered');
   throwsWith(() => registerEstimator({ ...estimatorSpec('reinforce'), id: 'Bad Id' }), 'id', '"Bad Id"');
   const before = ESTIMATOR_IDS.length;
-  const mine = registerEstimator({ ...estimatorSpec('reinforce'), id: 'test-registry-copy', summary: 'a copy for the registry test' });
+  const mine = registerEstimator({ ...estimatorSpec('reinforce'), id: 'test-registry-copy', summary: 'a copy for the registry test', exact: undefined });
   assert.is(estimatorFor('test-registry-copy'), mine);
   assert.is(hasEstimator('test-registry-copy'), true);
   assert.is(ESTIMATOR_IDS.length, before + 1, 'ESTIMATOR_IDS follows the registry');
