@@ -251,6 +251,28 @@ test('CLI: the table, and bad input exits 2 with one line naming the value', asy
   assert.not.ok(existsSync(join(root, 'never')), 'no folder is made for bad input');
 });
 
+const EXAMPLE = fileURLToPath(new URL('../../examples/custom-estimator.js', import.meta.url));
+
+test('CLI: --import registers a user estimator, which is measured with its exact rule (and checked against its tfjs form)', async () => {
+  const r = await cli(['diagnose', '--import', EXAMPLE, '--units', '2,4', '--nets', '1', '--estimators', 'reinforce-optimal,reinforce-shared-eq7', '--json', '--out', join(root, 'import')]);
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { estimators: string[]; results: { network: string; summary: Record<string, { relBias: number; snr: number }> }[]; tfjsCheckWorst: number };
+  assert.equal(doc.estimators, ['reinforce-optimal', 'reinforce-shared-eq7']);
+  for (const size of doc.results) {
+    const m = size.summary['reinforce-shared-eq7']!;
+    assert.ok(m.relBias < 1e-9, `${size.network}: unbiased, got ${m.relBias}`);
+    assert.ok(m.snr > 0 && Number.isFinite(m.snr), `${size.network}: SNR ${m.snr}`);
+  }
+  assert.ok(doc.tfjsCheckWorst < 1e-3, `tfjs check ${doc.tfjsCheckWorst}`);
+  const bad = await cli(['diagnose', '--import', './no-such-module.js', '--units', '2', '--out', join(root, 'never2')]);
+  assert.is(bad.code, 2, bad.stderr);
+  const lines = bad.stderr.trim().split('\n').filter((l) => l.startsWith('rewardcast:'));
+  assert.is(lines.length, 1, bad.stderr);
+  assert.ok(lines[0]!.includes('--import ./no-such-module.js'), lines[0]);
+  const unknown = await cli(['diagnose', '--units', '2', '--estimators', 'reinforce-shared-eq7', '--out', join(root, 'never3')]);
+  assert.is(unknown.code, 2, 'without --import the id is unknown');
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test.run();
