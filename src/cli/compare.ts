@@ -20,6 +20,7 @@ import { compare, CompareConfigError, type CompareEvent, type CompareResult } fr
 import { formatSteps, RunFolderError } from '../train/report.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { TRAIN_DEFAULTS } from './train.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
@@ -60,6 +61,8 @@ export interface CompareCommandOptions {
   readonly perEstimator: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
   /** Options for `make`, from the env's preset (e.g. a step limit). @default {} */
   readonly envKwargs: Readonly<Record<string, unknown>>;
+  /** User modules (`--import`, repeatable) that register envs or estimators, loaded here and in every worker. @default [] */
+  readonly imports: readonly string[];
 }
 
 /** The defaults of {@link CompareCommandOptions}; the training options are those of `train`. */
@@ -81,6 +84,7 @@ export const COMPARE_DEFAULTS: CompareCommandOptions = {
   json: false,
   perEstimator: {},
   envKwargs: {},
+  imports: [],
 };
 
 /** The schema of a `--config` file for `compare`: any subset of the options. */
@@ -94,6 +98,7 @@ export const compareConfigSchema = z
     out: z.string(),
     backend: backendSchema,
     json: z.boolean(),
+    imports: z.array(z.string().min(1)),
   })
   .partial()
   .strict();
@@ -145,6 +150,7 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
     ...(has('out') ? { out: String(flags['out']) } : {}),
     ...(has('backend') ? { backend: String(flags['backend']) as BackendRequest } : {}),
     ...(flags['json'] ? { json: true } : {}),
+    ...(has('import') ? { imports: importsOf(flags) } : {}),
   };
   // Per-estimator preset options yield to any shared value the user set by config or flag.
   const userSet = new Set([...Object.keys(fromFile), ...Object.keys(flags).filter(has)]);
@@ -278,6 +284,7 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       out: o.out,
       workers: o.workers,
       backend: o.backend,
+      imports: o.imports,
       ...(signal ? { signal } : {}),
       ...(onEvent ? { onEvent } : {}),
     });
@@ -314,6 +321,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', `parent folder of the comparison folder (default ${d.out})`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--config <file>', 'JSON file with any of these options, by their camelCase names (flags override it)')
+    .addOption(importOption())
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
     .addHelpText(
       'after',
@@ -326,9 +334,11 @@ export function registerCompare(program: Command): void {
         '  $ rewardcast compare --env CartPole-v1 --estimators reinforce-optimal,reinforce-critic,st,st-sigmoid,backprop --seeds 10 --steps 200000',
         '  $ rewardcast compare --env BernoulliBandit-v0 --estimators reinforce,reinforce-optimal --seeds 5 --steps 5000 --hidden none --num-envs 1 --batch-size 16 --lr 0.05',
         '  $ rewardcast compare --config presets/compare-cartpole.json --workers 4 --json',
+        '  $ rewardcast compare --import ./dist/examples/custom-env.js --env Corridor-v0 --seeds 5 --steps 20000',
       ].join('\n'),
     )
     .action(async (flags: Record<string, unknown>) => {
+      await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
       const ac = new AbortController();
       let interrupts = 0;

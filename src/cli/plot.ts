@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { plotFolder, RunFolderError, type PlotResult } from '../train/report.js';
 import { UsageError } from './errors.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 
 /** Redraws each folder in turn; stops at the first bad one with a {@link UsageError}. */
 export async function runPlotCommand(folders: readonly string[], log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): Promise<PlotResult[]> {
@@ -37,6 +38,7 @@ export function registerPlot(program: Command): void {
     .description('redraw plots from run folders (curve.svg/png) or compare folders (curves, stats.json, report.html), from the files alone')
     .argument('<folders...>', 'run folders and/or compare folders')
     .option('--json', 'print what was written as JSON on stdout')
+    .addOption(importOption())
     .addHelpText(
       'after',
       [
@@ -47,7 +49,8 @@ export function registerPlot(program: Command): void {
         '  $ rewardcast plot runs/*__compare__* --json',
       ].join('\n'),
     )
-    .action(async (folders: string[], flags: { json?: boolean }) => {
+    .action(async (folders: string[], flags: { json?: boolean; import?: string[] }) => {
+      await loadCliImports(importsOf(flags));
       const results = await runPlotCommand(folders);
       if (flags.json) {
         const rows = results.map((r) =>

@@ -12,6 +12,7 @@ import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor
 import { runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
 import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
@@ -54,6 +55,8 @@ export interface TrainCommandOptions {
   readonly agent: AgentOptions;
   /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`). @default {} (or the preset's) */
   readonly envKwargs: EnvKwargs;
+  /** User modules (`--import`, repeatable) that register envs or estimators, loaded before any id is resolved. @default [] */
+  readonly imports: readonly string[];
 }
 
 /** The defaults of {@link TrainCommandOptions}. */
@@ -76,6 +79,7 @@ export const TRAIN_DEFAULTS: TrainCommandOptions = {
   threads: 1,
   agent: {},
   envKwargs: {},
+  imports: [],
 };
 
 /** The schema of a `--config` file: any subset of the options. */
@@ -92,6 +96,7 @@ export const trainConfigSchema = z
     threads: z.number().int().min(1).max(64),
     agent: z.record(z.string(), z.unknown()),
     envKwargs: z.record(z.string(), z.unknown()),
+    imports: z.array(z.string().min(1)),
   })
   .partial()
   .strict();
@@ -121,6 +126,7 @@ export type TrainSummary = RunSummary;
 
 /** Runs `train` with resolved options. `signal` aborts it (Ctrl-C). */
 export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSignal, progress?: (steps: number, avg: number | null) => void): Promise<TrainSummary> {
+  await loadCliImports(o.imports);
   validateTrainOptions(o);
   const backend = await initBackend(o.backend);
   const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize, threads: o.threads };
@@ -171,6 +177,7 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
     ...(flags['save'] ? { save: true } : {}),
     ...(flags['json'] ? { json: true } : {}),
     ...(flags['threads'] !== undefined ? { threads: parseIntFlag('--threads', flags['threads']) } : {}),
+    ...(flags['import'] !== undefined ? { imports: importsOf(flags) } : {}),
     ...(str('backend') !== undefined ? { backend: str('backend') as BackendRequest } : env['REWARDCAST_BACKEND'] ? { backend: env['REWARDCAST_BACKEND'] as BackendRequest } : {}),
   };
   const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
@@ -213,6 +220,7 @@ export function registerTrain(program: Command): void {
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
+    .addOption(importOption())
     .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${d.threads})`)
     .addHelpText(
       'after',
@@ -225,9 +233,11 @@ export function registerTrain(program: Command): void {
         '  $ rewardcast train --env CartPole-v1 --steps 200000',
         '  $ rewardcast train --env BernoulliBandit-v0 --estimator reinforce --json',
         '  $ rewardcast train --config my-run.json --seed 3',
+        '  $ rewardcast train --import ./dist/examples/custom-env.js --env Corridor-v0 --steps 20000',
       ].join('\n'),
     )
     .action(async (flags: Record<string, string | boolean | undefined>) => {
+      await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       const ac = new AbortController();
       const onSigint = (): void => ac.abort();

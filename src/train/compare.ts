@@ -50,6 +50,7 @@ import {
   type CompareReport,
 } from './report.js';
 import { readEpisodes, writeJsonAtomic } from './run-folder.js';
+import { loadImports, resolveImport } from '../user/imports.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
@@ -98,6 +99,11 @@ export interface CompareOptions extends CompareConfig {
   readonly workers?: number;
   /** tfjs backend each worker asks for. @default 'auto' */
   readonly backend?: BackendRequest;
+  /**
+   * User modules (paths against the current folder, or package names) that register envs or
+   * estimators: loaded here and in every worker before any id is resolved. @default []
+   */
+  readonly imports?: readonly string[];
   /** Stops the comparison cleanly (Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Receives progress as it happens; must be cheap. */
@@ -345,6 +351,8 @@ export function planCompare(c: CompareConfig, out: string): ComparePlan {
  * ```
  */
 export async function compare(options: CompareOptions): Promise<CompareResult> {
+  const imports = (options.imports ?? []).map((s) => resolveImport(s));
+  await loadImports(options.imports ?? []);
   const config = normalized(options);
   validateCompareConfig(config);
   const backend = parseBackendRequest(options.backend ?? 'auto', 'backend');
@@ -399,7 +407,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       await Promise.all(
         todo.map(async (r) => {
           const k = key(r.estimator, r.seed);
-          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed), backend, compareHash: hash };
+          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed), backend, compareHash: hash, imports };
           try {
             const summary = await pool.run(task, (p) => {
               stepsOf.set(k, p.steps);

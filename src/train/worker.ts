@@ -19,6 +19,7 @@ import type { AgentOptions, CreditMode } from '../../agents/agent.js';
 import type { EstimatorId } from '../estimators/index.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
 import { serveTasks } from './pool.js';
+import { loadImports } from '../user/imports.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { runName, trainToFolder, type RunSummary } from './run-folder.js';
 
@@ -70,6 +71,8 @@ export interface RunTask {
   readonly backend: BackendRequest;
   /** Hash of the comparison's config, recorded in the run's `config.json`. */
   readonly compareHash: string;
+  /** User modules (resolved URLs) to load before the run's ids are resolved. @default [] */
+  readonly imports?: readonly string[];
 }
 
 /** What a run reports while it trains: env steps so far. */
@@ -118,6 +121,7 @@ export async function trainRun(
   report?: (line: string) => void,
 ): Promise<RunSummary> {
   const c = task.config;
+  await loadImports(task.imports ?? []);
   const backend = await initBackend(task.backend, report);
   const dir = join(task.parent, runName(envSlug(c.env), c.estimator, c.seed));
   let lastReport = performance.now();

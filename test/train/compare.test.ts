@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
@@ -228,6 +229,22 @@ test('a run that fails in its worker fails the comparison with its message (no h
   } finally {
     unregister('MainThreadOnly-v0');
   }
+});
+
+test('imports: the caller\'s module is loaded in every worker before the env id resolves', async () => {
+  const corridor = fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url));
+  const out = join(root, 'imports');
+  const cfg = { env: 'Corridor-v0', steps: 800, numEnvs: 2, hidden: [4], batchSize: 32 };
+  // Loaded on this thread only, the id is unknown in the workers.
+  await import(pathToFileURL(corridor).href);
+  const err = await rejection(run(out, cfg));
+  assert.match(err.message, /Unknown env id 'Corridor-v0'/);
+  rmSync(out, { recursive: true, force: true });
+  const r = await run(out, { ...cfg, imports: [corridor] });
+  assert.is(r.status, 'finished');
+  assert.equal(r.runs.map((x) => x.status), ['finished', 'finished', 'finished', 'finished']);
+  const bad = await rejection(run(out, { ...cfg, imports: ['./no-such-module.js'] }));
+  assert.match(bad.message, /^--import \.\/no-such-module\.js: /);
 });
 
 test.after(() => {
