@@ -6,7 +6,8 @@
  * @module
  */
 import type { Command } from 'commander';
-import { plotFolder, RunFolderError, type PlotResult } from '../train/report.js';
+import { plotFolder, type PlotResult } from '../plot/compare-report.js';
+import { RunFolderError } from '../train/folders.js';
 import { UsageError } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 

@@ -37,7 +37,9 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   const { perEstimator, ...shared } = o;
   const { perEstimator: _none, ...defaults } = COMPARE_DEFAULTS;
   assert.equal(shared, { ...defaults, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
+  assert.is(o.agent.learningRate, 0.03, 'the CartPole preset, one name: learningRate');
   // Each estimator keeps only the preset options that differ from the shared ones.
+  assert.equal(perEstimator, { 'reinforce-critic': { learningRate: 0.05 } });
   for (const [est, own] of Object.entries(perEstimator)) {
     const full = presetAgentOptions(presetFor('CartPole-v1'), est as EstimatorId) as Record<string, unknown>;
     for (const [k, v] of Object.entries(own as Record<string, unknown>)) assert.equal(v, full[k], `${est}.${k}`);
@@ -48,11 +50,12 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   assert.is(r.env, 'BernoulliBandit-v0');
   assert.equal(r.estimators, ['st', 'reinforce']);
   assert.is(r.seeds, 5);
-  assert.equal(r.hidden, []);
+  assert.equal(r.agent.hidden, []);
+  assert.is(r.agent.head, 'categorical', 'the bandit preset');
   assert.is(r.workers, 1);
   assert.is(r.backend, 'wasm');
   assert.is(r.numEnvs, 1, 'the bandit preset');
-  assert.equal(r.perEstimator, { st: { head: 'categorical' }, reinforce: { head: 'categorical' } }, 'preset extras; the flag --hidden overrides the preset hidden layer of st');
+  assert.equal(r.perEstimator, {}, 'the flag --hidden overrides the preset hidden layer of st');
   assert.is(resolveCompareOptions({}, { REWARDCAST_BACKEND: 'cpu' }).backend, 'cpu');
 });
 
@@ -112,12 +115,12 @@ test('the compiled CLI: compare --json writes the folder, prints only JSON on st
 
   // The same folder with a different config in compare.json: exit 2, naming the folder and the field.
   const meta = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
-  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ ...meta, config: { ...meta.config, batchSize: 32 } }));
+  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ ...meta, config: { ...meta.config, agent: { ...meta.config.agent, batchSize: 32 } } }));
   const conflict = await cli([...TINY, '--out', 'runs']);
   assert.is(conflict.code, 2);
   assert.is(conflict.stderr.trim().split('\n').length, 1, conflict.stderr);
   assert.ok(conflict.stderr.includes(out.dir), conflict.stderr);
-  assert.match(conflict.stderr, /field 'batchSize' is 32 there, 16 here/);
+  assert.match(conflict.stderr, /field 'agent' is \{[^}]*"batchSize":32[^}]*\} there, \{[^}]*"batchSize":16[^}]*\} here/);
 });
 
 test('the compiled CLI: bad input is one line naming the value, exit 2; --help exits 0', async () => {

@@ -28,10 +28,11 @@ test('train writes config.json, episodes.csv and summary.json, and --json prints
   const rows = readEpisodes(join(summary.runDir, 'episodes.csv'));
   assert.is(rows.length, summary.episodes);
   assert.ok(rows.every((e, i) => e.episode === i && e.length === e.return && e.globalStep <= 3000), 'CartPole pays 1 per step');
-  const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8')) as { seed: number; numEnvs: number; hidden: number[] };
+  const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8')) as { seed: number; numEnvs: number; agent: { hidden: number[]; learningRate: number } };
   assert.is(config.seed, 7);
   assert.is(config.numEnvs, 4);
-  assert.equal(config.hidden, [32], 'from the CartPole preset');
+  assert.equal(config.agent.hidden, [32], 'from the CartPole preset');
+  assert.is(config.agent.learningRate, 0.03, 'from the CartPole preset, under its one name');
 });
 
 test('bad input exits 2 with one line naming the value', () => {
@@ -68,13 +69,15 @@ test('an invalid config file names the field', () => {
 
 test('precedence: defaults < the env preset < the config file < flags', () => {
   const file = join(out, 'cfg.json');
-  writeFileSync(file, JSON.stringify({ env: 'BernoulliBandit-v0', lr: 0.2, agent: { head: 'binary-code' } }));
+  writeFileSync(file, JSON.stringify({ env: 'BernoulliBandit-v0', agent: { learningRate: 0.2, head: 'binary-code' } }));
   const a = resolveTrainOptions({ config: file }, {});
   assert.is(a.numEnvs, 1, 'preset');
-  assert.is(a.lr, 0.2, 'config over preset');
+  assert.is(a.agent.learningRate, 0.2, 'config over preset');
   assert.is(a.agent.head, 'binary-code', 'config agent options over preset');
+  assert.is(a.agent.batchSize, 16, 'the preset where the config is silent');
   const b = resolveTrainOptions({ config: file, lr: '0.3', numEnvs: '2' }, {});
-  assert.is(b.lr, 0.3, 'flag over config');
+  assert.is(b.agent.learningRate, 0.3, 'flag (--lr, the alias of --learning-rate) over config');
+  assert.is(resolveTrainOptions({ config: file, learningRate: '0.4' }, {}).agent.learningRate, 0.4, '--learning-rate');
   assert.is(b.numEnvs, 2, 'flag over preset');
   const c = resolveTrainOptions({ env: 'Acrobot-v1' }, {});
   assert.is(c.numEnvs, 8, 'no preset: the global default');
