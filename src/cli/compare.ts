@@ -3,8 +3,9 @@
  * learning curves, statistics and a report in one comparison folder. See `src/train/compare.ts`
  * for the folder, resuming and stopping, and `src/train/report.ts` for the statistics.
  *
- * Output: a progress display on stderr (a bar when stderr is a terminal, plain lines otherwise),
- * then the summary table on stderr. stdout carries nothing unless `--json` is given.
+ * Output: a progress display and logs on stderr (a bar when stderr is a terminal, plain lines
+ * otherwise); the result, the summary table and the report's path, on stdout (or, with `--json`,
+ * only the JSON).
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -25,6 +26,7 @@ import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 import { addAgentFlags, agentFromFlags, backendFrom, definedKeys, readConfigFile } from './options.js';
 import { presetHelpForArgv } from './preset-help.js';
+import { exitCodeOf, stopOnSignals } from './signals.js';
 
 /**
  * The options of `rewardcast compare`, declared once: the comparison's config
@@ -287,7 +289,7 @@ export function registerCompare(program: Command): void {
       [
         '',
         'Re-running with the same arguments resumes: finished runs are kept, unfinished ones are redone.',
-        'Ctrl-C stops cleanly (exit code 130); finished runs stay.',
+        'Ctrl-C, SIGTERM and SIGHUP stop cleanly (exit code 128 + the signal: 130, 143, 129); finished runs stay.',
         '',
         'Examples:',
         '  $ rewardcast compare --env CartPole-v1 --estimators reinforce-optimal,reinforce-critic,st,st-sigmoid,backprop --seeds 10 --steps 200000',
@@ -301,15 +303,7 @@ export function registerCompare(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
       const ac = new AbortController();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts += 1;
-        if (interrupts === 1) {
-          process.stderr.write('\ncompare: stopping; running runs are marked interrupted (Ctrl-C again to quit at once)\n');
-          ac.abort();
-        } else process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
+      const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ncompare: ${signal}: stopping; running runs are marked interrupted (again to quit at once)\n`));
       const display = progressDisplay(!o.json && process.stderr.isTTY === true);
       try {
         const result = await runCompareCommand(o, ac.signal, display.onEvent);
@@ -317,14 +311,15 @@ export function registerCompare(program: Command): void {
         if (o.json) process.stdout.write(`${JSON.stringify(compareJson(result))}\n`);
         if (result.status === 'interrupted') {
           const done = result.runs.filter((r) => r.status === 'finished' || r.status === 'reused').length;
-          process.stderr.write(`interrupted: ${done} of ${result.runs.length} runs finished in ${result.dir}; run the same command again to resume\n`);
-          process.exitCode = 130;
+          const signal = typeof ac.signal.reason === 'string' ? ac.signal.reason : 'SIGINT';
+          process.stderr.write(`interrupted by ${signal}: ${done} of ${result.runs.length} runs finished in ${result.dir}; run the same command again to resume\n`);
+          process.exitCode = exitCodeOf(signal);
         } else if (!o.json && result.report) {
-          process.stderr.write(`\n${result.report.table}\n\nreport: ${result.report.files.report}\n`);
+          process.stdout.write(`${result.report.table}\n\nreport: ${result.report.files.report}\n`);
         }
       } finally {
         display.stop();
-        process.off('SIGINT', onSigint);
+        release();
       }
     });
 }

@@ -9,12 +9,13 @@ import { AGENT_DEFAULTS, agentOptionsSchema, type AgentOptions } from '../../age
 import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { initBackend, parseBackendRequest } from '../tensor/backend.js';
-import { envSlug, runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
+import { envSlug, FolderError, runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
 import { presetAgentOptions, presetFor } from '../train/presets.js';
 import { backendSchema, RUN_DEFAULTS, runFields } from '../train/schemas.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetHelpForArgv } from './preset-help.js';
+import { exitCodeOf, stopOnSignals } from './signals.js';
 import { addAgentFlags, agentFromFlags, backendFrom, readConfigFile } from './options.js';
 
 /**
@@ -205,8 +206,7 @@ export function registerTrain(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       const ac = new AbortController();
-      const onSigint = (): void => ac.abort();
-      process.once('SIGINT', onSigint);
+      const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ntrain: ${signal}: stopping; finished episodes are kept (again to quit at once)\n`));
       const bar =
         !o.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -223,14 +223,17 @@ export function registerTrain(program: Command): void {
         bar?.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
-          process.stderr.write(
+          process.stdout.write(
             `${summary.status}: ${summary.envSteps} steps, ${summary.episodes} episodes, final mean return ${summary.finalReturn?.toFixed(2) ?? '-'}, ${Math.round(summary.stepsPerSecond)} steps/s\nrun folder: ${summary.runDir}\n`,
           );
         }
-        if (summary.status === 'interrupted') process.exitCode = 130;
+        if (summary.status === 'interrupted') process.exitCode = exitCodeOf(summary.signal);
+      } catch (e) {
+        if (e instanceof FolderError) throw new UsageError(e.message);
+        throw e;
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSigint);
+        release();
       }
     });
 }

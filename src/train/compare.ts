@@ -31,7 +31,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { spec as envSpec } from '../core/registry.js';
@@ -41,7 +41,7 @@ import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
 import { PoolAbortedError, WorkerPool } from './pool.js';
 import { COMPARE_FILE, listRunEntries, readCompareMeta, readJsonFile, type CompareMeta } from './folders.js';
 import { writeCompareReport, type CompareReport } from '../plot/compare-report.js';
-import { readEpisodes, writeJsonAtomic } from './run-folder.js';
+import { makeFolder, readEpisodes, writeJsonAtomic } from './run-folder.js';
 import { loadImports, resolveImport } from '../user/imports.js';
 import { parseAgentOptions } from '../../agents/options.js';
 import { RUN_DEFAULTS, type CompareConfig, type NormalizedCompareConfig } from './schemas.js';
@@ -337,7 +337,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const emit = options.onEvent ?? (() => {});
 
   // Everything is checked; from here on the folder is written.
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const threshold = envSpec(config.env).rewardThreshold ?? null;
   const meta: CompareMeta = { kind: 'rewardcast-compare', version: 1, hash, config, threshold, created: plan.meta?.created ?? new Date().toISOString() };
   writeJsonAtomic(join(dir, COMPARE_FILE), meta);
@@ -374,9 +374,9 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       onLog: (line) => once(`${line}\n`),
       onOutput: (text) => once(text),
     });
-    const onAbort = (): void => pool.abort();
+    const onAbort = (): void => pool.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : undefined);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) pool.abort();
+    if (options.signal?.aborted) onAbort();
     try {
       await Promise.all(
         todo.map(async (r) => {
