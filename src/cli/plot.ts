@@ -1,7 +1,8 @@
 /**
  * `rewardcast plot <folder>…`: redraws from the files alone. A run folder gets `curve.svg` and
  * `curve.png`; a comparison folder gets everything `compare` writes after training (`curves.svg`,
- * `curves.png`, `stats.json`, `report.html` and the summary table on stderr). A folder with no
+ * `curves.png`, `stats.json`, `report.html` and the summary table on stdout, or with `--json` on
+ * stderr). A folder with no
  * runs, or a corrupt file, is a usage error naming the file (and the line of a bad CSV row).
  * @module
  */
@@ -52,7 +53,8 @@ export function registerPlot(program: Command): void {
     )
     .action(async (folders: string[], flags: { json?: boolean; import?: string[] }) => {
       await loadCliImports(importsOf(flags));
-      const results = await runPlotCommand(folders);
+      // Results on stdout; with --json only the JSON is, and the lines go to stderr.
+      const results = await runPlotCommand(folders, (l) => void (flags.json ? process.stderr : process.stdout).write(`${l}\n`));
       if (flags.json) {
         const rows = results.map((r) =>
           r.kind === 'run'

@@ -66,6 +66,20 @@ test('plot <run folder> <compare folder> redraws from the files alone: curve.*, 
   assert.match(html, /<svg/);
 });
 
+test('plot without --json prints the table on stdout; a half-written last row is dropped with a note on stderr', async () => {
+  const copy = join(root, 'half-row');
+  mkdirSync(copy);
+  for (const f of ['config.json', 'summary.json']) writeFileSync(join(copy, f), readFileSync(join(runDir, f)));
+  const text = readFileSync(join(runDir, 'episodes.csv'), 'utf8');
+  const n = text.split('\n').length; // the header, the rows, and '' after the last newline
+  writeFileSync(join(copy, 'episodes.csv'), `${text}2000,99,1`);
+  const r = await cli(['plot', copy, compareDir]);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.stderr.includes(`rewardcast: ${join(copy, 'episodes.csv')}:${n}: dropped a half-written last row "2000,99,1"`), r.stderr);
+  assert.match(r.stdout, /estimator +runs +final return/);
+  assert.not.match(r.stderr, /estimator +runs +final return/);
+});
+
 test('runPlotCommand: a corrupt CSV is a UsageError naming the file and the line', async () => {
   const copy = join(root, 'corrupt-run');
   mkdirSync(copy);
