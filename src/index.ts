@@ -21,6 +21,7 @@ export * from './estimators/index.js';
 export { runTraining, agentSeedFor, type LoopOptions, type LoopResult } from './train/loop.js';
 export { BroadcastAgent, AGENT_DEFAULTS, resolveAgentOptions, saveAgent, loadAgent, type AgentOptions, type LearnEvent, type AgentSnapshot, type CreditMode } from '../agents/agent.js';
 export { registerBuiltins } from '../envs/index.js';
-export { compare, type CompareOptions, type CompareResult } from './train/compare.js';
+export { compare, type CompareConfig, type CompareOptions, type CompareResult } from './train/compare.js';
+export * from './user/index.js';
 export { plotFolder, writeCompareReport, writeRunPlot } from './plot/compare-report.js';
 export { PRESETS, presetFor, type Preset } from './train/presets.js';
