@@ -196,6 +196,12 @@ export class F32Kernels {
     return this.attached && typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer;
   }
 
+  /** Whether all six arrays are resident (an owner's fast check, without allocating). */
+  private resident(x: Float32Array, W: Float32Array, b: Float32Array, a: Float32Array, p: Float32Array, h: Float32Array): boolean {
+    const B = this.buffers;
+    return B.has(x.buffer) && B.has(W.buffer) && B.has(b.buffer) && B.has(a.buffer) && B.has(p.buffer) && B.has(h.buffer);
+  }
+
   /**
    * Runs `body` with the byte address of each array: resident arrays in place, others copied into
    * a scratch region above the arena (inputs before, outputs after), which is released after.
@@ -281,6 +287,9 @@ export class F32Kernels {
       this.call([xs, Ws, bs, u.subarray(0, n)], outs, 0, ([xi, wi, bi, ui], [ai, pi, hi]) =>
         this.ex.binary_layer(xi!, wi!, bi!, ui!, ai!, pi!, hi!, rows, nIn, nOut),
       );
+    } else if (!this.attached && this.resident(x, W, b, a, p, h)) {
+      // Every array in place: no copies and nothing allocated (the acting path's common case).
+      this.withState(u, () => this.ex.binary_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn, nOut));
     } else {
       this.withState(u, () =>
         this.call([xs, Ws, bs], outs, 0, ([xi, wi, bi], [ai, pi, hi]) => this.ex.binary_layer_draw(0, xi!, wi!, bi!, 0, ai!, pi!, hi!, rows, nIn, nOut)),
@@ -299,6 +308,8 @@ export class F32Kernels {
     const bs = b.subarray(0, 1);
     if (u instanceof Float32Array) {
       this.call([xs, Ws, bs, u.subarray(0, rows)], outs, 0, ([xi, wi, bi, ui], [ai, pi, hi]) => this.ex.single_layer(xi!, wi!, bi!, ui!, ai!, pi!, hi!, rows, nIn));
+    } else if (!this.attached && this.resident(x, W, b, a, p, h)) {
+      this.withState(u, () => this.ex.single_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn));
     } else {
       this.withState(u, () => this.call([xs, Ws, bs], outs, 0, ([xi, wi, bi], [ai, pi, hi]) => this.ex.single_layer_draw(0, xi!, wi!, bi!, 0, ai!, pi!, hi!, rows, nIn)));
     }

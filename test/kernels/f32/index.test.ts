@@ -332,6 +332,23 @@ test('the arena: views survive the memory growing; an attached instance computes
   const [a, p, h] = [arena.alloc(rows * nOut), arena.alloc(rows * nOut), arena.alloc(rows * nOut)];
   arena.binaryLayer(x, W, b, u, a, p, h, rows, nIn, nOut);
   assert.ok(bitsEqual(a, affine32(x, W, b, rows, nIn, nOut)), 'a through views made before the growth');
+  // Drawing inside with every array resident (no copies): the same bits as with copied arrays.
+  const [a4, p4, h4] = [arena.alloc(rows * nOut), arena.alloc(rows * nOut), arena.alloc(rows * nOut)];
+  const s1 = Rng.fromSeed(15).state();
+  const s2 = Rng.fromSeed(15).state();
+  arena.binaryLayer(x, W, b, s1, a4, p4, h4, rows, nIn, nOut);
+  const [a5, p5, h5] = outs(rows * nOut);
+  arena.binaryLayer(Float32Array.from(x), Float32Array.from(W), Float32Array.from(b), s2, a5, p5, h5, rows, nIn, nOut);
+  assert.ok(bitsEqual(a4, a5) && bitsEqual(p4, p5) && bitsEqual(h4, h5) && s1.every((v, i) => v === s2[i]), 'resident draw = copied draw');
+  const hs = arena.alloc(nOut);
+  const [ha, hp, hh] = [arena.alloc(rows), arena.alloc(rows), arena.alloc(rows)];
+  hs.set(W.subarray(0, nOut));
+  const t1 = Rng.fromSeed(16).state();
+  const t2 = Rng.fromSeed(16).state();
+  arena.singleLayer(h4, hs, b, t1, ha, hp, hh, rows, nOut);
+  const [ga, gp, gh] = outs(rows);
+  arena.singleLayer(Float32Array.from(h4), Float32Array.from(hs), Float32Array.from(b), t2, ga, gp, gh, rows, nOut);
+  assert.ok(bitsEqual(ha, ga) && bitsEqual(hp, gp) && bitsEqual(hh, gh) && t1.every((v, i) => v === t2[i]), 'resident head = copied head');
   const other = F32Kernels.attach(arena.memory, arena.alloc(4096).byteOffset);
   const [a2, p2, h2] = [arena.alloc(rows * nOut), arena.alloc(rows * nOut), arena.alloc(rows * nOut)];
   other.binaryLayer(x, W, b, u, a2, p2, h2, rows, nIn, nOut);
