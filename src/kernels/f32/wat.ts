@@ -84,13 +84,14 @@ export const F32_CONSTANTS: readonly number[] = [
   MAGIC,
   1,
   ...F32_LOGISTIC.taylor,
+  2 ** -24,
 ];
 /** Byte address of the constant table (bytes 0–15 hold a generator state). */
 export const F32_CONSTANTS_AT = 16;
 /** The first byte after the constant table. */
 export const F32_RESERVED_BYTES = F32_CONSTANTS_AT + 16 * F32_CONSTANTS.length;
 
-const CONST_NAMES = ['clamp', 'nclamp', 'log2e', 'ln2hi', 'ln2lo', 'magic', 'one', 't0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'] as const;
+const CONST_NAMES = ['clamp', 'nclamp', 'log2e', 'ln2hi', 'ln2lo', 'magic', 'one', 't0', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 'inv24'] as const;
 type ConstName = (typeof CONST_NAMES)[number];
 
 /** A float32 as a WAT literal that reads back as the same float32. */
@@ -134,8 +135,18 @@ const draw = `(block (result f32)
           (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $t)) (i64.shl (local.get $t) (i64.const 16))))
           (local.set $s1 (i64.rotl (local.get $t) (i64.const 37)))
           (f32.mul (f32.convert_i32_u (i32.shr_u (i32.wrap_i64 (local.get $sum)) (i32.const 8))) (f32.const ${lit(2 ** -24)})))`;
-/** Four draws in lane order (operands evaluate left to right). */
-const draw4 = `(f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat ${draw}) ${draw}) ${draw}) ${draw})`;
+/** The next draw's 24-bit integer k (the uniform is k / 2^24), as an i32. */
+const drawBits = `(block (result i32)
+          (local.set $sum (i64.add (local.get $s0) (local.get $s1)))
+          (local.set $t (i64.xor (local.get $s1) (local.get $s0)))
+          (local.set $s0 (i64.xor (i64.xor (i64.rotl (local.get $s0) (i64.const 24)) (local.get $t)) (i64.shl (local.get $t) (i64.const 16))))
+          (local.set $s1 (i64.rotl (local.get $t) (i64.const 37)))
+          (i32.shr_u (i32.wrap_i64 (local.get $sum)) (i32.const 8)))`;
+/**
+ * Four draws in lane order (operands evaluate left to right): the integers gathered into one
+ * vector, then converted and scaled once (exact, so the same numbers as four scalar draws).
+ */
+const draw4 = `(f32x4.mul (f32x4.convert_i32x4_s (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat ${drawBits}) ${drawBits}) ${drawBits}) ${drawBits})) ${c('inv24')})`;
 const rngLocals = '(local $s0 i64) (local $s1 i64) (local $t i64) (local $sum i64)';
 // The state words s01, s00, s11, s10 (as Rng.state() lists them) to and from $s0, $s1.
 const loadState = `
