@@ -54,6 +54,20 @@ test('golden runs on the float32 kernel path: the pinned hashes with 1 and 2 thr
   }
 });
 
+test('the same pins on the cpu tfjs backend (the f32 case, and the f64 paths on a typed-update and a tensor-update estimator)', async () => {
+  await initBackend('cpu', () => {});
+  try {
+    useKernels('f32');
+    for (const c of goldenF32Cases()) assert.equal(await goldenHash(c), pinnedF32[c.key], `${c.key} (f32, cpu backend)`);
+    useKernels('wasm');
+    for (const c of goldenCases().filter((c) => c.key === 'CartPole-v1/reinforce-optimal' || c.key === 'CartPole-v1/backprop')) {
+      assert.equal(await goldenHash(c), pinned[c.key], `${c.key} (f64, cpu backend)`);
+    }
+  } finally {
+    await initBackend();
+  }
+});
+
 /**
  * Asserts that every value in `pinned` stands at the same path in `got` (objects may gain keys,
  * arrays of objects keyed by position), so that added estimators or fields do not break the pin.
