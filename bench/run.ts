@@ -168,16 +168,16 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         : `PyTorch reference not measured here (${reference.reason}); ratios are to the issue's figures`,
     );
     print(`ratio = rewardcast on its default kernel path (${kernels.name}) / PyTorch${here ? ' measured here' : ' (issue)'}; target ${TARGET_RATIO}×; split of the default path; f64 = the float64 kernels with 1 and ${threads} thread(s)\n`);
-    print('    N   default  f64 1 thr  f64 2 thr  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates');
+    print('    N   default  f64 1 thr  f64 2 thr  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates   per CPU-s: default    f64');
   }
   const bestThreadsByN = new Map<number, number>();
   for (const n of Ns) {
-    const measure = (t: number, path: KernelPath): { sps: number; r: WorkloadResult; runs: number[] } => {
+    const measure = (t: number, path: KernelPath): { sps: number; r: WorkloadResult; runs: number[]; all: WorkloadResult[] } => {
       useKernels(path);
       const runs = Array.from({ length: o.repeats }, () => runWorkload(n, o.seconds, 0.5, 0, 1, t));
       useKernels(undefined);
       const sps = median(runs.map((x) => x.stepsPerSecond));
-      return { sps, r: runs.find((x) => x.stepsPerSecond === sps) ?? runs[0]!, runs: runs.map((x) => x.stepsPerSecond) };
+      return { sps, r: runs.find((x) => x.stepsPerSecond === sps) ?? runs[0]!, runs: runs.map((x) => x.stepsPerSecond), all: runs };
     };
     const def = measure(1, kernels.name);
     const single = kernels.name === 'wasm' ? def : measure(1, 'wasm');
@@ -195,6 +195,8 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         kernels: kernels.name,
         threads: 1,
         stepsPerSecond: def.sps,
+        stepsPerCpuSecond: median(def.all.map((x) => x.stepsPerCpuSecond)),
+        f64StepsPerCpuSecond: median(single.all.map((x) => x.stepsPerCpuSecond)),
         runs: def.runs,
         f64OneThread: single.sps,
         f64TwoThreads: threads > 1 ? multi.sps : null,
@@ -210,7 +212,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         learnShare: r.learnShare,
         updates: r.updates,
       },
-      `${String(n).padStart(5)} ${Math.round(def.sps).toString().padStart(9)} ${Math.round(single.sps).toString().padStart(10)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(def.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}`,
+      `${String(n).padStart(5)} ${Math.round(def.sps).toString().padStart(9)} ${Math.round(single.sps).toString().padStart(10)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(def.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}  ${Math.round(median(def.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(17)} ${Math.round(median(single.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(7)}`,
     );
   }
   const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
