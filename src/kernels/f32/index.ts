@@ -198,8 +198,13 @@ export class F32Kernels {
 
   /** Whether all six arrays are resident (an owner's fast check, without allocating). */
   private resident(x: Float32Array, W: Float32Array, b: Float32Array, a: Float32Array, p: Float32Array, h: Float32Array): boolean {
+    const cur = this.f32.buffer;
     const B = this.buffers;
-    return B.has(x.buffer) && B.has(W.buffer) && B.has(b.buffer) && B.has(a.buffer) && B.has(p.buffer) && B.has(h.buffer);
+    const ok = (v: Float32Array): boolean => {
+      const buf = v.buffer;
+      return buf === cur || B.has(buf);
+    };
+    return ok(x) && ok(W) && ok(b) && ok(a) && ok(p) && ok(h);
   }
 
   /**
@@ -278,6 +283,11 @@ export class F32Kernels {
     nIn: number,
     nOut: number,
   ): void {
+    if (!(u instanceof Float32Array) && !this.attached && this.resident(x, W, b, a, p, h)) {
+      // Every array in place: no copies and nothing allocated (the acting path's common case).
+      this.withState(u, () => this.ex.binary_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn, nOut));
+      return;
+    }
     const xs = x.subarray(0, rows * nIn);
     const n = rows * nOut;
     const outs = [a.subarray(0, n), p.subarray(0, n), h.subarray(0, n)];
@@ -287,9 +297,6 @@ export class F32Kernels {
       this.call([xs, Ws, bs, u.subarray(0, n)], outs, 0, ([xi, wi, bi, ui], [ai, pi, hi]) =>
         this.ex.binary_layer(xi!, wi!, bi!, ui!, ai!, pi!, hi!, rows, nIn, nOut),
       );
-    } else if (!this.attached && this.resident(x, W, b, a, p, h)) {
-      // Every array in place: no copies and nothing allocated (the acting path's common case).
-      this.withState(u, () => this.ex.binary_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn, nOut));
     } else {
       this.withState(u, () =>
         this.call([xs, Ws, bs], outs, 0, ([xi, wi, bi], [ai, pi, hi]) => this.ex.binary_layer_draw(0, xi!, wi!, bi!, 0, ai!, pi!, hi!, rows, nIn, nOut)),
@@ -302,14 +309,16 @@ export class F32Kernels {
    * h = 1[u < p]; `u` as for {@link F32Kernels.binaryLayer}.
    */
   singleLayer(x: Float32Array, W: Float32Array, b: Float32Array, u: Float32Array | Int32Array | number[], a: Float32Array, p: Float32Array, h: Float32Array, rows: number, nIn: number): void {
+    if (!(u instanceof Float32Array) && !this.attached && this.resident(x, W, b, a, p, h)) {
+      this.withState(u, () => this.ex.single_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn));
+      return;
+    }
     const xs = x.subarray(0, rows * nIn);
     const outs = [a.subarray(0, rows), p.subarray(0, rows), h.subarray(0, rows)];
     const Ws = W.subarray(0, nIn);
     const bs = b.subarray(0, 1);
     if (u instanceof Float32Array) {
       this.call([xs, Ws, bs, u.subarray(0, rows)], outs, 0, ([xi, wi, bi, ui], [ai, pi, hi]) => this.ex.single_layer(xi!, wi!, bi!, ui!, ai!, pi!, hi!, rows, nIn));
-    } else if (!this.attached && this.resident(x, W, b, a, p, h)) {
-      this.withState(u, () => this.ex.single_layer_draw(0, x.byteOffset, W.byteOffset, b.byteOffset, 0, a.byteOffset, p.byteOffset, h.byteOffset, rows, nIn));
     } else {
       this.withState(u, () => this.call([xs, Ws, bs], outs, 0, ([xi, wi, bi], [ai, pi, hi]) => this.ex.single_layer_draw(0, xi!, wi!, bi!, 0, ai!, pi!, hi!, rows, nIn)));
     }
