@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { AgentOptions } from '../../agents/agent.js';
+import type { AgentOptions } from '../../agents/options.js';
 import { estimatorFor, hasEstimator, listEstimators } from '../estimators/index.js';
 import type { EnvKwargs } from '../core/registry.js';
 
@@ -102,36 +102,4 @@ export function presetFor(env: string): Preset {
 /** The agent options of a preset for one estimator. */
 export function presetAgentOptions(p: Preset, estimator: NonNullable<AgentOptions['estimator']>): AgentOptions {
   return { ...p.agent, ...(p.byEstimator?.[estimator] ?? {}) };
-}
-
-/** A preset's settings in the shape of the `train` and `compare` options (`lr` for `learningRate`). */
-export interface PresetRunOptions {
-  readonly numEnvs?: number;
-  readonly steps?: number;
-  readonly envKwargs?: EnvKwargs;
-  readonly hidden?: number[];
-  readonly lr?: number;
-  readonly optimizer?: 'adam' | 'sgd';
-  readonly credit?: 'episode' | 'segment' | 'traces';
-  readonly gamma?: number;
-  readonly batchSize?: number;
-  /** Every other agent option. */
-  readonly agent: AgentOptions;
-}
-
-/** Flattens a preset and its agent options (for one estimator, or the shared ones) into run options. */
-export function presetRunOptions(p: Preset, agent: AgentOptions = p.agent): PresetRunOptions {
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...rest } = agent;
-  return {
-    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
-    ...(p.steps !== undefined ? { steps: p.steps } : {}),
-    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
-    ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
-    ...(learningRate !== undefined ? { lr: learningRate } : {}),
-    ...(optimizer !== undefined ? { optimizer } : {}),
-    ...(credit !== undefined ? { credit } : {}),
-    ...(gamma !== undefined ? { gamma } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    agent: rest,
-  };
 }
