@@ -83,7 +83,7 @@ export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
 export interface Baseline {
   /** L̄: a 1 × 1 (shared) or 1 × units (per-unit) tensor. The caller disposes it. */
   value(): tf.Tensor2D;
-  /** L̄ for each of `units` units, as numbers (the typed-array kernel's form of {@link Baseline.value}). */
+  /** L̄ for each of `units` units, as numbers (the fused typed-array update's form of {@link Baseline.value}). */
   valueArray(units: number): Float32Array;
   /** Folds one batch into the running state. */
   update(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D): void;
@@ -99,7 +99,7 @@ export interface Baseline {
 
 /**
  * The batch means a running baseline folds in: mean R, and per unit mean (h − p)² and
- * mean (h − p)²·R. Both the tensor and the typed-array kernels produce them.
+ * mean (h − p)²·R. Both the tensor form and the fused typed-array update produce them.
  */
 export interface BatchMoments {
   /** mean over the batch of R. */
