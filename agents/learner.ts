@@ -239,12 +239,26 @@ export class Learner {
         moments[l]!.e2Signal.set(t.e2Signal);
       }
     } else {
+      // On the f32 path, `reinforceUpdate` of a one-unit layer or of one with at most 4 inputs runs
+      // on the float32 kernels (the records are resident there); other layers keep float64.
+      const f32 = fused === reinforceUpdate ? net.f32 : undefined;
+      let signalMean = Number.NaN;
       for (const [l, s] of net.shapes.entries()) {
         const b = batch.layers[l]!;
         const dW = new Float32Array(s.nIn * s.nOut);
         const db = new Float32Array(s.nOut);
         const bl = baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
-        fused(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, { dW, db, moments: moments[l]! });
+        const out = { dW, db, moments: moments[l]! };
+        if (f32 && (s.nOut === 1 || s.nIn <= 4)) {
+          if (s.nOut === 1) f32.updateSingle(b.x, b.h, b.p, signal, bl, M, s.nIn, out);
+          else f32.updateFew(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, out);
+          if (Number.isNaN(signalMean)) {
+            signalMean = 0;
+            for (let r = 0; r < M; r++) signalMean += signal[r]!;
+            signalMean /= M;
+          }
+          out.moments.signal = signalMean;
+        } else fused(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, out);
         grads.push(dW, db);
       }
     }

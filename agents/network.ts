@@ -15,9 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
+import { kernelChoice } from '../src/kernels/index.js';
+import { F32Kernels } from '../src/kernels/f32/index.js';
 import { fillUniforms } from './binary-units.js';
 import { affine, forwardRows, headLayer, type RowsLayer } from './forward.js';
-import { modeHead, type HeadLayout } from './heads.js';
+import { binaryActions, modeHead, type HeadLayout } from './heads.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
 import { runsOnThreads, type UnitKind } from './units/index.js';
 
@@ -67,6 +69,11 @@ export class PolicyNetwork {
   readonly units: readonly UnitKind[];
   /** The kernel threads, when the network runs on more than one. */
   readonly pool: KernelPool | undefined;
+  /**
+   * The float32 kernels, when the network runs on the `f32` kernel path (see `src/kernels/`):
+   * then its weight mirrors and records live in their memory and pass to them without copies.
+   */
+  readonly f32: F32Kernels | undefined;
   private poolUniforms: Float32Array = new Float32Array(0);
 
   /**
@@ -76,15 +83,18 @@ export class PolicyNetwork {
    * @param head the action head
    * @param rng draws the initial weights
    * @param noiseStd s for noisy-rectifier units @default 1
-   * @param threads threads for the forward pass (and the agent's typed update); more than one
-   *   puts the mirrors and records in shared memory (see `KernelPool`). Only networks whose unit
+   * @param threads threads for the forward pass (and the agent's typed update) on the float64
+   *   paths; more than one puts the mirrors and records in shared memory (see `KernelPool`). On
+   *   the `f32` path the network runs on one thread whatever this is. Only networks whose unit
    *   kind has a row-split pass use threads (binary, stochastic-times-smooth); others keep one.
    *   @default 1
    */
   constructor(inputSize: number, hidden: readonly number[], unit: UnitKind, head: HeadLayout, rng: Rng, noiseStd = 1, threads = 1) {
     this.name = `rewardcast_net${nextNetworkId++}`;
     this.units = hidden.map(() => unit);
-    this.pool = threads > 1 && runsOnThreads(unit) ? new KernelPool(threads) : undefined;
+    // The f32 path covers networks whose hidden kinds have a float32 pass (binary units).
+    this.f32 = kernelChoice().name === 'f32' && (hidden.length === 0 || unit.sampleF32 !== undefined) ? F32Kernels.create() : undefined;
+    this.pool = !this.f32 && threads > 1 && runsOnThreads(unit) ? new KernelPool(threads) : undefined;
     this.head = head;
     this.noiseStd = noiseStd;
     const sizes = [inputSize, ...hidden, head.units];
@@ -115,20 +125,32 @@ export class PolicyNetwork {
     }
   }
 
-  /** A zeroed Float32Array, in shared memory when the network runs on threads. */
+  /**
+   * A zeroed Float32Array: in the float32 kernels' memory on the `f32` path, in shared memory when
+   * the network runs on threads.
+   */
   alloc(n: number): Float32Array {
+    if (this.f32) return this.f32.alloc(n);
     return this.pool ? sharedFloat32(n) : new Float32Array(n);
   }
 
-  /** Allocates records for `rows` rows (in shared memory when the network runs on threads). */
+  /**
+   * Allocates records for `rows` rows (in shared memory when the network runs on threads). On the
+   * `f32` path a layer's inputs x are the layer below's outputs h (one array), so nothing is copied
+   * between layers.
+   */
   allocRecords(rows: number): LayerRecord[] {
-    return this.shapes.map((s, l) => ({
-      x: this.alloc(rows * s.nIn),
-      a: this.alloc(rows * s.nOut),
-      p: this.alloc(rows * s.nOut),
-      h: this.alloc(rows * s.nOut),
-      aux: this.units[l]?.aux ? this.alloc(rows * s.nOut) : new Float32Array(0),
-    }));
+    const recs: LayerRecord[] = [];
+    for (const [l, s] of this.shapes.entries()) {
+      recs.push({
+        x: this.f32 && l > 0 ? recs[l - 1]!.h : this.alloc(rows * s.nIn),
+        a: this.alloc(rows * s.nOut),
+        p: this.alloc(rows * s.nOut),
+        h: this.alloc(rows * s.nOut),
+        aux: this.units[l]?.aux ? this.alloc(rows * s.nOut) : new Float32Array(0),
+      });
+    }
+    return recs;
   }
 
   /**
@@ -140,6 +162,10 @@ export class PolicyNetwork {
     rec[0]!.x.set(input.subarray(0, rows * this.shapes[0]!.nIn));
     if (this.pool) {
       this.forwardOnThreads(this.pool, rows, rec, rng, actions);
+      return;
+    }
+    if (this.f32) {
+      this.forwardF32(this.f32, rows, rec, rng, actions, uniforms);
       return;
     }
     // Every layer draws rows × nOut uniforms first (see `units/types.ts`), so the stream is the
@@ -154,6 +180,36 @@ export class PolicyNetwork {
     const r = rec[L - 1]!;
     const u = fillUniforms(rng, uniforms.subarray(0, rows * nOut));
     headLayer(this.head, r.x, this.wMirror[L - 1]!, this.bMirror[L - 1]!, u, r.a, r.p, r.h, rows, nIn, actions);
+  }
+
+  /**
+   * The forward pass on the float32 kernels: the hidden layers' `sampleF32`, and a head of binary
+   * units (every kind but categorical) as one float32 layer, each drawing its uniforms inside, in
+   * the order of the other paths; a categorical head runs its JavaScript loop. Records resident in
+   * the kernels' memory pass without copies; others (a caller's own) are copied.
+   */
+  private forwardF32(k: F32Kernels, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
+    const L = this.shapes.length;
+    for (let l = 0; l < L - 1; l++) {
+      const { nIn, nOut } = this.shapes[l]!;
+      const r = rec[l]!;
+      this.units[l]!.sampleF32!(k, { x: r.x, W: this.wMirror[l]!, b: this.bMirror[l]!, a: r.a, p: r.p, h: r.h, aux: r.aux, rows, nIn, nOut, rng, uniforms, noiseStd: this.noiseStd });
+      const next = rec[l + 1]!.x;
+      if (next !== r.h) next.set(r.h.subarray(0, rows * nOut));
+    }
+    const { nIn, nOut } = this.shapes[L - 1]!;
+    const r = rec[L - 1]!;
+    const W = this.wMirror[L - 1]!;
+    const b = this.bMirror[L - 1]!;
+    if (this.head.kind === 'categorical') {
+      headLayer(this.head, r.x, W, b, fillUniforms(rng, uniforms.subarray(0, rows * nOut)), r.a, r.p, r.h, rows, nIn, actions);
+      return;
+    }
+    const state = rng.state();
+    if (nOut === 1) k.singleLayer(r.x, W, b, state, r.a, r.p, r.h, rows, nIn);
+    else k.binaryLayer(r.x, W, b, state, r.a, r.p, r.h, rows, nIn, nOut);
+    rng.setState(state);
+    binaryActions(this.head, r.h, rows, actions);
   }
 
   /**
@@ -228,6 +284,7 @@ export class PolicyNetwork {
   dispose(): void {
     for (const v of [...this.weights, ...this.biases]) v.dispose();
     this.pool?.dispose();
+    this.f32?.reset();
   }
 }
 

@@ -9,8 +9,10 @@
  * up to 2× in speed, so the ratio uses the reference measured here whenever there is one. Target:
  * 3× the reference.
  *
- * Sections: the default backend at N = 1, 16, 64, 256 (median of `--repeats` runs) with 1 and 2
- * kernel threads (the agent option `threads`) and the split of time between env, act and learn;
+ * Sections: the default backend at N = 1, 16, 64, 256 (median of `--repeats` runs) on the default
+ * kernel path (`f32` where it loads: one thread) and on the float64 path with 1 and 2 kernel
+ * threads (the agent option `threads`), and the split of time between env, act and learn; the
+ * ratio is the default path's;
  * every other available backend; parallel scaling of a real `compare` with 1 and 2 workers; peak
  * RSS and tensor counts of a 10⁶-step run in a fresh process.
  *
@@ -31,7 +33,7 @@ import '../envs/index.js';
 import { initBackend, type BackendName } from '../src/tensor/backend.js';
 import { compare } from '../src/train/compare.js';
 import { availableParallelism } from 'node:os';
-import { kernelChoice } from '../src/kernels/index.js';
+import { kernelChoice, useKernels, type KernelPath } from '../src/kernels/index.js';
 import { measureReference } from './reference.js';
 import { runWorkload, type WorkloadResult } from './workload.js';
 
@@ -160,51 +162,56 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
         ? `PyTorch reference measured here: ${reference.torch}, ${reference.threads} threads (bench/reference/pytorch_cartpole.py); the issue's figures for comparison`
         : `PyTorch reference not measured here (${reference.reason}); ratios are to the issue's figures`,
     );
-    print(`ratio = the faster of rewardcast with 1 and ${threads} thread(s) / PyTorch${here ? ' measured here' : ' (issue)'}; target ${TARGET_RATIO}×; split of the faster\n`);
-    print('    N  1 thread  2 threads  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates');
+    print(`ratio = rewardcast on its default kernel path (${kernels.name}) / PyTorch${here ? ' measured here' : ' (issue)'}; target ${TARGET_RATIO}×; split of the default path; f64 = the float64 kernels with 1 and ${threads} thread(s)\n`);
+    print('    N   default  f64 1 thr  f64 2 thr  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates   per CPU-s: default    f64');
   }
   const bestThreadsByN = new Map<number, number>();
   for (const n of Ns) {
-    const measure = (t: number): { sps: number; r: WorkloadResult; runs: number[] } => {
+    const measure = (t: number, path: KernelPath): { sps: number; r: WorkloadResult; runs: number[]; all: WorkloadResult[] } => {
+      useKernels(path);
       const runs = Array.from({ length: o.repeats }, () => runWorkload(n, o.seconds, 0.5, 0, 1, t));
+      useKernels(undefined);
       const sps = median(runs.map((x) => x.stepsPerSecond));
-      return { sps, r: runs.find((x) => x.stepsPerSecond === sps) ?? runs[0]!, runs: runs.map((x) => x.stepsPerSecond) };
+      return { sps, r: runs.find((x) => x.stepsPerSecond === sps) ?? runs[0]!, runs: runs.map((x) => x.stepsPerSecond), all: runs };
     };
-    const single = measure(1);
-    const multi = threads > 1 ? measure(threads) : single;
-    const best = multi.sps > single.sps ? multi : single;
-    const bestThreads = best === multi ? threads : 1;
-    bestThreadsByN.set(n, bestThreads);
-    const r = best.r;
+    const def = measure(1, kernels.name);
+    const single = kernels.name === 'wasm' ? def : measure(1, 'wasm');
+    const multi = threads > 1 ? measure(threads, 'wasm') : single;
+    bestThreadsByN.set(n, kernels.name === 'f32' ? 1 : multi.sps > single.sps ? threads : 1);
+    const r = def.r;
     const refHere = here?.[n];
     const ref = refHere ?? PYTORCH_REFERENCE[n]!;
-    const ratio = best.sps / ref;
+    const ratio = def.sps / ref;
     emit(
       'throughput',
       {
         numEnvs: n,
         backend: r.backend,
-        threads: bestThreads,
-        stepsPerSecond: best.sps,
-        oneThread: single.sps,
-        twoThreads: threads > 1 ? multi.sps : null,
-        runs: best.runs,
-        runsOneThread: single.runs,
+        kernels: kernels.name,
+        threads: 1,
+        stepsPerSecond: def.sps,
+        stepsPerCpuSecond: median(def.all.map((x) => x.stepsPerCpuSecond)),
+        f64StepsPerCpuSecond: median(single.all.map((x) => x.stepsPerCpuSecond)),
+        runs: def.runs,
+        f64OneThread: single.sps,
+        f64TwoThreads: threads > 1 ? multi.sps : null,
+        runsF64OneThread: single.runs,
         pytorchHere: refHere ?? null,
         pytorchIssue: PYTORCH_REFERENCE[n],
         ratio,
-        ratioToIssue: best.sps / PYTORCH_REFERENCE[n]!,
+        ratioToIssue: def.sps / PYTORCH_REFERENCE[n]!,
+        ratioToF64: def.sps / Math.max(single.sps, multi.sps),
         target: TARGET_RATIO,
         envShare: r.envShare,
         actShare: r.actShare,
         learnShare: r.learnShare,
         updates: r.updates,
       },
-      `${String(n).padStart(5)} ${Math.round(single.sps).toString().padStart(9)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(best.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}`,
+      `${String(n).padStart(5)} ${Math.round(def.sps).toString().padStart(9)} ${Math.round(single.sps).toString().padStart(10)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(def.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}  ${Math.round(median(def.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(17)} ${Math.round(median(single.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(7)}`,
     );
   }
   const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
-  if (!o.json) print(`\nother backends (one run each, the faster thread count of each N above; ratio to PyTorch${here ? ' measured here' : ' (issue)'}):`);
+  if (!o.json) print(`\nother backends (one run each, the default kernel path; ratio to PyTorch${here ? ' measured here' : ' (issue)'}):`);
   for (const b of others) {
     try {
       await initBackend(b, () => {});

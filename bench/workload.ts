@@ -43,6 +43,11 @@ export interface WorkloadResult {
   readonly seconds: number;
   /** Env steps per second over the timed part. */
   readonly stepsPerSecond: number;
+  /**
+   * Env steps per second of this process's CPU time (user + system, every thread) over the timed
+   * part: what the loop costs, less inflated than wall time when other processes load the cores.
+   */
+  readonly stepsPerCpuSecond: number;
   /** Share of the timed wall time in the env's own step. */
   readonly envShare: number;
   /** Share in `agent.act` (forward pass and sampling). */
@@ -79,9 +84,10 @@ export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, m
   const sub = agent.learnFrom(venv.events$).subscribe({ error: (e: unknown) => (failure = e) });
   try {
     let { observations } = venv.reset({ seed });
-    const loop = (limitMs: number, minEnvSteps: number): { steps: number; actMs: number; ms: number } => {
+    const loop = (limitMs: number, minEnvSteps: number): { steps: number; actMs: number; ms: number; cpuMs: number } => {
       let steps = 0;
       let actMs = 0;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       let now = t0;
       while (now - t0 < limitMs || steps < minEnvSteps) {
@@ -93,7 +99,8 @@ export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, m
         steps += numEnvs;
         now = performance.now();
       }
-      return { steps, actMs, ms: now - t0 };
+      const c = process.cpuUsage(c0);
+      return { steps, actMs, ms: now - t0, cpuMs: (c.user + c.system) / 1000 };
     };
     loop(warmupSeconds * 1000, 0);
     const tensorsBefore = tf.memory().numTensors;
@@ -109,6 +116,7 @@ export function runWorkload(numEnvs: number, seconds = 2, warmupSeconds = 0.5, m
       envSteps: r.steps,
       seconds: r.ms / 1000,
       stepsPerSecond: r.steps / (r.ms / 1000),
+      stepsPerCpuSecond: r.steps / (r.cpuMs / 1000),
       envShare,
       actShare,
       learnShare: Math.max(0, 1 - envShare - actShare),

@@ -2,7 +2,8 @@
  * Stochastic binary units: p = σ(a), h = 1[u < p] (Bengio, Léonard & Courville 2013, §3). Most
  * likely output 1[p ≥ ½]. Backward rule: the identity (straight-through, arXiv:1308.3432 §4); the
  * REINFORCE family never uses it. On the WebAssembly kernels a whole layer (affine map, logistic,
- * sample, and the uniforms themselves) is one call, with the JavaScript loop's numbers.
+ * sample, and the uniforms themselves) is one call, with the JavaScript loop's numbers; on the
+ * float32 path it is one call of the float32 kernels, with the same uniforms.
  * @module
  */
 import { straightThrough } from '../../src/estimators/st.js';
@@ -15,6 +16,11 @@ export const binaryUnit: UnitKind = {
   aux: false,
   sample: (s) => binaryLayerFromRng(s.rng, s.uniforms, s.x, s.W, s.b, s.a, s.p, s.h, s.rows, s.nIn, s.nOut),
   sampleRows: (x, W, b, u, a, p, h, _aux, rows, nIn, nOut) => binaryLayer(x, W, b, u, a, p, h, rows, nIn, nOut),
+  sampleF32: (k, s) => {
+    const state = s.rng.state();
+    k.binaryLayer(s.x, s.W, s.b, state, s.a, s.p, s.h, s.rows, s.nIn, s.nOut);
+    s.rng.setState(state);
+  },
   mode: (a, n) => {
     for (let k = 0; k < n; k++) a[k] = a[k]! >= 0 ? 1 : 0;
   },

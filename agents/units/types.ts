@@ -10,6 +10,7 @@
  * @module
  */
 import type { Rng } from '../../src/core/rng.js';
+import type { F32Kernels } from '../../src/kernels/f32/index.js';
 import type { UnitOp } from '../../src/estimators/types.js';
 
 /** The arrays and sizes of one layer's forward pass (row-major, rows × units; x: rows × nIn). */
@@ -71,6 +72,12 @@ export interface UnitKind {
   sample(args: SampleArgs): void;
   /** The same pass from uniforms drawn beforehand, split by rows (see {@link SampleRows}); absent for kinds that draw more than uniforms. */
   readonly sampleRows?: SampleRows;
+  /**
+   * The same pass on the float32 kernel path (`src/kernels/f32/`), over arrays resident in the
+   * kernels' memory: the same uniforms, float32 arithmetic. Kinds that have it let a network run
+   * on that path; absent for the others.
+   */
+  readonly sampleF32?: (kernels: F32Kernels, args: SampleArgs) => void;
   /** Replaces each pre-activation in `a[0 … n)` by the unit's most likely output. */
   mode(a: Float32Array, n: number): void;
   /** The differentiable form: h as a tfjs op of a, with the kind's backward rule. */

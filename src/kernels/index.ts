@@ -4,9 +4,12 @@
  * JavaScript loops compute (see `./kernels-wat.ts`), 2–4× faster, so they are used wherever
  * WebAssembly SIMD is available, and a run gives the same numbers with or without them.
  *
- * Choice: the environment variable `REWARDCAST_KERNELS` (`wasm` or `js`) forces one; by default the
- * WebAssembly kernels are used when the module compiles (Node ≥ 16.4 has SIMD). Each thread (the
- * main thread and every kernel worker) instantiates its own copy.
+ * Choice: the environment variable `REWARDCAST_KERNELS` forces one kernel path: `f32` (the float32
+ * kernels of `./f32/` for networks of binary units, these kernels elsewhere), `wasm` (these
+ * kernels: the float64 path, bit-identical to `js`) or `js` (the JavaScript loops). By default the
+ * path is `f32` when both modules load (WebAssembly SIMD and shared memory: Node ≥ 16.4), else
+ * `wasm` when this one does, else `js`. Each thread (the main thread and every kernel worker)
+ * instantiates its own copy.
  *
  * Data is copied into the module's memory and back, in chunks: a copy costs well under a
  * nanosecond per number, against ~20 ns saved per unit, and it keeps every array of the rest of
@@ -16,13 +19,18 @@
  */
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
 
-/** The environment variable that forces the kernels: `wasm` or `js`. */
+import { f32KernelsAvailable } from './f32/index.js';
+
+/** The environment variable that forces the kernel path: `f32`, `wasm` or `js`. */
 export const KERNELS_ENV = 'REWARDCAST_KERNELS';
+
+/** A kernel path: float32 SIMD kernels, the float64 WebAssembly kernels, or the JavaScript loops. */
+export type KernelPath = 'f32' | 'wasm' | 'js';
 
 /** Which kernels run, and why. */
 export interface KernelChoice {
-  /** `'wasm'` or `'js'`. */
-  readonly name: 'wasm' | 'js';
+  /** `'f32'`, `'wasm'` (float64) or `'js'`. */
+  readonly name: KernelPath;
   /** Why: forced by the environment variable, or the outcome of compiling the module. */
   readonly reason: string;
 }
@@ -269,16 +277,22 @@ export class WasmKernels {
 
 /** The kernels and the choice for a given value of {@link KERNELS_ENV} (a fresh instance). */
 export function selectKernels(forced: string | undefined): { readonly kernels: WasmKernels | undefined; readonly choice: KernelChoice } {
-  if (forced !== undefined && forced !== '' && forced !== 'wasm' && forced !== 'js') {
-    throw new RangeError(`${KERNELS_ENV} must be 'wasm' or 'js', got ${JSON.stringify(forced)}`);
+  if (forced !== undefined && forced !== '' && forced !== 'f32' && forced !== 'wasm' && forced !== 'js') {
+    throw new RangeError(`${KERNELS_ENV} must be 'f32', 'wasm' or 'js', got ${JSON.stringify(forced)}`);
   }
   if (forced === 'js') return { kernels: undefined, choice: { name: 'js', reason: `${KERNELS_ENV}=js` } };
+  let kernels: WasmKernels;
   try {
-    return { kernels: new WasmKernels(), choice: { name: 'wasm', reason: forced === 'wasm' ? `${KERNELS_ENV}=wasm` : 'WebAssembly SIMD available' } };
+    kernels = new WasmKernels();
   } catch (e) {
-    if (forced === 'wasm') throw new Error(`${KERNELS_ENV}=wasm, but the WebAssembly kernels do not load here: ${(e as Error).message}`);
+    if (forced === 'wasm' || forced === 'f32') throw new Error(`${KERNELS_ENV}=${forced}, but the WebAssembly kernels do not load here: ${(e as Error).message}`);
     return { kernels: undefined, choice: { name: 'js', reason: `WebAssembly kernels unavailable: ${(e as Error).message}` } };
   }
+  if (forced === 'wasm') return { kernels, choice: { name: 'wasm', reason: `${KERNELS_ENV}=wasm` } };
+  const f32 = f32KernelsAvailable();
+  if (f32.ok) return { kernels, choice: { name: 'f32', reason: forced === 'f32' ? `${KERNELS_ENV}=f32` : f32.reason } };
+  if (forced === 'f32') throw new Error(`${KERNELS_ENV}=f32, but the float32 kernels do not load here: ${f32.reason}`);
+  return { kernels, choice: { name: 'wasm', reason: `float32 kernels unavailable (${f32.reason}); WebAssembly SIMD available` } };
 }
 
 let cached: ReturnType<typeof selectKernels> | undefined;
@@ -289,16 +303,20 @@ function resolve(): ReturnType<typeof selectKernels> {
 }
 
 /**
- * Sets this thread's kernels as {@link KERNELS_ENV} would (`'wasm'`, `'js'`, or `undefined` for
- * the default), for tests and benchmarks that compare the two in one process. Kernel worker
- * threads started later read the environment variable, not this.
+ * Sets this thread's kernel path as {@link KERNELS_ENV} would (`'f32'`, `'wasm'`, `'js'`, or
+ * `undefined` for the default), for tests and benchmarks that compare paths in one process. It
+ * applies to networks made after the call. Kernel worker threads started later read the
+ * environment variable, not this.
  */
-export function useKernels(forced: 'wasm' | 'js' | undefined): KernelChoice {
+export function useKernels(forced: KernelPath | undefined): KernelChoice {
   cached = selectKernels(forced);
   return cached.choice;
 }
 
-/** This thread's WebAssembly kernels, or undefined where they are off or unavailable. */
+/**
+ * This thread's float64 WebAssembly kernels (on the `f32` path too, for the layers the float32
+ * kernels do not cover), or undefined where they are off or unavailable.
+ */
 export function wasmKernels(): WasmKernels | undefined {
   return resolve().kernels;
 }

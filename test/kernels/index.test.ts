@@ -140,12 +140,15 @@ test('fillUniform32: the Rng stream, number for number, and the state advanced t
   }
 });
 
-test('the kernel choice: js when asked, wasm by default here, and a bad value is named', () => {
+test('the kernel choice: js when asked, f32 by default here (with the float64 kernels for the rest), and a bad value is named', () => {
   assert.is(selectKernels('js').choice.name, 'js');
   assert.is(selectKernels('js').kernels, undefined);
-  assert.is(selectKernels(undefined).choice.name, 'wasm');
+  assert.is(selectKernels(undefined).choice.name, 'f32');
+  assert.ok(selectKernels(undefined).kernels instanceof WasmKernels);
+  assert.is(selectKernels('wasm').choice.name, 'wasm');
   assert.match(selectKernels('wasm').choice.reason, KERNELS_ENV);
-  throwsWith(() => selectKernels('gpu'), /REWARDCAST_KERNELS must be 'wasm' or 'js', got "gpu"/);
+  assert.match(selectKernels('f32').choice.reason, KERNELS_ENV);
+  throwsWith(() => selectKernels('gpu'), /REWARDCAST_KERNELS must be 'f32', 'wasm' or 'js', got "gpu"/);
 });
 
 test.run();

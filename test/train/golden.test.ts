@@ -1,7 +1,9 @@
 /**
  * Behaviour pin: every built-in estimator's short runs give the episode rows recorded in
- * `test/fixtures/golden/episodes.json`, on the JavaScript loops and the WebAssembly kernels, with
- * 1 and 2 kernel threads (see `test/fixtures/golden-runs.ts`).
+ * `test/fixtures/golden/episodes.json` on the float64 paths (the JavaScript loops and the
+ * WebAssembly kernels, chosen explicitly), with 1 and 2 kernel threads; the float32 kernel path
+ * gives those of `episodes-f32.json`, with 1 and 2 threads, and they differ from the float64
+ * paths' on the same runs (see `test/fixtures/golden-runs.ts`).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { useKernels } from '../../src/kernels/index.js';
 import { initBackend } from '../../src/tensor/backend.js';
-import { goldenCases, goldenHash, readGolden } from '../fixtures/golden-runs.js';
+import { GOLDEN_F32_FILE, goldenCases, goldenF32Cases, goldenHash, readGolden } from '../fixtures/golden-runs.js';
 
 const pinned = readGolden();
 
@@ -31,11 +33,38 @@ for (const kernels of ['js', 'wasm'] as const) {
   });
 }
 
-test('golden runs, 2 kernel threads (typed-update estimators)', async () => {
-  useKernels(undefined);
+test('golden runs, 2 kernel threads (typed-update estimators), float64 WebAssembly kernels', async () => {
+  useKernels('wasm');
   for (const c of goldenCases().filter((c) => /reinforce(-optimal|-mean)?$/.test(c.key))) {
     const got = await goldenHash(c, { threads: 2 });
     assert.equal(got, pinned[c.key], `${c.key} (2 threads)`);
+  }
+});
+
+const pinnedF32 = readGolden(GOLDEN_F32_FILE);
+
+test('golden runs on the float32 kernel path: the pinned hashes with 1 and 2 threads, apart from the float64 ones', async () => {
+  for (const c of goldenF32Cases()) {
+    useKernels('f32');
+    const one = await goldenHash(c);
+    assert.equal(one, pinnedF32[c.key], `${c.key} (f32, 1 thread)`);
+    assert.equal(await goldenHash(c, { threads: 2 }), one, `${c.key} (f32, 2 threads)`);
+    useKernels('wasm');
+    assert.not.equal((await goldenHash(c)).hash, one.hash, `${c.key}: the f64 path gives other episodes`);
+  }
+});
+
+test('the same pins on the cpu tfjs backend (the f32 case, and the f64 paths on a typed-update and a tensor-update estimator)', async () => {
+  await initBackend('cpu', () => {});
+  try {
+    useKernels('f32');
+    for (const c of goldenF32Cases()) assert.equal(await goldenHash(c), pinnedF32[c.key], `${c.key} (f32, cpu backend)`);
+    useKernels('wasm');
+    for (const c of goldenCases().filter((c) => c.key === 'CartPole-v1/reinforce-optimal' || c.key === 'CartPole-v1/backprop')) {
+      assert.equal(await goldenHash(c), pinned[c.key], `${c.key} (f64, cpu backend)`);
+    }
+  } finally {
+    await initBackend();
   }
 });
 
