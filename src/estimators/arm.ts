@@ -1,0 +1,64 @@
+/**
+ * `arm` — Augment-REINFORCE-Merge: the antithetic two-evaluation estimator of the logit gradient of
+ * binary units, here as DisARM's reference.
+ *
+ *     bᵢ = 1[uᵢ < σ(φᵢ)],   b̃ᵢ = 1[1 − uᵢ < σ(φᵢ)] (= 1[uᵢ > σ(−φᵢ)]),   uᵢ ~ U(0, 1)
+ *     ĝᵢ = (f(b̃) − f(b))·(uᵢ − ½)
+ *
+ * Source: Yin & Zhou 2019, "ARM: Augment-REINFORCE-Merge gradient for stochastic binary networks"
+ * (ICLR), Theorem 1 (the univariate form, then §2.2 for a factorised layer). Check: with f(b) = b,
+ * E ĝ = σ(φ)(1 − σ(φ)).
+ *
+ * **Information each unit uses:** `broadcast`, under common random numbers: the network is run twice
+ * (two paired sub-envs, same env seed, antithetic unit noise, see `src/core/vector.ts` and
+ * `agents/pairing.ts`), each unit keeps its own uniform uᵢ, and the broadcast carries the one scalar
+ * f(b̃) − f(b) per pair.
+ *
+ * **What is unbiased.** ĝᵢ is unbiased for ∂E[f]/∂φᵢ when φᵢ is the same in both members. That
+ * holds for every unit of a one-layer network, and for the units fed only by the input; a unit whose
+ * two logits differ (a deeper unit whose parents' samples differed; in RL every decision after the
+ * two trajectories diverged) uses instead the mean of the two members' REINFORCE estimates with the
+ * Eq. 7 baseline, which keeps the whole estimate unbiased (the argument is in `antithetic.ts`). In
+ * RL f is the member's reward-to-go G_t from the step of the decision; the rewards before it are the
+ * same in both members while they coincide, so this is the episode's return difference, γ-scaled.
+ * What breaks it: members that are not in the same state when their logits are compared (unpaired
+ * env seeds, or an env whose randomness is not reseeded per pair); a baseline that depends on the
+ * current pair; batches whose composition depends on the episodes in them (the ready pool fills
+ * with the episodes that end first, as for every episodic estimator here).
+ *
+ * @module
+ */
+import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
+import type { Enumeration } from './exact.js';
+import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
+
+/** Largest n with an exact rule. */
+export const ARM_MAX_UNITS = MAX_PAIR_UNITS;
+
+/**
+ * The exact mean and variance of ARM on an enumerated test network (every outcome of the
+ * antithetic pair; see `antithetic.ts` for the output unit of the two-layer network).
+ */
+export function armExact(en: Enumeration, gradient?: Float64Array): MomentMeasure {
+  return measureOutcomes(
+    en,
+    'arm',
+    antitheticOutcomes(
+      en,
+      (o, i) => {
+        const d = o.ft - o.f;
+        return [d * o.c1[i]!, d * d * o.c2[i]!];
+      },
+      (o) => {
+        const d = o.ft - o.f;
+        return [d * o.c1o, d * d * o.c2o];
+      },
+    ),
+    gradient,
+  );
+}
+
+/** ARM's estimate for one unit with logit φ and uniform u, given both evaluations: (f̃ − f)(u − ½). */
+export function armUnit(f: number, ft: number, u: number): number {
+  return (ft - f) * (u - 0.5);
+}
