@@ -55,133 +55,19 @@ import {
   straightThroughSigmoid,
   tanhUnit,
   type Baseline,
-  type BaselineKind,
   type CorrectionCoefficients,
-  type EstimatorId,
   type EstimatorSpec,
 } from '../src/estimators/index.js';
 import type { RewardEvent, StepEvent } from '../src/stream/events.js';
 import { Critic } from './critic.js';
-import { headFor, type HeadKind } from './heads.js';
+import { headFor } from './heads.js';
 import { InputEncoder } from './inputs.js';
 import { PolicyNetwork, type LayerRecord } from './network.js';
+import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { isShared, sharedFloat32, sharedFloat64, type UpdateTask } from './parallel.js';
 import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
 
-/** How returns are assigned to actions. See the module header. */
-export type CreditMode = 'episode' | 'segment' | 'traces';
-
-/** Options of {@link BroadcastAgent}. Every field has a default. */
-export interface AgentOptions {
-  /** The estimator. @default 'reinforce-optimal' */
-  readonly estimator?: EstimatorId;
-  /** Units per hidden layer. @default [32] */
-  readonly hidden?: readonly number[];
-  /** Action head; by default chosen from the action space (see `heads.ts`). */
-  readonly head?: HeadKind;
-  /** Overrides the estimator's baseline. @default the estimator's own */
-  readonly baseline?: BaselineKind;
-  /** Discount γ in [0, 1]. @default 0.99 */
-  readonly gamma?: number;
-  /** Trace decay λ in [0, 1], for `credit: 'traces'`. @default 1 */
-  readonly lambda?: number;
-  /** Temporal credit. @default 'episode' */
-  readonly credit?: CreditMode;
-  /** Transitions per update under `'episode'` credit. @default 256 */
-  readonly batchSize?: number;
-  /** Steps per sub-env between updates under `'segment'` credit. @default 32 */
-  readonly rolloutLength?: number;
-  /** Under `'traces'`: apply the accumulated update every step, or once per episode. @default 'step' */
-  readonly traceUpdate?: 'step' | 'episode';
-  /** Optimiser step size, > 0. @default 0.01 */
-  readonly learningRate?: number;
-  /** Optimiser. @default 'adam' */
-  readonly optimizer?: 'adam' | 'sgd';
-  /** c, the decay of the running baselines (Eq. 7 and the mean). @default 0.9 */
-  readonly baselineDecay?: number;
-  /** Noise scale s of noisy-rectifier units. @default 1 */
-  readonly noiseStd?: number;
-  /** Whether noisy-rectifier units have a firing-rate controller. @default true */
-  readonly firingRateControl?: boolean;
-  /** Target firing rate ρ* of the controller. @default 0.5 */
-  readonly firingRateTarget?: number;
-  /** Hidden units of the critic (`reinforce-critic`). @default 64 */
-  readonly criticHidden?: number;
-  /** Step size of the critic's Adam. @default 0.005 */
-  readonly criticLearningRate?: number;
-  /**
-   * λ of the critic's advantage, GAE(γ, λ) (Schulman et al. 2016, Eq. 16): with a critic, the
-   * broadcast signal of step t becomes G^λ_t − V(s_t) = Σ_k (γλ)^k δ_{t+k}, and the critic is
-   * fitted to the λ-return G^λ_t (see `lambdaReturns` in `rollout.ts`). λ = 1 is the Monte Carlo
-   * advantage G_t − V(s_t); λ = 0 the one-step TD error δ_t; in between trades the variance of G
-   * for the bias of V. Applies to `'episode'` and `'segment'` credit (traces use δ_t and their own
-   * λ). It keeps the broadcast principle: the advantage is still one scalar per transition, formed
-   * outside the policy network from rewards and V, and every unit uses it with its own h, p, x.
-   * @default 1
-   */
-  readonly criticLambda?: number;
-  /**
-   * Adam steps the critic takes on each batch (the same batch, the same targets), so that V keeps
-   * up with the policy; the signal is formed before the first step. Only the critic's own
-   * regression repeats; the policy units still see one signal per transition.
-   * @default 1
-   */
-  readonly criticSteps?: number;
-  /**
-   * Per-batch normalisation of the broadcast signal, applied after the critic's baseline and
-   * before the estimator's own baseline:
-   * - `'none'`: R as it is;
-   * - `'scale'`: R / std_batch(R): a positive factor common to every unit of the batch, so each
-   *   unit's estimate keeps its direction (and stays unbiased up to that factor); it makes the step
-   *   size independent of the reward scale;
-   * - `'standardize'`: (R − mean_batch R) / std_batch(R), the advantage normalisation of PPO
-   *   (Schulman et al. 2017; Andrychowicz et al. 2021, "What Matters in On-Policy RL", §3.3): the
-   *   batch mean acts as one more baseline (biased by O(1/M), as it includes the row itself).
-   * Either way it is a function of the batch's broadcast scalars alone, computed before the
-   * broadcast: every unit still learns from its own h, p, x and one scalar per transition. Needs a
-   * batch, so not `'traces'` credit. std is floored at 1e-8.
-   * @default 'none'
-   */
-  readonly signalNormalization?: 'none' | 'scale' | 'standardize';
-  /**
-   * Learning-rate schedule of the policy's optimiser, by env steps t:
-   * - `'constant'`: `learningRate` throughout;
-   * - `'linear'`: `learningRate`·max(f, 1 − t / `learningRateDecaySteps`), f =
-   *   `learningRateFinal`: a linear anneal to f·`learningRate`, then constant (the linear decay of
-   *   PPO's Atari setting, Schulman et al. 2017, Table 5; a Robbins–Monro-style shrinking step that
-   *   lets a stochastic policy settle). A global step size, the same for every unit.
-   * @default 'constant'
-   */
-  readonly learningRateSchedule?: 'constant' | 'linear';
-  /** Env steps over which the `'linear'` schedule decays; > 0 when that schedule is used. @default 0 */
-  readonly learningRateDecaySteps?: number;
-  /** f, the final fraction of `learningRate` under the `'linear'` schedule, in [0, 1]. @default 0.1 */
-  readonly learningRateFinal?: number;
-  /** Seed of the agent's RNG (weights and neuron noise). @default 0 */
-  readonly seed?: number;
-  /**
-   * Where the update's arithmetic runs. `'typed'`: the fused typed-array kernel of the REINFORCE
-   * family (`reinforceUpdate`), for estimators whose every layer learns by the local rule; the
-   * optimiser still runs in tfjs. `'tfjs'`: every step of the formula as a tfjs op. `'auto'` picks
-   * `'typed'` where it applies. Both give the same update to float tolerance.
-   * @default 'auto'
-   */
-  readonly kernel?: 'auto' | 'typed' | 'tfjs';
-  /**
-   * Threads for acting and for the typed update, the calling thread included. With more than one,
-   * the forward pass is split by rows and the update by units over shared memory (see
-   * `KernelPool`); the same seed gives the same numbers, bit for bit, with any count. With the
-   * WebAssembly kernels it pays only for large batches (about 256 sub-envs for the benchmark's
-   * 64-unit network) or wide layers, since each step's rows must move between the cores' caches;
-   * one thread per run is right where runs already fill the cores (`compare`). Networks of
-   * noisy-rectifier or tanh units keep one thread.
-   * @default 1
-   */
-  readonly threads?: number;
-}
-
-/** Every option resolved. */
-export type ResolvedAgentOptions = { readonly [K in keyof AgentOptions]-?: NonNullable<AgentOptions[K]> } & { readonly head: HeadKind };
+export { AGENT_DEFAULTS, agentOptionsSchema, parseAgentOptions, resolveAgentOptions, type AgentOptions, type CreditMode, type ResolvedAgentOptions } from './options.js';
 
 /** What the learning pipeline emits. */
 export interface LearnEvent {
@@ -196,83 +82,6 @@ export interface LearnEvent {
   readonly signalMean: number;
   /** The critic's loss before its step, or NaN. */
   readonly criticLoss: number;
-}
-
-/** The defaults of {@link AgentOptions}. */
-export const AGENT_DEFAULTS = {
-  estimator: 'reinforce-optimal',
-  hidden: [32],
-  gamma: 0.99,
-  lambda: 1,
-  credit: 'episode',
-  batchSize: 256,
-  rolloutLength: 32,
-  traceUpdate: 'step',
-  learningRate: 0.01,
-  optimizer: 'adam',
-  baselineDecay: 0.9,
-  noiseStd: 1,
-  firingRateControl: true,
-  firingRateTarget: 0.5,
-  criticHidden: 64,
-  criticLearningRate: 0.005,
-  criticLambda: 1,
-  criticSteps: 1,
-  signalNormalization: 'none',
-  learningRateSchedule: 'constant',
-  learningRateDecaySteps: 0,
-  learningRateFinal: 0.1,
-  seed: 0,
-  kernel: 'auto',
-  threads: 1,
-} as const satisfies AgentOptions;
-
-/** Checks and completes the options, naming the field and value in every error. */
-export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<unknown>): ResolvedAgentOptions & { readonly baseline: BaselineKind } {
-  const o = { ...AGENT_DEFAULTS, ...options };
-  const spec = estimatorSpec(o.estimator);
-  if (!Array.isArray(o.hidden) || !o.hidden.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new RangeError(`hidden must be a list of positive integers, got ${JSON.stringify(o.hidden)}`);
-  }
-  if (spec.needsHidden && o.hidden.length === 0) {
-    throw new RangeError(`estimator '${spec.id}' needs at least one hidden layer, got hidden: []`);
-  }
-  const num = (name: string, v: unknown, ok: (x: number) => boolean, what: string): void => {
-    if (typeof v !== 'number' || !ok(v)) throw new RangeError(`${name} must be ${what}, got ${String(v)}`);
-  };
-  num('learningRate', o.learningRate, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
-  num('criticLearningRate', o.criticLearningRate, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
-  num('gamma', o.gamma, (x) => x >= 0 && x <= 1, 'in [0, 1]');
-  num('lambda', o.lambda, (x) => x >= 0 && x <= 1, 'in [0, 1]');
-  num('baselineDecay', o.baselineDecay, (x) => x >= 0 && x < 1, 'in [0, 1)');
-  num('batchSize', o.batchSize, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
-  num('rolloutLength', o.rolloutLength, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
-  num('noiseStd', o.noiseStd, (x) => x > 0 && Number.isFinite(x), 'a finite number > 0');
-  num('firingRateTarget', o.firingRateTarget, (x) => x > 0 && x < 1, 'in (0, 1)');
-  num('criticHidden', o.criticHidden, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
-  num('criticLambda', o.criticLambda, (x) => x >= 0 && x <= 1, 'in [0, 1]');
-  num('criticSteps', o.criticSteps, (x) => Number.isInteger(x) && x > 0, 'a positive integer');
-  num('learningRateDecaySteps', o.learningRateDecaySteps, (x) => Number.isFinite(x) && x >= 0, 'a finite number >= 0');
-  num('learningRateFinal', o.learningRateFinal, (x) => x >= 0 && x <= 1, 'in [0, 1]');
-  if (!['none', 'scale', 'standardize'].includes(o.signalNormalization)) throw new RangeError(`signalNormalization must be 'none', 'scale' or 'standardize', got ${JSON.stringify(o.signalNormalization)}`);
-  if (!['constant', 'linear'].includes(o.learningRateSchedule)) throw new RangeError(`learningRateSchedule must be 'constant' or 'linear', got ${JSON.stringify(o.learningRateSchedule)}`);
-  if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
-  if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
-  num('threads', o.threads, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer in [1, 64]');
-  num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
-  if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
-  if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
-  if (!['auto', 'typed', 'tfjs'].includes(o.kernel)) throw new RangeError(`kernel must be 'auto', 'typed' or 'tfjs', got ${JSON.stringify(o.kernel)}`);
-  if (o.kernel === 'typed' && spec.hiddenRule !== 'local') throw new RangeError(`kernel 'typed' needs a local estimator (every layer learning by REINFORCE), got '${spec.id}'`);
-  if (!['step', 'episode'].includes(o.traceUpdate)) throw new RangeError(`traceUpdate must be 'step' or 'episode', got ${JSON.stringify(o.traceUpdate)}`);
-  const baseline = options.baseline ?? spec.baseline;
-  if (!['none', 'mean', 'optimal', 'critic'].includes(baseline)) throw new RangeError(`baseline must be none, mean, optimal or critic, got ${JSON.stringify(baseline)}`);
-  if (o.credit === 'traces') {
-    if (spec.hiddenRule !== 'local') throw new RangeError(`credit 'traces' needs a local estimator (reinforce, reinforce-critic), got '${spec.id}'`);
-    if (baseline === 'mean' || baseline === 'optimal') throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);
-  }
-  const head = headFor(actionSpace, options.head, spec.id === 'backprop').kind;
-  return { ...o, hidden: [...o.hidden], head, baseline } as ResolvedAgentOptions & { readonly baseline: BaselineKind };
 }
 
 /** The transitions of one update: per layer x, a, p, h, aux (row-major), and the return of each row. */
@@ -294,7 +103,7 @@ interface Trace {
 /** A network of stochastic units trained from the reward broadcast. */
 export class BroadcastAgent {
   /** The resolved options. */
-  readonly options: ResolvedAgentOptions & { readonly baseline: BaselineKind };
+  readonly options: ResolvedAgentOptions;
   /** The estimator. */
   readonly estimator: EstimatorSpec;
   /** The policy network. */
@@ -621,7 +430,7 @@ export class BroadcastAgent {
 
   /** One update from a batch; empties the ready pool. */
   private update(batch: Batch): LearnEvent {
-    const typed = this.options.kernel === 'typed' || (this.options.kernel === 'auto' && this.estimator.hiddenRule === 'local');
+    const typed = this.options.updatePath === 'typed' || (this.options.updatePath === 'auto' && this.estimator.hiddenRule === 'local');
     this.applySchedule();
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
@@ -929,7 +738,7 @@ export interface AgentSnapshot {
   /** Format tag. */
   readonly format: 'rewardcast-agent/1';
   /** The resolved options. */
-  readonly options: ResolvedAgentOptions & { readonly baseline: BaselineKind };
+  readonly options: ResolvedAgentOptions;
   /** [nIn, nOut] per layer. */
   readonly shapes: number[][];
   /** Weights and biases. */
@@ -973,7 +782,10 @@ export function loadAgent(dir: string, observationSpace: Space<unknown>, actionS
   } catch (e) {
     throw new Error(`loadAgent: cannot read ${path}: ${(e as Error).message}`);
   }
-  const agent = new BroadcastAgent(observationSpace, actionSpace, snap.options);
+  // Agents saved before the option `kernel` was renamed `updatePath` load as they were.
+  const { kernel, ...rest } = snap.options as ResolvedAgentOptions & { kernel?: ResolvedAgentOptions['updatePath'] };
+  const options: AgentOptions = kernel === undefined ? rest : { ...rest, updatePath: kernel };
+  const agent = new BroadcastAgent(observationSpace, actionSpace, options);
   try {
     agent.loadJSON(snap);
   } catch (e) {

@@ -167,15 +167,15 @@ test('λ = 1 traces summed over an episode give the same update as episodic rewa
   });
 });
 
-test("kernel 'typed' and kernel 'tfjs' give the same update (episode and segment credit, with and without a critic)", () => {
+test("updatePath 'typed' and updatePath 'tfjs' give the same update (episode and segment credit, with and without a critic)", () => {
   for (const extra of [
     { estimator: 'reinforce-optimal', credit: 'episode', batchSize: 64 },
     { estimator: 'reinforce-mean', credit: 'segment', rolloutLength: 16 },
     { estimator: 'reinforce-critic', credit: 'segment', rolloutLength: 16 },
   ] as AgentOptions[]) {
     const common: AgentOptions = { hidden: [6], optimizer: 'sgd', learningRate: 0.01, seed: 4, ...extra };
-    const typed = firstUpdate({ ...common, kernel: 'typed' });
-    const tensor = firstUpdate({ ...common, kernel: 'tfjs' });
+    const typed = firstUpdate({ ...common, updatePath: 'typed' });
+    const tensor = firstUpdate({ ...common, updatePath: 'tfjs' });
     assert.is(typed.length, tensor.length, `${extra.estimator}: same steps before the first update`);
     typed.grads.forEach((g, k) => {
       const scale = Math.max(...Array.from(tensor.grads[k]!, Math.abs));
@@ -185,8 +185,8 @@ test("kernel 'typed' and kernel 'tfjs' give the same update (episode and segment
   }
 });
 
-test("kernel 'typed' refuses estimators that backprop into hidden units", () => {
-  throwsWith(() => newAgent({ estimator: 'st', kernel: 'typed' }), "kernel 'typed'", "'st'");
+test("updatePath 'typed' refuses estimators that backprop into hidden units", () => {
+  throwsWith(() => newAgent({ estimator: 'st', updatePath: 'typed' }), "updatePath 'typed'", "'st'");
 });
 
 test('the equality is not vacuous: λ < 1 gives a different update', () => {
