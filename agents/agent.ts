@@ -59,6 +59,7 @@ import {
   type EstimatorSpec,
 } from '../src/estimators/index.js';
 import type { RewardEvent, StepEvent } from '../src/stream/events.js';
+import { RunningSignalNormalizer } from '../src/estimators/nvil.js';
 import { Critic } from './critic.js';
 import { headFor } from './heads.js';
 import { InputEncoder } from './inputs.js';
@@ -146,6 +147,10 @@ export class BroadcastAgent {
   private segBoot = new Float32Array(0);
   private envSteps = 0;
   private updateCount = 0;
+  /** Lengths of the episodes in the ready pool, in order (for an estimator's `episodeSignal`). */
+  private readyLengths: number[] = [];
+  /** The running normaliser of `signalNormalization: 'nvil'`. */
+  private readonly nvil = new RunningSignalNormalizer();
   private lastGrads: Float32Array[] = [];
 
   /**
@@ -164,6 +169,7 @@ export class BroadcastAgent {
     const head = headFor(actionSpace, o.head, this.estimator.id === 'backprop');
     this.actSize = head.actSize;
     this.network = new PolicyNetwork(this.encoder.size, o.hidden, this.estimator.hiddenKind, head, initRng, o.noiseStd, o.threads);
+    this.network.keepUniforms = this.estimator.keepsUniforms === true;
     const useCritic = o.baseline === 'critic';
     this.critic = useCritic ? new Critic(this.encoder.size, o.criticHidden, o.criticLearningRate, initRng) : undefined;
     this.optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
@@ -265,6 +271,10 @@ export class BroadcastAgent {
   private normalizeSignal(signal: Float32Array, M: number): void {
     const mode = this.options.signalNormalization;
     if (mode === 'none' || M === 0) return;
+    if (mode === 'nvil') {
+      this.nvil.apply(signal, M);
+      return;
+    }
     let mean = 0;
     for (let r = 0; r < M; r++) mean += signal[r]!;
     mean /= M;
@@ -347,7 +357,8 @@ export class BroadcastAgent {
     if (this.options.credit === 'segment') return this.segmentStep(e);
     for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
     this.flushEnded(e);
-    return this.ready.rows >= this.options.batchSize ? [this.update(this.readyBatch())] : [];
+    const enough = this.ready.rows >= this.options.batchSize && this.readyLengths.length >= (this.estimator.minEpisodes ?? 1);
+    return enough ? [this.update(this.readyBatch())] : [];
   }
 
   /**
@@ -389,10 +400,11 @@ export class BroadcastAgent {
 
   /** The ready pool as a batch (views; the update empties the pool). */
   private readyBatch(): Batch {
+    const returns = this.ready.values.view();
     return {
       rows: this.ready.rows,
       layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
-      returns: this.ready.values.view(),
+      returns: this.estimator.episodeSignal ? this.estimator.episodeSignal(returns, this.readyLengths) : returns,
     };
   }
 
@@ -425,6 +437,7 @@ export class BroadcastAgent {
       this.critic && lam < 1
         ? lambdaReturns(buf.values.view(), this.critic.values(buf.layers[0]!.x.view(), buf.rows), this.options.gamma, lam, bootstrap)
         : rewardToGo(buf.values.view(), this.options.gamma, bootstrap);
+    this.readyLengths.push(buf.rows);
     this.ready.takeFrom(buf, G);
   }
 
@@ -435,6 +448,7 @@ export class BroadcastAgent {
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.ready.clear();
+    this.readyLengths = [];
     this.updateCount += 1;
     return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
   }
@@ -551,7 +565,11 @@ export class BroadcastAgent {
           const bl = this.baselines[l]?.value();
           return reinforceGrad(t.h, t.p, signal, bl);
         };
-        if (rule === 'local') g = local();
+        if (this.estimator.layerRule) {
+          const child = l < L - 1 ? { a: T[l + 1]!.a, p: T[l + 1]!.p, h: T[l + 1]!.h } : undefined;
+          const bl = this.baselines[l]?.value();
+          g = this.estimator.layerRule({ layer: l, layers: L, headKind: net.head.kind, x: t.x, a: t.a, p: t.p, h: t.h, aux: t.aux, signal, baseline: bl, above, weightsAbove: l < L - 1 ? net.weights[l + 1]! : undefined, child });
+        } else if (rule === 'local') g = local();
         else {
           const upstream = tf.matMul(above!, net.weights[l + 1]!, false, true) as tf.Tensor2D;
           const op = this.unitOp(net.shapes[l]!.kind, t.h, t.aux);

@@ -18,7 +18,7 @@ import type { Rng } from '../src/core/rng.js';
 import type { HiddenKind } from '../src/estimators/types.js';
 import { fillUniforms } from './binary-units.js';
 import { modeHead, type HeadLayout } from './heads.js';
-import { affine, binaryLayerFromRng, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
+import { affine, binaryLayer, binaryLayerFromRng, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
 import { sigmoid } from './sigmoid.js';
 
@@ -67,6 +67,17 @@ export class PolicyNetwork {
   /** The kernel threads, when the network runs on more than one. */
   readonly pool: KernelPool | undefined;
   private poolUniforms: Float32Array = new Float32Array(0);
+  /**
+   * Whether binary and head layers keep their uniforms u in the records' `aux` (for estimators
+   * whose rule uses the unit's noise, such as node perturbation). The stream drawn is the same.
+   */
+  keepUniforms = false;
+  /**
+   * Where the forward pass takes its uniforms from, instead of the agent's RNG: a source that fills
+   * layer `layer`'s rows × units uniforms (row-major), e.g. a noise stream shared by paired rows
+   * (`agents/pairing.ts`). Runs on one thread.
+   */
+  uniformSource: ((layer: number, out: Float32Array, rows: number, units: number) => void) | undefined = undefined;
 
   /**
    * @param inputSize encoded inputs
@@ -124,7 +135,7 @@ export class PolicyNetwork {
       a: this.alloc(rows * s.nOut),
       p: this.alloc(rows * s.nOut),
       h: this.alloc(rows * s.nOut),
-      aux: s.kind === 'noisy-relu' || s.kind === 'sts' ? this.alloc(rows * s.nOut) : new Float32Array(0),
+      aux: s.kind === 'noisy-relu' || s.kind === 'sts' || this.keepUniforms || this.uniformSource ? this.alloc(rows * s.nOut) : new Float32Array(0),
     }));
   }
 
@@ -135,7 +146,7 @@ export class PolicyNetwork {
   forward(input: Float32Array, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
     const L = this.shapes.length;
     rec[0]!.x.set(input.subarray(0, rows * this.shapes[0]!.nIn));
-    if (this.pool) {
+    if (this.pool && !this.keepUniforms && !this.uniformSource) {
       this.forwardOnThreads(this.pool, rows, rec, rng, actions);
       return;
     }
@@ -147,9 +158,18 @@ export class PolicyNetwork {
       const n = rows * nOut;
       // Every kind draws rows × nOut uniforms first (noisy rectifiers then their normals), so the
       // stream is the same whichever kernel runs.
-      if (kind === 'binary') binaryLayerFromRng(rng, uniforms, r.x, W, b, r.a, r.p, r.h, rows, nIn, nOut);
-      else {
-        const u = fillUniforms(rng, uniforms.subarray(0, n));
+      const source = this.uniformSource;
+      const keep = (this.keepUniforms || source) && (kind === 'binary' || kind === 'head');
+      if (kind === 'binary' && !keep) binaryLayerFromRng(rng, uniforms, r.x, W, b, r.a, r.p, r.h, rows, nIn, nOut);
+      else if (kind === 'binary') {
+        const u = r.aux.subarray(0, n);
+        if (source) source(l, u, rows, nOut);
+        else fillUniforms(rng, u);
+        binaryLayer(r.x, W, b, u, r.a, r.p, r.h, rows, nIn, nOut);
+      } else {
+        const u = keep ? r.aux.subarray(0, n) : uniforms.subarray(0, n);
+        if (source) source(l, u, rows, nOut);
+        else fillUniforms(rng, u);
         if (kind === 'head') headLayer(this.head, r.x, W, b, u, r.a, r.p, r.h, rows, nIn, actions);
         else {
           affine(r.x, W, b, r.a, rows, nIn, nOut);

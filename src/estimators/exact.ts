@@ -113,8 +113,11 @@ export const EXACT_ESTIMATORS: Readonly<Record<ExactEstimatorId, readonly NetKin
 /** The ids of {@link EXACT_ESTIMATORS}, in listing order. */
 export const EXACT_ESTIMATOR_IDS = Object.keys(EXACT_ESTIMATORS) as ExactEstimatorId[];
 
+/** The estimators whose exact rule lives in their own file (multi-sample or noise-based: `exact-moments.ts`). */
+export type OwnExactEstimatorId = Extract<EstimatorId, 'rloo' | 'hnca' | 'weight-max' | 'node-perturbation'>;
+
 /** Why the other estimators cannot be measured by enumeration. */
-export const NOT_ENUMERABLE: Readonly<Record<Exclude<EstimatorId, ExactEstimatorId>, string>> = {
+export const NOT_ENUMERABLE: Readonly<Record<Exclude<EstimatorId, ExactEstimatorId | OwnExactEstimatorId>, string>> = {
   'noisy-relu': 'its hidden units add Gaussian noise (h = max(0, a + z)), so there is no finite set of configurations to enumerate',
   sts: 'its hidden outputs b·√p are not binary, so it defines a different network whose objective a table over binary configurations does not give',
   backprop: 'its hidden units are deterministic tanh units under a softmax head, a different network with no binary noise sources',

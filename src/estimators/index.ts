@@ -13,6 +13,10 @@ import { reinforceOptimal } from './reinforce-optimal.js';
 import { st } from './st.js';
 import { stSigmoid } from './st-sigmoid.js';
 import { sts } from './sts.js';
+import { rloo } from './rloo.js';
+import { hnca } from './hnca.js';
+import { weightMax } from './weight-max.js';
+import { nodePerturbation } from './node-perturbation.js';
 import type { EstimatorId, EstimatorSpec } from './types.js';
 
 export * from './types.js';
@@ -26,6 +30,14 @@ export { learnedCorrection, LinearCorrection, type CorrectionCoefficients } from
 export { noisyRelu, noisyRectifier, FiringRateController } from './noisy-relu.js';
 export { sts, stochasticTimesSmooth } from './sts.js';
 export { backprop, tanhUnit } from './backprop.js';
+export { rloo, rlooSignal, rlooExact, leaveOneOutSignal } from './rloo.js';
+export { hnca, hncaExact, hncaFactors } from './hnca.js';
+export { weightMax, weightMaxExact } from './weight-max.js';
+export { nodePerturbation, nodePerturbationExact, nodePerturbationScale } from './node-perturbation.js';
+export { armExact } from './arm.js';
+export { disarmExact } from './disarm.js';
+export { spsaExact } from './weight-perturbation.js';
+export { RunningSignalNormalizer, NVIL_DECAY } from './nvil.js';
 
 /** Every estimator, by id, in the order listings show them. */
 export const ESTIMATORS: Readonly<Record<EstimatorId, EstimatorSpec>> = {
@@ -39,6 +51,10 @@ export const ESTIMATORS: Readonly<Record<EstimatorId, EstimatorSpec>> = {
   'noisy-relu': noisyRelu,
   sts,
   backprop,
+  rloo,
+  hnca,
+  'weight-max': weightMax,
+  'node-perturbation': nodePerturbation,
 };
 
 /** The ids of {@link ESTIMATORS}. */

@@ -14,7 +14,10 @@
  * estimator, which correlates the *output's* deviation hᵢ − pᵢ with R and is unbiased without small
  * noise; node perturbation is unbiased only in the limit of small perturbations.
  *
- * **Information each unit uses:** `broadcast`: its own noise ξᵢ (from its uniform), x, and R.
+ * **Information each unit uses:** `broadcast`: its own noise ξᵢ (from its uniform, which the
+ * network keeps for it; u is read at the midpoint u + 2⁻²⁵ of its float32 cell so that ξ is
+ * finite), x, and R. Binary heads perturb themselves too; a categorical head has no logistic noise
+ * and uses REINFORCE.
  *
  * **Bias, exactly.** ξᵢ reaches R only through hᵢ, so E[(R − R̄)ξᵢ] = (Q(1) − Q(0))·E[ξ; ξ > −a]
  * with E[ξ; ξ > −a] = softplus(a) − a·σ(a), while ∂J/∂a = (Q(1) − Q(0))·σ(a)σ(−a). Each unit's
@@ -25,7 +28,10 @@
  *
  * @module
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { Enumeration } from './exact.js';
+import { reinforceGrad } from './reinforce.js';
+import type { EstimatorSpec, LayerContext } from './types.js';
 import { accumulate, measureMoments, type MomentMeasure } from './exact-moments.js';
 
 /** Var ξ of the standard logistic noise. */
@@ -134,3 +140,31 @@ export function nodePerturbationExact(en: Enumeration, gradient?: Float64Array):
   const variance = square.map((q, k) => Math.max(0, q - mean[k]! ** 2));
   return measureMoments(en, 'node-perturbation', mean, variance, gradient);
 }
+
+/** u + 2⁻²⁵: the midpoint of the float32 uniform's cell, so that ξ is finite (u can be 0). */
+const U_EPS = 2 ** -25;
+
+/** The layer rule: (R − R̄)·ξ/(π²/3) for binary units, ξ from the stored uniforms; REINFORCE for a categorical head. */
+function nodePerturbationLayer(ctx: LayerContext): tf.Tensor2D {
+  const categorical = ctx.layer === ctx.layers - 1 && ctx.headKind === 'categorical';
+  if (categorical || !ctx.aux) return reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
+  const u = tf.add(ctx.aux, U_EPS);
+  const xi = tf.log(tf.div(tf.sub(1, u), u));
+  const centred = ctx.baseline ? tf.sub(ctx.signal, ctx.baseline) : ctx.signal;
+  return tf.mul(xi, tf.div(centred, LOGISTIC_VARIANCE)) as tf.Tensor2D;
+}
+
+/** The estimator's description. */
+export const nodePerturbation: EstimatorSpec = {
+  id: 'node-perturbation',
+  summary: "node perturbation: each unit correlates its own logistic noise with the reward",
+  source: 'Fiete & Seung 2006, Eq. 3; Werfel, Xie & Seung 2005; contrasted in Bengio 2013 §1.2, §4.1',
+  information: 'broadcast',
+  hiddenKind: 'binary',
+  hiddenRule: 'custom',
+  baseline: 'mean',
+  critic: false,
+  needsHidden: false,
+  keepsUniforms: true,
+  layerRule: nodePerturbationLayer,
+};

@@ -29,6 +29,7 @@
  */
 import { paramCount, type Enumeration } from './exact.js';
 import { measureMoments, type MomentMeasure } from './exact-moments.js';
+import type { EstimatorSpec } from './types.js';
 
 /** K of the exact rule in `diagnose`: two samples, the evaluation budget of ARM and DisARM. */
 export const RLOO_EXACT_SAMPLES = 2;
@@ -112,3 +113,38 @@ export function leaveOneOutSignal(returns: readonly ArrayLike<number>[]): Float3
     return out;
   });
 }
+
+/**
+ * The batch signal of `rloo`: the rows of the batch are its episodes one after another (lengths
+ * `lengths`); each row's return minus the leave-one-out baseline at its step.
+ */
+export function rlooSignal(returns: Float32Array, lengths: readonly number[]): Float32Array {
+  const eps: Float32Array[] = [];
+  let o = 0;
+  for (const n of lengths) {
+    eps.push(returns.subarray(o, o + n));
+    o += n;
+  }
+  const out = new Float32Array(o);
+  o = 0;
+  for (const s of leaveOneOutSignal(eps)) {
+    out.set(s, o);
+    o += s.length;
+  }
+  return out;
+}
+
+/** The estimator's description. */
+export const rloo: EstimatorSpec = {
+  id: 'rloo',
+  summary: 'REINFORCE with the leave-one-out baseline of the other episodes of the batch',
+  source: 'Kool, van Hoof & Welling 2019, Eq. 2',
+  information: 'broadcast',
+  hiddenKind: 'binary',
+  hiddenRule: 'local',
+  baseline: 'none',
+  critic: false,
+  needsHidden: false,
+  episodeSignal: rlooSignal,
+  minEpisodes: 2,
+};

@@ -27,7 +27,11 @@ export type EstimatorId =
   | 'learned-correction'
   | 'noisy-relu'
   | 'sts'
-  | 'backprop';
+  | 'backprop'
+  | 'rloo'
+  | 'weight-max'
+  | 'hnca'
+  | 'node-perturbation';
 
 /** The kind of hidden unit an estimator trains. */
 export type HiddenKind = 'binary' | 'noisy-relu' | 'sts' | 'tanh';
@@ -38,8 +42,9 @@ export type HiddenKind = 'binary' | 'noisy-relu' | 'sts' | 'tanh';
  * - `'backprop'`: the gradient of the layer above is propagated down through the unit's own
  *   backward rule (straight-through, rectifier, smooth factor, or tanh).
  * - `'corrected'`: a per-unit regressor maps the backpropagated estimate to the local one (§3.2.2).
+ * - `'custom'`: the estimator's own {@link EstimatorSpec.layerRule}, for every layer (head included).
  */
-export type HiddenRule = 'local' | 'backprop' | 'corrected';
+export type HiddenRule = 'local' | 'backprop' | 'corrected' | 'custom';
 
 /** The baseline subtracted from the broadcast signal. */
 export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
@@ -97,4 +102,50 @@ export interface EstimatorSpec {
   readonly critic: boolean;
   /** Whether the agent needs at least one hidden layer. */
   readonly needsHidden: boolean;
+  /**
+   * The information each unit uses: `broadcast` (its own h, p and x plus the broadcast scalar),
+   * `broadcast+local messages` (plus messages from its children), or `backprop`.
+   */
+  readonly information?: 'broadcast' | 'broadcast+local messages' | 'backprop';
+  /** With hiddenRule `'custom'`: the estimate of one layer (see {@link LayerContext}). */
+  readonly layerRule?: (ctx: LayerContext) => tf.Tensor2D;
+  /**
+   * A transform of the batch's returns made from whole episodes (episode credit only): given the
+   * returns of the batch's rows (episodes one after another) and the episodes' lengths, the signal
+   * of each row. Batches then hold at least `minEpisodes` episodes.
+   */
+  readonly episodeSignal?: (returns: Float32Array, lengths: readonly number[]) => Float32Array;
+  /** Episodes a batch must hold for {@link EstimatorSpec.episodeSignal}. */
+  readonly minEpisodes?: number;
+  /** Whether binary units keep their uniforms u in the records' `aux` (for rules that use the noise). */
+  readonly keepsUniforms?: boolean;
+}
+
+/**
+ * What a {@link EstimatorSpec.layerRule} sees for layer l of L, as M-row tensors (in the update's
+ * `tf.tidy`): the layer's records, the broadcast signal, the layer's baseline, the estimate and
+ * weights of the layer above, and the records of its children (the layer above).
+ */
+export interface LayerContext {
+  /** The layer index, 0 = first hidden layer; L − 1 is the head. */
+  readonly layer: number;
+  /** Number of layers. */
+  readonly layers: number;
+  /** The head kind (for the head's and its parents' likelihoods). */
+  readonly headKind: string;
+  /** The layer's inputs, pre-activations, probabilities, samples, and aux (uniforms, with `keepsUniforms`). */
+  readonly x: tf.Tensor2D;
+  readonly a: tf.Tensor2D;
+  readonly p: tf.Tensor2D;
+  readonly h: tf.Tensor2D;
+  readonly aux: tf.Tensor2D | undefined;
+  /** The broadcast signal, M × 1. */
+  readonly signal: tf.Tensor2D;
+  /** The layer's baseline L̄ (1 × 1 or 1 × units), if it has one. */
+  readonly baseline: tf.Tensor2D | undefined;
+  /** Below the head: the estimate of the layer above (M × units above) and its weights (units × units above). */
+  readonly above: tf.Tensor2D | undefined;
+  readonly weightsAbove: tf.Tensor2D | undefined;
+  /** Below the head: the children's (layer above's) pre-activations, probabilities and samples. */
+  readonly child: { readonly a: tf.Tensor2D; readonly p: tf.Tensor2D; readonly h: tf.Tensor2D } | undefined;
 }

@@ -5,8 +5,9 @@
  *     rᵢ = Σⱼ ((wᵢⱼ + Δwᵢⱼ)² − wᵢⱼ²) ≈ 2·Σⱼ wᵢⱼ·Δwᵢⱼ,    Δwᵢⱼ = α·ĝⱼ·hᵢ   (child j's update)
  *     ĝᵢ = (hᵢ − pᵢ)·hᵢ·Σⱼ wᵢⱼ·ĝⱼ                         (rᵢ/(2α), first order)
  *
- * Children ĝⱼ are the layer above's estimates: the head's REINFORCE (h − p)(R − L̄) with the Eq. 7
- * baseline, then downwards layer by layer. Source: Chung 2022, "Learning by competition of
+ * Children ĝⱼ are the layer above's estimates: the head's REINFORCE (h − p)(R − V(s)) with a
+ * critic (Chung's actor-critic; the exact rule on diagnose's one-state networks uses the Eq. 7
+ * baseline, which is a constant there too), then downwards layer by layer. Source: Chung 2022, "Learning by competition of
  * self-interested reinforcement learning agents" (AAAI), §3 (the unit's reward as the change of its
  * outgoing weights' norm; first-order form; REINFORCE on it). The factor 2α is a positive constant
  * per layer and is left to the step size.
@@ -22,7 +23,10 @@
  *
  * @module
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { exactBaseline, type Enumeration } from './exact.js';
+import { reinforceGrad } from './reinforce.js';
+import type { EstimatorSpec, LayerContext } from './types.js';
 import { measureOutcomes, singleConfigurations, type MomentMeasure } from './exact-moments.js';
 
 /** The estimate of one hidden unit from its sample, probability and the message Σⱼ wᵢⱼ·ĝⱼ. */
@@ -51,3 +55,24 @@ export function weightMaxExact(en: Enumeration, gradient?: Float64Array): Moment
     gradient,
   );
 }
+
+/** The layer rule: REINFORCE at the head, (h − p)·h·(ĝ_above·W_aboveᵀ) below it. */
+function weightMaxLayer(ctx: LayerContext): tf.Tensor2D {
+  if (ctx.layer === ctx.layers - 1 || !ctx.above || !ctx.weightsAbove) return reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
+  const message = tf.matMul(ctx.above, ctx.weightsAbove, false, true);
+  return tf.mul(tf.mul(tf.sub(ctx.h, ctx.p), ctx.h), message) as tf.Tensor2D;
+}
+
+/** The estimator's description. */
+export const weightMax: EstimatorSpec = {
+  id: 'weight-max',
+  summary: "weight maximization: each hidden unit's reward is the change of its outgoing weights' norm",
+  source: 'Chung 2022 (AAAI), §3',
+  information: 'broadcast+local messages',
+  hiddenKind: 'binary',
+  hiddenRule: 'custom',
+  baseline: 'critic',
+  critic: true,
+  needsHidden: true,
+  layerRule: weightMaxLayer,
+};

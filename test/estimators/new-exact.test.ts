@@ -60,7 +60,7 @@ test('hnca has at most the variance of reinforce with the same baseline (Young 2
   for (const net of nets()) {
     if (net.kind !== 'two-layer' || !net.reward.subarray(0, 1 << net.n).every((v) => v === net.reward[0])) continue;
     const en = enumerateNet(net);
-    const h = hncaExact(en, undefined, 0);
+    const h = hncaExact(en, undefined, 'none');
     const r = measureEstimator(en, 'reinforce');
     for (let i = 0; i < net.n; i++) {
       assert.ok(h.unitVariance[i]! <= r.unitVariance[i]! * (1 + 1e-12) + 1e-15, `unit ${i}, n=${net.n}: hnca ${h.unitVariance[i]} > reinforce ${r.unitVariance[i]}`);
