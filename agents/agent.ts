@@ -60,6 +60,7 @@ import {
 } from '../src/estimators/index.js';
 import type { RewardEvent, StepEvent } from '../src/stream/events.js';
 import { RunningSignalNormalizer } from '../src/estimators/nvil.js';
+import { clearPairRows, emptyPairRows, PairedNoise, PairPool, type PairRows } from './pairing.js';
 import { Critic } from './critic.js';
 import { headFor } from './heads.js';
 import { InputEncoder } from './inputs.js';
@@ -90,6 +91,8 @@ interface Batch {
   readonly rows: number;
   readonly layers: readonly { readonly x: Float32Array; readonly a: Float32Array; readonly p: Float32Array; readonly h: Float32Array; readonly aux: Float32Array }[];
   readonly returns: Float32Array;
+  /** With a pairing estimator: each row's partner return (NaN: none), and per layer coincide flags and the partner's samples. */
+  readonly pair?: { readonly partnerReturn: Float32Array; readonly coincide: readonly Float32Array[]; readonly partnerH: readonly Float32Array[] };
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -151,6 +154,11 @@ export class BroadcastAgent {
   private readyLengths: number[] = [];
   /** The running normaliser of `signalNormalization: 'nvil'`. */
   private readonly nvil = new RunningSignalNormalizer();
+  /** With a pairing estimator: the antithetic noise, the pool matching the members' episodes, the paired rows of the ready pool, and each sub-env's policy version per step. */
+  private readonly pairedNoise: PairedNoise | undefined;
+  private readonly pairPool: PairPool | undefined;
+  private readonly pairRows: PairRows | undefined;
+  private stepVersions: number[][] = [];
   private lastGrads: Float32Array[] = [];
 
   /**
@@ -170,6 +178,12 @@ export class BroadcastAgent {
     this.actSize = head.actSize;
     this.network = new PolicyNetwork(this.encoder.size, o.hidden, this.estimator.hiddenKind, head, initRng, o.noiseStd, o.threads);
     this.network.keepUniforms = this.estimator.keepsUniforms === true;
+    if (this.estimator.pairing) {
+      this.pairedNoise = new PairedNoise(this.rng.spawn().uint32());
+      this.network.uniformSource = this.pairedNoise.source;
+      this.pairPool = new PairPool(this.network.shapes);
+      this.pairRows = emptyPairRows(this.network.shapes);
+    }
     const useCritic = o.baseline === 'critic';
     this.critic = useCritic ? new Critic(this.encoder.size, o.criticHidden, o.criticLearningRate, initRng) : undefined;
     this.optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
@@ -310,6 +324,9 @@ export class BroadcastAgent {
     this.input = new Float32Array(rows * this.encoder.size);
     this.actions = this.network.alloc(rows * this.actSize);
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.network.shapes));
+    this.pairedNoise?.allocate(rows);
+    this.pairPool?.allocate(rows);
+    this.stepVersions = Array.from({ length: rows }, () => []);
     this.traces = Array.from({ length: rows }, () => this.zeroTrace());
     this.traceSum = this.zeroTrace();
   }
@@ -336,6 +353,9 @@ export class BroadcastAgent {
 
   private onReset(): LearnEvent[] {
     for (const b of this.episodes) b.clear();
+    this.pairedNoise?.restart();
+    this.pairPool?.clear();
+    for (const v of this.stepVersions) v.length = 0;
     for (const t of this.traces) this.clearTrace(t);
     this.segmentSteps = 0;
     if (this.slotViews.length) this.records = this.slotViews[0]!;
@@ -356,8 +376,10 @@ export class BroadcastAgent {
     if (this.options.credit === 'traces') return this.traceStep(e);
     if (this.options.credit === 'segment') return this.segmentStep(e);
     for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+    if (this.pairPool) for (let i = 0; i < e.numEnvs; i++) this.stepVersions[i]!.push(this.updateCount);
     this.flushEnded(e);
-    const enough = this.ready.rows >= this.options.batchSize && this.readyLengths.length >= (this.estimator.minEpisodes ?? 1);
+    if (this.pairedNoise) for (let i = 0; i < e.numEnvs; i++) if (e.terminated[i] || e.truncated[i]) this.pairedNoise.endEpisode(i);
+    const enough = this.ready.rows >= this.options.batchSize && this.readyLengths.length >= (this.estimator.minEpisodes ?? 0);
     return enough ? [this.update(this.readyBatch())] : [];
   }
 
@@ -405,6 +427,7 @@ export class BroadcastAgent {
       rows: this.ready.rows,
       layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
       returns: this.estimator.episodeSignal ? this.estimator.episodeSignal(returns, this.readyLengths) : returns,
+      ...(this.pairRows ? { pair: { partnerReturn: this.pairRows.partnerReturn.view(), coincide: this.pairRows.coincide.map((g) => g.view()), partnerH: this.pairRows.partnerH.map((g) => g.view()) } } : {}),
     };
   }
 
@@ -437,6 +460,11 @@ export class BroadcastAgent {
       this.critic && lam < 1
         ? lambdaReturns(buf.values.view(), this.critic.values(buf.layers[0]!.x.view(), buf.rows), this.options.gamma, lam, bootstrap)
         : rewardToGo(buf.values.view(), this.options.gamma, bootstrap);
+    if (this.pairPool) {
+      this.pairPool.add(env, buf, G, Int32Array.from(this.stepVersions[env]!), this.ready, this.pairRows!);
+      this.stepVersions[env]!.length = 0;
+      return;
+    }
     this.readyLengths.push(buf.rows);
     this.ready.takeFrom(buf, G);
   }
@@ -449,6 +477,7 @@ export class BroadcastAgent {
     this.network.syncMirrors();
     this.ready.clear();
     this.readyLengths = [];
+    if (this.pairRows) clearPairRows(this.pairRows);
     this.updateCount += 1;
     return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
   }
@@ -568,7 +597,17 @@ export class BroadcastAgent {
         if (this.estimator.layerRule) {
           const child = l < L - 1 ? { a: T[l + 1]!.a, p: T[l + 1]!.p, h: T[l + 1]!.h } : undefined;
           const bl = this.baselines[l]?.value();
-          g = this.estimator.layerRule({ layer: l, layers: L, headKind: net.head.kind, x: t.x, a: t.a, p: t.p, h: t.h, aux: t.aux, signal, baseline: bl, above, weightsAbove: l < L - 1 ? net.weights[l + 1]! : undefined, child });
+          let pair: { diff: tf.Tensor2D; coincide: tf.Tensor2D; partnerH: tf.Tensor2D } | undefined;
+          if (batch.pair) {
+            const n = net.shapes[l]!.nOut;
+            const diff = new Float32Array(M);
+            for (let r = 0; r < M; r++) {
+              const pr = batch.pair.partnerReturn[r]!;
+              diff[r] = Number.isNaN(pr) ? 0 : batch.returns[r]! - pr;
+            }
+            pair = { diff: tf.tensor2d(diff, [M, 1]), coincide: tf.tensor2d(batch.pair.coincide[l]!.subarray(0, M), [M, 1]), partnerH: tf.tensor2d(batch.pair.partnerH[l]!.subarray(0, M * n), [M, n]) };
+          }
+          g = this.estimator.layerRule({ layer: l, layers: L, headKind: net.head.kind, x: t.x, a: t.a, p: t.p, h: t.h, aux: t.aux, signal, baseline: bl, above, weightsAbove: l < L - 1 ? net.weights[l + 1]! : undefined, child, ...(pair ? { pair } : {}) });
         } else if (rule === 'local') g = local();
         else {
           const upstream = tf.matMul(above!, net.weights[l + 1]!, false, true) as tf.Tensor2D;

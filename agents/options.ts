@@ -249,6 +249,7 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   const local = est.hiddenRule === 'local';
   if (est.needsHidden && o.hidden.length === 0) throw new RangeError(`estimator '${est.id}' needs at least one hidden layer, got hidden: []`);
   if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
+  if (est.pairing && o.credit !== 'episode') throw new RangeError(`estimator '${est.id}' pairs whole episodes of paired sub-envs and needs credit 'episode', got credit '${o.credit}'`);
   if (est.episodeSignal && o.credit !== 'episode') throw new RangeError(`estimator '${est.id}' forms its signal from whole episodes and needs credit 'episode', got credit '${o.credit}'`);
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
   if (o.updatePath === 'typed' && !local) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update (every layer learning by its local rule), got '${est.id}'`);

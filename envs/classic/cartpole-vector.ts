@@ -29,8 +29,8 @@ export interface CartPoleVectorEnvOptions {
   /** As `CartPole`'s option of the same name. @default 'euler' */
   readonly kinematicsIntegrator?: CartPoleIntegrator;
   /**
-   * `'pairs'`: paired resets, sub-envs (2k, 2k + 1) start their j-th episodes from the same seed
-   * (common random numbers; see `src/core/vector.ts`). @default 'none'
+   * Paired resets of sub-envs (2k, 2k + 1), `'pairs'` or `'episodes'` (common random numbers;
+   * see `src/core/vector.ts`). @default 'none'
    */
   readonly pairing?: Pairing;
 }
@@ -112,8 +112,8 @@ export class CartPoleVectorEnv implements VectorEnv {
     if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`CartPoleVectorEnv: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
     const o = checkOptionKeys(options, OPTION_KEYS, 'CartPoleVectorEnv');
     this.autoresetMode = readChoice(o, 'autoresetMode', ['next-step', 'same-step'], 'next-step', 'CartPoleVectorEnv');
-    this.pairing = readChoice(o, 'pairing', ['none', 'pairs'], 'none', 'CartPoleVectorEnv');
-    this.pairs = this.pairing === 'pairs' ? new PairedResets(numEnvs, 'CartPoleVectorEnv') : undefined;
+    this.pairing = readChoice(o, 'pairing', ['none', 'pairs', 'episodes'], 'none', 'CartPoleVectorEnv');
+    this.pairs = this.pairing !== 'none' ? new PairedResets(numEnvs, 'CartPoleVectorEnv', this.pairing) : undefined;
     const limit = o['maxEpisodeSteps'] ?? 500;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0) {
       throw new RangeError(`CartPoleVectorEnv: maxEpisodeSteps must be a positive integer, got ${describeValue(limit)}`);
@@ -148,7 +148,10 @@ export class CartPoleVectorEnv implements VectorEnv {
   /** Draws sub-env i's start state and writes its observation row. */
   private resetOne(i: number, first = false): void {
     const o = i * 4;
-    if (this.pairs) this.rngs[i] = Rng.fromSeed(first ? this.pairs.seed(i) : this.pairs.next(i));
+    if (this.pairs) {
+      const seed = first ? this.pairs.seed(i) : this.pairs.next(i);
+      if (seed !== undefined) this.rngs[i] = Rng.fromSeed(seed);
+    }
     cartPoleDrawStart(this.rng(i), this.state, o, CARTPOLE_RESET_LOW, CARTPOLE_RESET_HIGH);
     this.writeObs(i);
     this.steps[i] = 0;

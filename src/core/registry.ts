@@ -52,7 +52,7 @@ export interface VectorCreateOptions {
 export interface MakeVecOptions extends MakeOptions {
   /** How finished sub-envs restart. @default 'next-step' */
   readonly autoresetMode?: AutoresetMode;
-  /** `'pairs'`: paired resets of sub-envs (2k, 2k + 1); see `vector.ts`. @default 'none' */
+  /** Paired resets of sub-envs (2k, 2k + 1), `'pairs'` or `'episodes'`; see `vector.ts`. @default 'none' */
   readonly pairing?: Pairing;
 }
 

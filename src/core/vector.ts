@@ -17,16 +17,22 @@
  *
  * ## Paired resets (common random numbers)
  *
- * With `pairing: 'pairs'` the sub-envs form pairs (2k, 2k + 1), and both members of a pair start
- * each of their episodes from the same seed: episode j of either member of pair k is reset with
- * {@link pairEpisodeSeed}(base, k, j), where base is the seed given to `reset` (or one drawn from
- * OS entropy when none is given) and j counts that sub-env's episodes from 0 at `reset`. So the
- * j-th episodes of the two members begin in the same state and run on the same env RNG stream,
- * whenever each of them starts it: the members need not finish together, and nothing waits.
- * Gymnasium has nothing like it (its autoreset never reseeds); it is the env half of evaluating one
- * policy twice under common random numbers, as ARM, DisARM and SPSA need (Yin & Zhou 2019;
- * Dong et al. 2020; Spall 1992). The agent half is a noise stream shared by the pair (see
- * `agents/pairing.ts`). Without pairing (the default) resets are exactly Gymnasium's.
+ * With `pairing` set, the sub-envs form pairs (2k, 2k + 1) whose members start alike:
+ * - `'pairs'`: `reset` gives both members of pair k the same seed ({@link pairEpisodeSeed}(base,
+ *   k, 0), base the seed given to `reset`, or one drawn from OS entropy), and autoresets are
+ *   Gymnasium's (no seed: each env's own RNG stream goes on). The members' j-th episodes therefore
+ *   start alike whenever both have drawn the same random numbers before them: always for envs that
+ *   draw only at reset (CartPole, Acrobot, MountainCar) or a fixed number per step (the bandits,
+ *   whose task, drawn at the seeded reset, is then the same for both members).
+ * - `'episodes'`: every episode j of either member of pair k is reset with pairEpisodeSeed(base,
+ *   k, j), so the j-th episodes start alike and run on the same env RNG stream even in envs that
+ *   draw a varying number of random numbers per episode (slippery gridworlds). Not for envs whose
+ *   seeded reset redraws the task (the bandits would get a new bandit every pull).
+ *
+ * The members need not finish together and nothing waits. Gymnasium has nothing like it; it is the
+ * env half of evaluating one policy twice under common random numbers, as ARM, DisARM and SPSA
+ * need (Yin & Zhou 2019; Dong et al. 2020; Spall 1992). The agent half is a noise stream shared by
+ * the pair (`agents/pairing.ts`). Without pairing (the default) resets are exactly Gymnasium's.
  *
  * @module
  */
@@ -37,8 +43,8 @@ import type { Space } from './spaces.js';
 /** How a vector env restarts finished sub-envs. See the module header. */
 export type AutoresetMode = 'next-step' | 'same-step';
 
-/** Whether sub-envs run in pairs with paired resets (see the module header). */
-export type Pairing = 'none' | 'pairs';
+/** Whether sub-envs run in pairs with paired resets, and how (see the module header). */
+export type Pairing = 'none' | 'pairs' | 'episodes';
 
 /**
  * The reset seed of episode `episode` of either member of pair `pair`, from the base seed: a fixed
@@ -63,9 +69,12 @@ export function pairEpisodeSeed(base: number, pair: number, episode: number): nu
 export class PairedResets {
   private base = 0;
   private readonly episodes: Int32Array;
-  /** @param numEnvs sub-envs, an even number */
-  constructor(readonly numEnvs: number, owner: string) {
-    if (numEnvs % 2 !== 0) throw new RangeError(`${owner}: pairing 'pairs' needs an even number of sub-envs, got ${numEnvs}`);
+  /**
+   * @param numEnvs sub-envs, an even number
+   * @param mode `'pairs'` (seeded alike at `reset` only) or `'episodes'` (every episode)
+   */
+  constructor(readonly numEnvs: number, owner: string, readonly mode: 'pairs' | 'episodes' = 'pairs') {
+    if (numEnvs % 2 !== 0) throw new RangeError(`${owner}: pairing '${mode}' needs an even number of sub-envs, got ${numEnvs}`);
     this.episodes = new Int32Array(numEnvs);
   }
   /** Starts over from `seed` (or an entropy seed): every sub-env's next episode is its episode 0. */
@@ -77,10 +86,13 @@ export class PairedResets {
   seed(i: number): number {
     return pairEpisodeSeed(this.base, i >> 1, this.episodes[i]!);
   }
-  /** Sub-env i's episode ended: the next reset starts its next episode; returns that episode's seed. */
-  next(i: number): number {
+  /**
+   * Sub-env i's episode ended: the next reset starts its next episode; returns that episode's seed
+   * (mode `'episodes'`), or undefined (mode `'pairs'`: the env's own stream goes on).
+   */
+  next(i: number): number | undefined {
     this.episodes[i] += 1;
-    return this.seed(i);
+    return this.mode === 'episodes' ? this.seed(i) : undefined;
   }
   /** Sub-env i's episode count since `start`. */
   episode(i: number): number {
@@ -149,7 +161,7 @@ export interface VectorEnv {
 export interface SyncVectorEnvOptions {
   /** How finished sub-envs restart. @default 'next-step' */
   readonly autoresetMode?: AutoresetMode;
-  /** `'pairs'`: paired resets of sub-envs (2k, 2k + 1), see the module header. @default 'none' */
+  /** Paired resets of sub-envs (2k, 2k + 1): `'pairs'` or `'episodes'`, see the module header. @default 'none' */
   readonly pairing?: Pairing;
 }
 
@@ -197,9 +209,9 @@ export class SyncVectorEnv implements VectorEnv {
       throw new RangeError(`SyncVectorEnv: autoresetMode must be 'next-step' or 'same-step', got ${String(mode)}`);
     }
     const pairing = options.pairing ?? 'none';
-    if (pairing !== 'none' && pairing !== 'pairs') throw new RangeError(`SyncVectorEnv: pairing must be 'none' or 'pairs', got ${String(pairing)}`);
+    if (pairing !== 'none' && pairing !== 'pairs' && pairing !== 'episodes') throw new RangeError(`SyncVectorEnv: pairing must be 'none', 'pairs' or 'episodes', got ${String(pairing)}`);
     this.pairing = pairing;
-    this.pairs = pairing === 'pairs' ? new PairedResets(envFns.length, 'SyncVectorEnv') : undefined;
+    this.pairs = pairing !== 'none' ? new PairedResets(envFns.length, 'SyncVectorEnv', pairing) : undefined;
     this.envs = envFns.map((f) => f());
     const first = this.envs[0]!;
     this.numEnvs = this.envs.length;
@@ -244,7 +256,7 @@ export class SyncVectorEnv implements VectorEnv {
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i]!;
       if (this.needsReset[i]) {
-        const r = env.reset(this.pairs ? { seed: this.pairs.next(i) } : {});
+        const r = env.reset(this.resetOptions(i));
         this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
         this.rewards[i] = 0;
         this.terms[i] = 0;
@@ -264,7 +276,7 @@ export class SyncVectorEnv implements VectorEnv {
         const fin = new Float32Array(this.obsSize);
         this.singleObservationSpace.flatten(r.observation, fin, 0);
         finals[i] = fin;
-        const rr = env.reset(this.pairs ? { seed: this.pairs.next(i) } : {});
+        const rr = env.reset(this.resetOptions(i));
         this.singleObservationSpace.flatten(rr.observation, this.obs, i * this.obsSize);
       } else {
         this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
@@ -282,6 +294,12 @@ export class SyncVectorEnv implements VectorEnv {
 
   close(): void {
     for (const e of this.envs) e.close();
+  }
+
+  /** The options of sub-env i's autoreset: a seed only with `pairing: 'episodes'`. */
+  private resetOptions(i: number): { seed?: number } {
+    const seed = this.pairs?.next(i);
+    return seed !== undefined ? { seed } : {};
   }
 }
 

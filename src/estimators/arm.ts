@@ -14,21 +14,27 @@
  * `agents/pairing.ts`), each unit keeps its own uniform uᵢ, and the broadcast carries the one scalar
  * f(b̃) − f(b) per pair.
  *
- * **What is unbiased.** ĝᵢ is unbiased for ∂E[f]/∂φᵢ when φᵢ is the same in both members. That
- * holds for every unit of a one-layer network, and for the units fed only by the input; a unit whose
- * two logits differ (a deeper unit whose parents' samples differed; in RL every decision after the
- * two trajectories diverged) uses instead the mean of the two members' REINFORCE estimates with the
- * Eq. 7 baseline, which keeps the whole estimate unbiased (the argument is in `antithetic.ts`). In
- * RL f is the member's reward-to-go G_t from the step of the decision; the rewards before it are the
- * same in both members while they coincide, so this is the episode's return difference, γ-scaled.
- * What breaks it: members that are not in the same state when their logits are compared (unpaired
- * env seeds, or an env whose randomness is not reseeded per pair); a baseline that depends on the
- * current pair; batches whose composition depends on the episodes in them (the ready pool fills
- * with the episodes that end first, as for every episodic estimator here).
+ * **What is unbiased.** ĝᵢ is unbiased for ∂E[f]/∂φᵢ when φᵢ is the same in both members and the
+ * two futures have the same law given the sample. That holds for every unit of a one-layer network
+ * and for the units fed only by the input; a unit whose two logits differ (a deeper unit whose
+ * parents' samples differed; in RL every decision after the two trajectories diverged) uses instead
+ * its own REINFORCE estimate with the Eq. 7 baseline. Whether a unit uses ARM is decided by the
+ * noise before it, so each row's estimate is conditionally unbiased either way and so is the sum
+ * (`antithetic.ts` checks it exactly on diagnose's networks). In RL a row uses ARM when both members
+ * are at the same step of their episode with the same weights and a bitwise-equal layer input, and
+ * f is the member's reward-to-go G_t from that step (the rewards before it are common to both).
+ * Paired resets (`src/core/vector.ts`) make the members start alike, so the first step's first
+ * layer always qualifies. What breaks it: an env that is not Markov in what the layer sees, a
+ * baseline that depends on the current pair, batches whose composition depends on the episodes in
+ * them (the ready pool fills with the episodes that end first, as for every episodic estimator
+ * here).
  *
  * @module
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
+import { antitheticLayer } from './disarm.js';
+import type { EstimatorSpec, LayerContext } from './types.js';
 import type { Enumeration } from './exact.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
@@ -62,3 +68,23 @@ export function armExact(en: Enumeration, gradient?: Float64Array): MomentMeasur
 export function armUnit(f: number, ft: number, u: number): number {
   return (ft - f) * (u - 0.5);
 }
+
+/** ARM per row: (f̃ − f)(u − ½), u the row's own uniform (kept in `aux`). */
+function armLayer(ctx: LayerContext): tf.Tensor2D {
+  return antitheticLayer(ctx, (c, pair) => tf.mul(tf.neg(pair.diff), tf.sub(c.aux!, 0.5)) as tf.Tensor2D);
+}
+
+/** The estimator's description. */
+export const arm: EstimatorSpec = {
+  id: 'arm',
+  summary: 'ARM: antithetic pair of rollouts under common random numbers (the reference for DisARM)',
+  source: 'Yin & Zhou 2019, Theorem 1 and §2.2',
+  information: 'broadcast',
+  hiddenKind: 'binary',
+  hiddenRule: 'custom',
+  baseline: 'optimal',
+  critic: false,
+  needsHidden: false,
+  pairing: true,
+  layerRule: armLayer,
+};

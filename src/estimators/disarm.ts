@@ -17,16 +17,19 @@
  * samples and its logit; the broadcast carries f(b) − f(b̃), one scalar per pair.
  *
  * **What is unbiased** — the same as `arm` (see there and `antithetic.ts`): exactly unbiased for
- * every unit whose logit is the same in both members; the others use the pair's mean REINFORCE
- * estimate with the Eq. 7 baseline, which keeps the sum unbiased. In RL that is every decision taken
- * while the two trajectories still coincide (the first step's first layer always; later steps until
- * the first differing action), with f = G_t; the rest is REINFORCE. What breaks it: unpaired env
- * seeds, env randomness not shared by the pair, a baseline formed from the current pair, and the
- * episodic ready pool's preference for the episodes that end first.
+ * every unit whose logit is the same in both members; the others use REINFORCE with the Eq. 7
+ * baseline, which keeps the sum unbiased. In RL that is every decision taken while the two members
+ * are at the same step of their episode, with the same weights and the same layer input (the agent
+ * checks all three, bitwise); f = G_t. What breaks it: an env that is not Markov in what the layer
+ * sees (then equal inputs need not mean equal futures), a baseline formed from the current pair,
+ * and the episodic ready pool's preference for the episodes that end first.
  *
  * @module
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
+import { reinforceGrad } from './reinforce.js';
+import type { EstimatorSpec, LayerContext } from './types.js';
 import type { Enumeration } from './exact.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
@@ -62,3 +65,36 @@ export function disarmExact(en: Enumeration, gradient?: Float64Array): MomentMea
     gradient,
   );
 }
+
+/**
+ * The layer rule shared by `disarm` and `arm`: where the layer's logits were the same in both
+ * members (`pair.coincide`), the antithetic estimate `pairEstimate`; elsewhere (and for a
+ * categorical head, which has no binary pair) REINFORCE with the layer's baseline.
+ */
+export function antitheticLayer(ctx: LayerContext, pairEstimate: (ctx: LayerContext, pair: NonNullable<LayerContext['pair']>) => tf.Tensor2D): tf.Tensor2D {
+  const rf = reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
+  const categorical = ctx.layer === ctx.layers - 1 && ctx.headKind === 'categorical';
+  if (!ctx.pair || categorical) return rf;
+  const c = ctx.pair.coincide;
+  return tf.add(tf.mul(c, pairEstimate(ctx, ctx.pair)), tf.mul(tf.sub(1, c), rf)) as tf.Tensor2D;
+}
+
+/** DisARM per row: ½(f − f̃)(h − h̃)·max(p, 1 − p), which is ½(f − f̃)(−1)^h̃·1[h ≠ h̃]·σ(|φ|). */
+function disarmLayer(ctx: LayerContext): tf.Tensor2D {
+  return antitheticLayer(ctx, (c, pair) => tf.mul(tf.mul(tf.mul(pair.diff, 0.5), tf.sub(c.h, pair.partnerH)), tf.maximum(c.p, tf.sub(1, c.p))) as tf.Tensor2D);
+}
+
+/** The estimator's description. */
+export const disarm: EstimatorSpec = {
+  id: 'disarm',
+  summary: 'DisARM: antithetic pair of rollouts under common random numbers, ARM with its noise integrated out',
+  source: 'Dong, Mnih & Tucker 2020, Eq. 5 and §3.1; Yin et al. 2020 (U2G)',
+  information: 'broadcast',
+  hiddenKind: 'binary',
+  hiddenRule: 'custom',
+  baseline: 'optimal',
+  critic: false,
+  needsHidden: false,
+  pairing: true,
+  layerRule: disarmLayer,
+};

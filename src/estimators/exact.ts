@@ -114,7 +114,7 @@ export const EXACT_ESTIMATORS: Readonly<Record<ExactEstimatorId, readonly NetKin
 export const EXACT_ESTIMATOR_IDS = Object.keys(EXACT_ESTIMATORS) as ExactEstimatorId[];
 
 /** The estimators whose exact rule lives in their own file (multi-sample or noise-based: `exact-moments.ts`). */
-export type OwnExactEstimatorId = Extract<EstimatorId, 'rloo' | 'hnca' | 'weight-max' | 'node-perturbation'>;
+export type OwnExactEstimatorId = Extract<EstimatorId, 'rloo' | 'arm' | 'disarm' | 'hnca' | 'weight-max' | 'node-perturbation'>;
 
 /** Why the other estimators cannot be measured by enumeration. */
 export const NOT_ENUMERABLE: Readonly<Record<Exclude<EstimatorId, ExactEstimatorId | OwnExactEstimatorId>, string>> = {

@@ -14,6 +14,8 @@ import { st } from './st.js';
 import { stSigmoid } from './st-sigmoid.js';
 import { sts } from './sts.js';
 import { rloo } from './rloo.js';
+import { arm } from './arm.js';
+import { disarm } from './disarm.js';
 import { hnca } from './hnca.js';
 import { weightMax } from './weight-max.js';
 import { nodePerturbation } from './node-perturbation.js';
@@ -34,8 +36,8 @@ export { rloo, rlooSignal, rlooExact, leaveOneOutSignal } from './rloo.js';
 export { hnca, hncaExact, hncaFactors } from './hnca.js';
 export { weightMax, weightMaxExact } from './weight-max.js';
 export { nodePerturbation, nodePerturbationExact, nodePerturbationScale } from './node-perturbation.js';
-export { armExact } from './arm.js';
-export { disarmExact } from './disarm.js';
+export { arm, armExact } from './arm.js';
+export { disarm, disarmExact } from './disarm.js';
 export { spsaExact } from './weight-perturbation.js';
 export { RunningSignalNormalizer, NVIL_DECAY } from './nvil.js';
 
@@ -52,6 +54,8 @@ export const ESTIMATORS: Readonly<Record<EstimatorId, EstimatorSpec>> = {
   sts,
   backprop,
   rloo,
+  arm,
+  disarm,
   hnca,
   'weight-max': weightMax,
   'node-perturbation': nodePerturbation,

@@ -29,6 +29,8 @@ export type EstimatorId =
   | 'sts'
   | 'backprop'
   | 'rloo'
+  | 'arm'
+  | 'disarm'
   | 'weight-max'
   | 'hnca'
   | 'node-perturbation';
@@ -119,6 +121,13 @@ export interface EstimatorSpec {
   readonly minEpisodes?: number;
   /** Whether binary units keep their uniforms u in the records' `aux` (for rules that use the noise). */
   readonly keepsUniforms?: boolean;
+  /**
+   * Whether the estimator evaluates the policy twice under common random numbers: sub-envs run in
+   * pairs with paired resets and an antithetic noise stream per pair (`agents/pairing.ts`), and
+   * {@link LayerContext.pair} carries each row's partner. Needs episode credit and an even number
+   * of sub-envs. Binary units keep their uniforms in `aux`.
+   */
+  readonly pairing?: boolean;
 }
 
 /**
@@ -148,4 +157,10 @@ export interface LayerContext {
   readonly weightsAbove: tf.Tensor2D | undefined;
   /** Below the head: the children's (layer above's) pre-activations, probabilities and samples. */
   readonly child: { readonly a: tf.Tensor2D; readonly p: tf.Tensor2D; readonly h: tf.Tensor2D } | undefined;
+  /**
+   * With {@link EstimatorSpec.pairing}: per row, f − f̃ (own return minus the partner's at the same
+   * step, 0 without a partner), whether this layer's logits were the same in both members (1/0),
+   * and the partner's samples of this layer.
+   */
+  readonly pair?: { readonly diff: tf.Tensor2D; readonly coincide: tf.Tensor2D; readonly partnerH: tf.Tensor2D };
 }

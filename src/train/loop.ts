@@ -17,6 +17,7 @@
 import { filter, type Subscription } from 'rxjs';
 import { BroadcastAgent, type AgentOptions, type LearnEvent } from '../../agents/agent.js';
 import { Rng } from '../core/rng.js';
+import { estimatorSpec } from '../estimators/index.js';
 import { makeVec, spec as envSpec, type EnvKwargs } from '../core/registry.js';
 import type { VectorEnv } from '../core/vector.js';
 import { BroadcastVectorEnv } from '../stream/broadcast.js';
@@ -77,7 +78,9 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`numEnvs must be a positive integer, got ${numEnvs}`);
   if (!Number.isInteger(steps) || steps <= 0) throw new RangeError(`steps must be a positive integer, got ${steps}`);
   envSpec(options.env);
-  const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step' });
+  // Estimators that evaluate the policy twice under common random numbers get paired resets.
+  const pairing = estimatorSpec(options.agent?.estimator ?? 'reinforce-optimal').pairing ? ({ pairing: 'pairs' } as const) : {};
+  const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step', ...pairing });
   const venv = new BroadcastVectorEnv(inner);
   const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...options.agent, seed: agentSeedFor(seed) });
   const subs: Subscription[] = [];

@@ -35,6 +35,8 @@ const HIDDEN_FOR_BACKPROP: Preset['byEstimator'] = {
   'learned-correction': { hidden: [8] },
   'noisy-relu': { hidden: [8] },
   sts: { hidden: [8] },
+  hnca: { hidden: [8] },
+  'weight-max': { hidden: [8] },
 };
 
 /**

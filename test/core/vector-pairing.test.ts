@@ -22,11 +22,11 @@ test('pairEpisodeSeed: a 32-bit seed per (base, pair, episode), distinct across 
   assert.is(pairEpisodeSeed(7, 3, 2), pairEpisodeSeed(7, 3, 2));
 });
 
-test('SyncVectorEnv pairs: both members start episode j alike even when their episodes end at different steps', () => {
+test("SyncVectorEnv pairing 'episodes': both members start episode j alike even when their episodes end at different steps", () => {
   // NoisyEnv draws its observations from its RNG at every step, so equal rows mean equal RNG streams.
   const venv = new SyncVectorEnv(
     [5, 3, 4, 4].map((length) => () => new NoisyEnv({ length })),
-    { autoresetMode: 'same-step', pairing: 'pairs' },
+    { autoresetMode: 'same-step', pairing: 'episodes' },
   );
   const starts: number[][][] = [[], [], [], []];
   const { observations } = venv.reset({ seed: 9 });
@@ -43,6 +43,18 @@ test('SyncVectorEnv pairs: both members start episode j alike even when their ep
     assert.not.equal(a[0], a[1], 'episodes differ from each other');
   }
   assert.not.equal(starts[0]![0], starts[2]![0], 'pairs differ from each other');
+});
+
+test("SyncVectorEnv pairing 'pairs': seeded alike once, then each env's own stream (members drift apart when they draw differently)", () => {
+  const venv = new SyncVectorEnv([5, 3].map((length) => () => new NoisyEnv({ length })), { autoresetMode: 'same-step', pairing: 'pairs' });
+  const { observations } = venv.reset({ seed: 9 });
+  assert.equal(row(observations, 0, 2), row(observations, 1, 2));
+  let second: number[][] = [[], []];
+  for (let t = 0; t < 5; t++) {
+    const r = venv.step(new Float32Array(2));
+    for (const i of [0, 1]) if (r.terminations[i] || r.truncations[i]) second[i] = row(r.observations, i, 2);
+  }
+  assert.not.equal(second[0], second[1], 'NoisyEnv draws at every step: the second episodes differ');
 });
 
 test('without pairing, resets stay Gymnasium\'s (seed + i, then the env\'s own stream)', () => {
@@ -82,7 +94,7 @@ test('makeVec passes pairing on; an odd count or a bad value is refused by name'
   assert.is(s.pairing, 'pairs');
   throwsWith(() => new CartPoleVectorEnv(3, { pairing: 'pairs' }), "pairing 'pairs' needs an even number of sub-envs, got 3");
   throwsWith(() => new SyncVectorEnv([() => new NoisyEnv()], { pairing: 'pairs' }), 'even number of sub-envs, got 1');
-  throwsWith(() => new SyncVectorEnv([() => new NoisyEnv()], { pairing: 'twins' as 'pairs' }), "pairing must be 'none' or 'pairs', got twins");
+  throwsWith(() => new SyncVectorEnv([() => new NoisyEnv()], { pairing: 'twins' as 'pairs' }), "pairing must be 'none', 'pairs' or 'episodes', got twins");
 });
 
 test.run();

@@ -1,0 +1,167 @@
+/**
+ * The agent half of common random numbers: a noise stream shared by the two members of each pair
+ * of sub-envs, antithetic between them, and the pool that matches the members' episodes.
+ *
+ * With paired resets (`pairing: 'pairs'` in the vector env, see `src/core/vector.ts`), the j-th
+ * episodes of sub-envs 2k and 2k + 1 start in the same state on the same env RNG stream. Here:
+ *
+ * - {@link PairedNoise}: episode j of pair k draws its uniforms from one stream, seeded with
+ *   `pairEpisodeSeed(noiseSeed, k, j)`; member 2k uses u, member 2k + 1 uses 1 − u, unit for unit
+ *   and step for step (every step draws the same number of uniforms, layer by layer). So the two
+ *   members are the antithetic pair (b, b̃) of ARM and DisARM at every decision, whenever each
+ *   member reaches it. Episodes are counted from the step events' flags, as the env counts them.
+ * - {@link PairPool}: a member's finished episode waits until its partner's episode of the same
+ *   index has finished too; then the two go to the update together, with, for each row, the
+ *   partner's return at the same step, the partner's samples, and whether the layer's logits were
+ *   the same in both members (same policy version and bitwise-equal layer input). Rows past the
+ *   shorter episode have no partner.
+ *
+ * Nothing like this is in Gymnasium or the usual RL libraries; estimators opt in with
+ * `EstimatorSpec.pairing`.
+ *
+ * @module
+ */
+import { Rng } from '../src/core/rng.js';
+import { pairEpisodeSeed } from '../src/core/vector.js';
+import type { LayerShape } from './network.js';
+import { GrowBuffer, TransitionBuffer } from './rollout.js';
+
+/** The per-pair antithetic noise stream (see the module header). */
+export class PairedNoise {
+  private episodes = new Int32Array(0);
+  private streams: (Rng | undefined)[] = [];
+
+  /** @param noiseSeed the seed every pair's streams derive from */
+  constructor(readonly noiseSeed: number) {}
+
+  /** Sizes the state for `rows` sub-envs (an even number); every sub-env starts at its episode 0. */
+  allocate(rows: number): void {
+    if (rows % 2 !== 0) throw new RangeError(`PairedNoise: paired noise needs an even number of sub-envs, got ${rows}`);
+    this.episodes = new Int32Array(rows);
+    this.streams = new Array<Rng | undefined>(rows).fill(undefined);
+  }
+
+  /** Every sub-env starts over at its episode 0 (the env was reset). */
+  restart(): void {
+    this.episodes.fill(0);
+    this.streams.fill(undefined);
+  }
+
+  /** Sub-env i's episode ended: its next uniforms come from the stream of its next episode. */
+  endEpisode(i: number): void {
+    this.episodes[i] += 1;
+    this.streams[i] = undefined;
+  }
+
+  /** Sub-env i's current episode index. */
+  episode(i: number): number {
+    return this.episodes[i]!;
+  }
+
+  /**
+   * Fills one layer's rows × units uniforms: row r from its pair's stream of its current episode,
+   * as drawn (even rows) or as 1 − u (odd rows). A `PolicyNetwork.uniformSource`.
+   */
+  readonly source = (_layer: number, out: Float32Array, rows: number, units: number): void => {
+    if (rows !== this.episodes.length) throw new RangeError(`PairedNoise: allocated for ${this.episodes.length} rows, asked for ${rows}`);
+    for (let r = 0; r < rows; r++) {
+      let s = this.streams[r];
+      if (!s) {
+        s = Rng.fromSeed(pairEpisodeSeed(this.noiseSeed, r >> 1, this.episodes[r]!));
+        this.streams[r] = s;
+      }
+      const u = s.fillUniform32(out.subarray(r * units, (r + 1) * units));
+      if (r & 1) for (let k = 0; k < units; k++) u[k] = 1 - u[k]!;
+    }
+  };
+}
+
+/** A finished episode waiting for its partner. */
+interface Pending {
+  readonly buf: TransitionBuffer;
+  readonly returns: Float32Array;
+  readonly versions: Int32Array;
+}
+
+/**
+ * What the update receives for each row of a paired batch: the partner's return at the same step
+ * (NaN without a partner), and per layer the partner's samples and whether the layer's logits were
+ * the same in both members (1) or not (0).
+ */
+export interface PairRows {
+  readonly partnerReturn: GrowBuffer;
+  readonly coincide: GrowBuffer[];
+  readonly partnerH: GrowBuffer[];
+}
+
+/** Empty {@link PairRows} for the given layers. */
+export function emptyPairRows(shapes: readonly LayerShape[]): PairRows {
+  return { partnerReturn: new GrowBuffer(), coincide: shapes.map(() => new GrowBuffer()), partnerH: shapes.map(() => new GrowBuffer()) };
+}
+
+/** Empties {@link PairRows}. */
+export function clearPairRows(p: PairRows): void {
+  p.partnerReturn.clear();
+  for (const g of [...p.coincide, ...p.partnerH]) g.clear();
+}
+
+/** Matches the episodes of paired sub-envs (see the module header). */
+export class PairPool {
+  private queues: Pending[][] = [];
+
+  constructor(private readonly shapes: readonly LayerShape[]) {}
+
+  /** Sizes the pool for `rows` sub-envs and drops any waiting episode. */
+  allocate(rows: number): void {
+    this.queues = Array.from({ length: rows }, () => []);
+  }
+
+  /** Drops every waiting episode (the env was reset). */
+  clear(): void {
+    for (const q of this.queues) q.length = 0;
+  }
+
+  /** Episodes waiting for their partner. */
+  get waiting(): number {
+    return this.queues.reduce((s, q) => s + q.length, 0);
+  }
+
+  /**
+   * Sub-env i finished an episode (its buffer `buf`, which is emptied, its returns and the policy
+   * version of each step). When the partner's episode of the same index is already there, both
+   * are moved into `ready` (member 2k first) with their {@link PairRows}; returns whether they were.
+   */
+  add(i: number, buf: TransitionBuffer, returns: Float32Array, versions: Int32Array, ready: TransitionBuffer, rows: PairRows): boolean {
+    const own = new TransitionBuffer(this.shapes);
+    own.takeFrom(buf, returns);
+    this.queues[i]!.push({ buf: own, returns: returns.slice(), versions: versions.slice() });
+    const k = i >> 1;
+    const qa = this.queues[2 * k]!;
+    const qb = this.queues[2 * k + 1]!;
+    if (qa.length === 0 || qb.length === 0) return false;
+    const a = qa.shift()!;
+    const b = qb.shift()!;
+    this.emit(a, b, ready, rows);
+    this.emit(b, a, ready, rows);
+    return true;
+  }
+
+  private emit(own: Pending, partner: Pending, ready: TransitionBuffer, rows: PairRows): void {
+    const T = own.buf.rows;
+    const Tp = partner.buf.rows;
+    for (let t = 0; t < T; t++) rows.partnerReturn.pushValue(t < Tp ? partner.returns[t]! : Number.NaN);
+    for (const [l, s] of this.shapes.entries()) {
+      const ox = own.buf.layers[l]!.x.view();
+      const px = partner.buf.layers[l]!.x.view();
+      const ph = partner.buf.layers[l]!.h.view();
+      for (let t = 0; t < T; t++) {
+        let same = t < Tp && own.versions[t] === partner.versions[t] ? 1 : 0;
+        for (let k = 0; same && k < s.nIn; k++) if (ox[t * s.nIn + k] !== px[t * s.nIn + k]) same = 0;
+        rows.coincide[l]!.pushValue(same);
+        if (t < Tp) rows.partnerH[l]!.push(ph, t * s.nOut, s.nOut);
+        else for (let j = 0; j < s.nOut; j++) rows.partnerH[l]!.pushValue(0);
+      }
+    }
+    ready.takeFrom(own.buf, own.returns);
+  }
+}
