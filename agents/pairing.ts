@@ -141,12 +141,15 @@ export class PairPool {
     if (qa.length === 0 || qb.length === 0) return false;
     const a = qa.shift()!;
     const b = qb.shift()!;
-    this.emit(a, b, ready, rows);
-    this.emit(b, a, ready, rows);
+    // Both members' rows are described before either is moved (moving empties the buffer).
+    this.describe(a, b, rows);
+    this.describe(b, a, rows);
+    ready.takeFrom(a.buf, a.returns);
+    ready.takeFrom(b.buf, b.returns);
     return true;
   }
 
-  private emit(own: Pending, partner: Pending, ready: TransitionBuffer, rows: PairRows): void {
+  private describe(own: Pending, partner: Pending, rows: PairRows): void {
     const T = own.buf.rows;
     const Tp = partner.buf.rows;
     for (let t = 0; t < T; t++) rows.partnerReturn.pushValue(t < Tp ? partner.returns[t]! : Number.NaN);
@@ -162,6 +165,5 @@ export class PairPool {
         else for (let j = 0; j < s.nOut; j++) rows.partnerH[l]!.pushValue(0);
       }
     }
-    ready.takeFrom(own.buf, own.returns);
   }
 }
