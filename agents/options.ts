@@ -13,9 +13,9 @@
 import { z } from 'zod';
 import { editDistance } from '../src/core/registry.js';
 import type { Space } from '../src/core/spaces.js';
-import { ESTIMATOR_IDS, estimatorSpec, type BaselineKind, type EstimatorId } from '../src/estimators/index.js';
+import { BASELINE_KINDS as KINDS, baselineFor, ESTIMATOR_IDS, estimatorFor, type BaselineKind, type EstimatorId } from '../src/estimators/index.js';
 
-/** The registered estimator ids. */
+/** The registered estimator ids (live: user estimators registered later count). */
 const estimatorIds = (): readonly string[] => ESTIMATOR_IDS;
 import { HEAD_KINDS, headFor, type HeadKind } from './heads.js';
 
@@ -23,7 +23,7 @@ import { HEAD_KINDS, headFor, type HeadKind } from './heads.js';
 export type CreditMode = 'episode' | 'segment' | 'traces';
 
 /** The baseline kinds an agent can use. */
-export const BASELINE_KINDS = ['none', 'mean', 'optimal', 'critic'] as const satisfies readonly BaselineKind[];
+export const BASELINE_KINDS = KINDS as readonly BaselineKind[];
 
 /** A registered estimator id (checked against the registry when parsed, so user estimators pass). */
 const estimatorId = z.custom<EstimatorId>((v) => typeof v === 'string' && estimatorIds().includes(v));
@@ -45,7 +45,7 @@ const fields = {
   /** Action head; by default chosen from the action space and the estimator (see `heads.ts`). */
   head: z.enum(HEAD_KINDS as [HeadKind, ...HeadKind[]]).optional(),
   /** Overrides the estimator's baseline; by default the estimator's own. */
-  baseline: z.enum(BASELINE_KINDS).optional(),
+  baseline: z.enum(BASELINE_KINDS as [BaselineKind, ...BaselineKind[]]).optional(),
   /** Discount γ in [0, 1]. */
   gamma: unit.default(0.99),
   /** Trace decay λ in [0, 1], for `credit: 'traces'`. */
@@ -245,20 +245,18 @@ export function parseAgentOptions(input: unknown, where = ''): AgentOptions {
 export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<unknown>): ResolvedAgentOptions {
   const given = parseAgentOptions(options);
   const o = { ...AGENT_DEFAULTS, ...stripUndefined(given) };
-  const est = estimatorSpec(o.estimator);
-  const local = est.hiddenRule === 'local';
+  const est = estimatorFor(o.estimator);
   if (est.needsHidden && o.hidden.length === 0) throw new RangeError(`estimator '${est.id}' needs at least one hidden layer, got hidden: []`);
   if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
   if (est.pairing && o.credit !== 'episode') throw new RangeError(`estimator '${est.id}' pairs whole episodes of paired sub-envs and needs credit 'episode', got credit '${o.credit}'`);
-  if (est.episodeSignal && o.credit !== 'episode') throw new RangeError(`estimator '${est.id}' forms its signal from whole episodes and needs credit 'episode', got credit '${o.credit}'`);
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
-  if (o.updatePath === 'typed' && !local) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update (every layer learning by its local rule), got '${est.id}'`);
+  if (o.updatePath === 'typed' && !est.fusedUpdate) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update (every layer learning by its local rule), got '${est.id}'`);
   const baseline = given.baseline ?? est.baseline;
   if (o.credit === 'traces') {
-    if (!local) throw new RangeError(`credit 'traces' needs an estimator whose every unit learns by its local rule (e.g. reinforce, reinforce-critic), got '${est.id}'`);
-    if (baseline === 'mean' || baseline === 'optimal') throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);
+    if (!est.traces) throw new RangeError(`credit 'traces' needs an estimator whose every unit learns by its local rule (e.g. reinforce, reinforce-critic), got '${est.id}'`);
+    if (baselineFor(baseline).needsWholeReturn) throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);
   }
-  const head = headFor(actionSpace, given.head, est.id === 'backprop').kind;
+  const head = headFor(actionSpace, given.head, est.defaultHead === 'categorical').kind;
   return { ...o, hidden: [...o.hidden], head, baseline } as ResolvedAgentOptions;
 }
 

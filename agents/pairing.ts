@@ -23,8 +23,11 @@
  */
 import { Rng } from '../src/core/rng.js';
 import { pairEpisodeSeed } from '../src/core/vector.js';
-import type { LayerShape } from './network.js';
-import { GrowBuffer, TransitionBuffer } from './rollout.js';
+import type { StepEvent } from '../src/stream/events.js';
+import type { Credit, CreditContext } from './credit.js';
+import type { Batch, LearnEvent } from './learner.js';
+import type { LayerRecord, LayerShape } from './network.js';
+import { GrowBuffer, rewardToGo, TransitionBuffer } from './rollout.js';
 
 /** The per-pair antithetic noise stream (see the module header). */
 export class PairedNoise {
@@ -108,6 +111,8 @@ export function clearPairRows(p: PairRows): void {
 /** Matches the episodes of paired sub-envs (see the module header). */
 export class PairPool {
   private queues: Pending[][] = [];
+  /** Rows of member 2k in the last pair moved into the batch. */
+  lastFirstRows = 0;
 
   constructor(private readonly shapes: readonly LayerShape[]) {}
 
@@ -144,6 +149,7 @@ export class PairPool {
     // Both members' rows are described before either is moved (moving empties the buffer).
     this.describe(a, b, rows);
     this.describe(b, a, rows);
+    this.lastFirstRows = a.buf.rows;
     ready.takeFrom(a.buf, a.returns);
     ready.takeFrom(b.buf, b.returns);
     return true;
@@ -165,5 +171,105 @@ export class PairPool {
         else for (let j = 0; j < s.nOut; j++) rows.partnerH[l]!.pushValue(0);
       }
     }
+  }
+}
+
+/**
+ * Episode credit for pairing estimators: as `EpisodeCredit`, but a member's finished episode waits
+ * in the {@link PairPool} for its partner's episode of the same index, and the batch carries the
+ * pairing rows. The forward pass draws from the pair's antithetic stream ({@link PairedNoise},
+ * attached to the network here). Each step's policy version (the learner's update count) is kept,
+ * so that rows acted under different weights never count as coincident.
+ */
+export class PairedEpisodeCredit implements Credit {
+  records: LayerRecord[] = [];
+  private episodes: TransitionBuffer[] = [];
+  private versions: number[][] = [];
+  private readonly ready: TransitionBuffer;
+  private readonly pool: PairPool;
+  private readonly rows: PairRows;
+  private readonly readyEpisodes: { env: number; rows: number }[] = [];
+  private readonly noise: PairedNoise;
+
+  constructor(private readonly ctx: CreditContext) {
+    const shapes = ctx.network.shapes;
+    this.ready = new TransitionBuffer(shapes);
+    this.pool = new PairPool(shapes);
+    this.rows = emptyPairRows(shapes);
+    // The pair streams derive from the agent's seed, apart from its own RNG stream.
+    this.noise = new PairedNoise(pairEpisodeSeed(ctx.options.seed, 0x7fffffff, 0x5eed));
+    ctx.network.uniformSource = this.noise.source;
+  }
+
+  allocate(rows: number): void {
+    this.noise.allocate(rows);
+    this.pool.allocate(rows);
+    this.records = this.ctx.network.allocRecords(rows);
+    this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.ctx.network.shapes));
+    this.versions = Array.from({ length: rows }, () => []);
+  }
+
+  reset(): void {
+    for (const b of this.episodes) b.clear();
+    for (const v of this.versions) v.length = 0;
+    this.noise.restart();
+    this.pool.clear();
+  }
+
+  step(e: StepEvent): LearnEvent[] {
+    const version = this.ctx.learner.updates;
+    for (let i = 0; i < e.numEnvs; i++) {
+      this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+      this.versions[i]!.push(version);
+    }
+    const critic = this.ctx.learner.critic;
+    const { gamma } = this.ctx.options;
+    for (let i = 0; i < e.numEnvs; i++) {
+      if (!e.terminated[i] && !e.truncated[i]) continue;
+      let bootstrap = 0;
+      if (!e.terminated[i] && critic) {
+        const fin = e.finalObservations?.[i];
+        if (fin) bootstrap = this.ctx.valueOf(fin, 1)[0]!;
+      }
+      const buf = this.episodes[i]!;
+      const G = rewardToGo(buf.values.view(), gamma, bootstrap);
+      const before = this.ready.rows;
+      const k = i >> 1;
+      if (this.pool.add(i, buf, G, Int32Array.from(this.versions[i]!), this.ready, this.rows)) {
+        // Both members' episodes entered the batch, member 2k first.
+        const first = this.pool.lastFirstRows;
+        this.readyEpisodes.push({ env: 2 * k, rows: first }, { env: 2 * k + 1, rows: this.ready.rows - before - first });
+      }
+      this.versions[i]!.length = 0;
+      this.noise.endEpisode(i);
+    }
+    if (this.ready.rows < this.ctx.options.batchSize) return [];
+    const event = this.ctx.learner.update(this.readyBatch());
+    this.ready.clear();
+    clearPairRows(this.rows);
+    this.readyEpisodes.length = 0;
+    return [event];
+  }
+
+  private readyBatch(): Batch {
+    const episodes = this.readyEpisodes.slice();
+    const rows = this.ready.rows;
+    return {
+      rows,
+      layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
+      returns: this.ready.values.view(),
+      signalRows: () => {
+        const env = new Int32Array(rows);
+        const episode = new Int32Array(rows);
+        let r = 0;
+        for (const [k, ep] of episodes.entries()) {
+          env.fill(ep.env, r, r + ep.rows);
+          episode.fill(k, r, r + ep.rows);
+          r += ep.rows;
+        }
+        return { rows, env, episode };
+      },
+      pair: { partnerReturn: this.rows.partnerReturn.view(), coincide: this.rows.coincide.map((g) => g.view()), partnerH: this.rows.partnerH.map((g) => g.view()) },
+    };
   }
 }

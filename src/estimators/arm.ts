@@ -34,7 +34,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
 import { antitheticLayer } from './disarm.js';
-import type { EstimatorSpec, LayerContext } from './types.js';
+import { baselineState } from './rules.js';
+import type { Estimator, LayerTensors, PairTensors } from './types.js';
 import type { Enumeration } from './exact.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
@@ -70,21 +71,22 @@ export function armUnit(f: number, ft: number, u: number): number {
 }
 
 /** ARM per row: (f̃ − f)(u − ½), u the row's own uniform (kept in `aux`). */
-function armLayer(ctx: LayerContext): tf.Tensor2D {
-  return antitheticLayer(ctx, (c, pair) => tf.mul(tf.neg(pair.diff), tf.sub(c.aux!, 0.5)) as tf.Tensor2D);
-}
+const armRows = (u: LayerTensors, pair: PairTensors): tf.Tensor2D => tf.mul(tf.neg(pair.diff), tf.sub(u.aux!, 0.5)) as tf.Tensor2D;
 
-/** The estimator's description. */
-export const arm: EstimatorSpec = {
+/** The estimator. */
+export const arm: Estimator = {
   id: 'arm',
   summary: 'ARM: antithetic pair of rollouts under common random numbers (the reference for DisARM)',
   source: 'Yin & Zhou 2019, Theorem 1 and §2.2',
   information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'custom',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: false,
   pairing: true,
-  layerRule: armLayer,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: (ctx) => antitheticLayer(ctx, false, armRows),
+  headGradient: (ctx) => antitheticLayer(ctx, ctx.headKind === 'categorical', armRows),
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: ARM_MAX_UNITS, measure: (en, g) => armExact(en, g) },
 };

@@ -29,7 +29,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
 import { reinforceGrad } from './reinforce.js';
-import type { EstimatorSpec, LayerContext } from './types.js';
+import { baselineState } from './rules.js';
+import type { Estimator, LayerTensors, PairTensors } from './types.js';
 import type { Enumeration } from './exact.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
@@ -66,35 +67,43 @@ export function disarmExact(en: Enumeration, gradient?: Float64Array): MomentMea
   );
 }
 
+/** One layer's batch, signal, baseline and pairing rows, as both the hidden and the head rule see them. */
+export interface AntitheticLayer {
+  readonly units: LayerTensors;
+  readonly signal: tf.Tensor2D;
+  readonly baseline: tf.Tensor2D | undefined;
+  readonly pair?: PairTensors | undefined;
+}
+
 /**
- * The layer rule shared by `disarm` and `arm`: where the layer's logits were the same in both
- * members (`pair.coincide`), the antithetic estimate `pairEstimate`; elsewhere (and for a
- * categorical head, which has no binary pair) REINFORCE with the layer's baseline.
+ * The rule shared by `disarm` and `arm`: where the layer's logits were the same in both members
+ * (`pair.coincide`), the antithetic estimate `pairEstimate`; elsewhere (and for a categorical head,
+ * which has no binary pair) REINFORCE with the layer's baseline.
  */
-export function antitheticLayer(ctx: LayerContext, pairEstimate: (ctx: LayerContext, pair: NonNullable<LayerContext['pair']>) => tf.Tensor2D): tf.Tensor2D {
-  const rf = reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
-  const categorical = ctx.layer === ctx.layers - 1 && ctx.headKind === 'categorical';
+export function antitheticLayer(ctx: AntitheticLayer, categorical: boolean, pairEstimate: (units: LayerTensors, pair: PairTensors) => tf.Tensor2D): tf.Tensor2D {
+  const rf = reinforceGrad(ctx.units.h, ctx.units.p, ctx.signal, ctx.baseline);
   if (!ctx.pair || categorical) return rf;
   const c = ctx.pair.coincide;
-  return tf.add(tf.mul(c, pairEstimate(ctx, ctx.pair)), tf.mul(tf.sub(1, c), rf)) as tf.Tensor2D;
+  return tf.add(tf.mul(c, pairEstimate(ctx.units, ctx.pair)), tf.mul(tf.sub(1, c), rf)) as tf.Tensor2D;
 }
 
 /** DisARM per row: ½(f − f̃)(h − h̃)·max(p, 1 − p), which is ½(f − f̃)(−1)^h̃·1[h ≠ h̃]·σ(|φ|). */
-function disarmLayer(ctx: LayerContext): tf.Tensor2D {
-  return antitheticLayer(ctx, (c, pair) => tf.mul(tf.mul(tf.mul(pair.diff, 0.5), tf.sub(c.h, pair.partnerH)), tf.maximum(c.p, tf.sub(1, c.p))) as tf.Tensor2D);
-}
+const disarmRows = (u: LayerTensors, pair: PairTensors): tf.Tensor2D => tf.mul(tf.mul(tf.mul(pair.diff, 0.5), tf.sub(u.h, pair.partnerH)), tf.maximum(u.p, tf.sub(1, u.p))) as tf.Tensor2D;
 
-/** The estimator's description. */
-export const disarm: EstimatorSpec = {
+/** The estimator. */
+export const disarm: Estimator = {
   id: 'disarm',
   summary: 'DisARM: antithetic pair of rollouts under common random numbers, ARM with its noise integrated out',
   source: 'Dong, Mnih & Tucker 2020, Eq. 5 and §3.1; Yin et al. 2020 (U2G)',
   information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'custom',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: false,
   pairing: true,
-  layerRule: disarmLayer,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: (ctx) => antitheticLayer(ctx, false, disarmRows),
+  headGradient: (ctx) => antitheticLayer(ctx, ctx.headKind === 'categorical', disarmRows),
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: DISARM_MAX_UNITS, measure: (en, g) => disarmExact(en, g) },
 };

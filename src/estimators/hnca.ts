@@ -27,8 +27,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { exactBaseline, sigmoid, type Enumeration } from './exact.js';
-import { reinforceGrad } from './reinforce.js';
-import type { EstimatorSpec, LayerContext } from './types.js';
+import { baselineState } from './rules.js';
+import type { Estimator, HiddenRuleContext } from './types.js';
 import { measureOutcomes, singleConfigurations, type MomentMeasure } from './exact-moments.js';
 
 /**
@@ -136,36 +136,38 @@ export function hncaFactors(h: Float32Array, p: Float32Array, childA: Float32Arr
   return out;
 }
 
-/** The layer rule: REINFORCE at the head, HNCA's factor times (R − L̄) below it. */
-function hncaLayer(ctx: LayerContext): tf.Tensor2D {
-  if (ctx.layer === ctx.layers - 1 || !ctx.child || !ctx.weightsAbove) return reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
-  const [rows, n] = ctx.h.shape;
-  const m = ctx.child.a.shape[1];
+/** The hidden rule: HNCA's factor from the children (the layer above) times (R − L̄). */
+function hncaHidden(ctx: HiddenRuleContext): tf.Tensor2D {
+  const [rows, n] = ctx.units.h.shape;
+  const child = ctx.above.units;
+  const m = child.a.shape[1];
   const f = hncaFactors(
-    ctx.h.dataSync() as Float32Array,
-    ctx.p.dataSync() as Float32Array,
-    ctx.child.a.dataSync() as Float32Array,
-    ctx.child.h.dataSync() as Float32Array,
-    ctx.weightsAbove.dataSync() as Float32Array,
+    ctx.units.h.dataSync() as Float32Array,
+    ctx.units.p.dataSync() as Float32Array,
+    child.a.dataSync() as Float32Array,
+    child.h.dataSync() as Float32Array,
+    ctx.above.weights.dataSync() as Float32Array,
     rows,
     n,
     m,
-    ctx.layer + 1 === ctx.layers - 1 && ctx.headKind === 'categorical',
+    ctx.aboveHeadKind === 'categorical',
   );
   const centred = ctx.baseline ? tf.sub(ctx.signal, ctx.baseline) : ctx.signal;
   return tf.mul(tf.tensor2d(f, [rows, n]), centred) as tf.Tensor2D;
 }
 
-/** The estimator's description. */
-export const hnca: EstimatorSpec = {
+/** The estimator. */
+export const hnca: Estimator = {
   id: 'hnca',
   summary: "hindsight network credit assignment: each unit credited through its children's likelihoods",
   source: 'Young 2022 (AAAI), §3, Theorems 1–2',
   information: 'broadcast+local messages',
   hiddenKind: 'binary',
-  hiddenRule: 'custom',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
-  layerRule: hncaLayer,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: hncaHidden,
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: 16, measure: (en, g) => hncaExact(en, g) },
 };

@@ -31,7 +31,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Enumeration } from './exact.js';
 import { reinforceGrad } from './reinforce.js';
-import type { EstimatorSpec, LayerContext } from './types.js';
+import { baselineState } from './rules.js';
+import type { Estimator, LayerTensors } from './types.js';
 import { accumulate, measureMoments, type MomentMeasure } from './exact-moments.js';
 
 /** Var ξ of the standard logistic noise. */
@@ -144,27 +145,29 @@ export function nodePerturbationExact(en: Enumeration, gradient?: Float64Array):
 /** u + 2⁻²⁵: the midpoint of the float32 uniform's cell, so that ξ is finite (u can be 0). */
 const U_EPS = 2 ** -25;
 
-/** The layer rule: (R − R̄)·ξ/(π²/3) for binary units, ξ from the stored uniforms; REINFORCE for a categorical head. */
-function nodePerturbationLayer(ctx: LayerContext): tf.Tensor2D {
-  const categorical = ctx.layer === ctx.layers - 1 && ctx.headKind === 'categorical';
-  if (categorical || !ctx.aux) return reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
-  const u = tf.add(ctx.aux, U_EPS);
+/** (R − R̄)·ξ/(π²/3) for a layer of binary units, ξ from the stored uniforms. */
+function perturbation(units: LayerTensors, signal: tf.Tensor2D, baseline: tf.Tensor2D | undefined): tf.Tensor2D {
+  if (!units.aux) throw new Error('node-perturbation: the network did not keep the units\' uniforms');
+  const u = tf.add(units.aux, U_EPS);
   const xi = tf.log(tf.div(tf.sub(1, u), u));
-  const centred = ctx.baseline ? tf.sub(ctx.signal, ctx.baseline) : ctx.signal;
+  const centred = baseline ? tf.sub(signal, baseline) : signal;
   return tf.mul(xi, tf.div(centred, LOGISTIC_VARIANCE)) as tf.Tensor2D;
 }
 
-/** The estimator's description. */
-export const nodePerturbation: EstimatorSpec = {
+/** The estimator. */
+export const nodePerturbation: Estimator = {
   id: 'node-perturbation',
-  summary: "node perturbation: each unit correlates its own logistic noise with the reward",
+  summary: 'node perturbation: each unit correlates its own logistic noise with the reward',
   source: 'Fiete & Seung 2006, Eq. 3; Werfel, Xie & Seung 2005; contrasted in Bengio 2013 §1.2, §4.1',
   information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'custom',
   baseline: 'mean',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: false,
   keepsUniforms: true,
-  layerRule: nodePerturbationLayer,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: (ctx) => perturbation(ctx.units, ctx.signal, ctx.baseline),
+  headGradient: (ctx) => (ctx.headKind === 'categorical' ? reinforceGrad(ctx.units.h, ctx.units.p, ctx.signal, ctx.baseline) : perturbation(ctx.units, ctx.signal, ctx.baseline)),
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: 16, measure: (en, g) => nodePerturbationExact(en, g) },
 };

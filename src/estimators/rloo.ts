@@ -29,7 +29,9 @@
  */
 import { paramCount, type Enumeration } from './exact.js';
 import { measureMoments, type MomentMeasure } from './exact-moments.js';
-import type { EstimatorSpec } from './types.js';
+import { reinforceUpdate } from './reinforce.js';
+import { baselineState, localEstimate } from './rules.js';
+import type { Estimator, SignalRows } from './types.js';
 
 /** K of the exact rule in `diagnose`: two samples, the evaluation budget of ARM and DisARM. */
 export const RLOO_EXACT_SAMPLES = 2;
@@ -134,17 +136,36 @@ export function rlooSignal(returns: Float32Array, lengths: readonly number[]): F
   return out;
 }
 
-/** The estimator's description. */
-export const rloo: EstimatorSpec = {
+/**
+ * The signal of `rloo` from the batch's rows: rows of one episode are contiguous and in step order
+ * (`SignalRows.episode`); each row's return minus the mean return of the batch's other episodes at
+ * the same step. A batch of one episode has no other: its signal stays the return (plain REINFORCE,
+ * still unbiased).
+ */
+export function rlooTransform(signal: Float32Array, rows: SignalRows): void {
+  const lengths: number[] = [];
+  for (let r = 0; r < rows.rows; r++) {
+    if (r === 0 || rows.episode[r] !== rows.episode[r - 1]) lengths.push(0);
+    lengths[lengths.length - 1] += 1;
+  }
+  if (lengths.length < 2) return;
+  signal.set(rlooSignal(signal.subarray(0, rows.rows), lengths));
+}
+
+/** The estimator. */
+export const rloo: Estimator = {
   id: 'rloo',
   summary: 'REINFORCE with the leave-one-out baseline of the other episodes of the batch',
   source: 'Kool, van Hoof & Welling 2019, Eq. 2',
   information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'none',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
-  episodeSignal: rlooSignal,
-  minEpisodes: 2,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
+  transformSignal: (signal, rows) => rlooTransform(signal, rows),
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: 16, measure: (en, g) => rlooExact(en, RLOO_EXACT_SAMPLES, g) },
 };

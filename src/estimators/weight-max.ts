@@ -25,8 +25,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { exactBaseline, type Enumeration } from './exact.js';
-import { reinforceGrad } from './reinforce.js';
-import type { EstimatorSpec, LayerContext } from './types.js';
+import { baselineState } from './rules.js';
+import type { Estimator, HiddenRuleContext } from './types.js';
 import { measureOutcomes, singleConfigurations, type MomentMeasure } from './exact-moments.js';
 
 /** The estimate of one hidden unit from its sample, probability and the message Σⱼ wᵢⱼ·ĝⱼ. */
@@ -56,23 +56,24 @@ export function weightMaxExact(en: Enumeration, gradient?: Float64Array): Moment
   );
 }
 
-/** The layer rule: REINFORCE at the head, (h − p)·h·(ĝ_above·W_aboveᵀ) below it. */
-function weightMaxLayer(ctx: LayerContext): tf.Tensor2D {
-  if (ctx.layer === ctx.layers - 1 || !ctx.above || !ctx.weightsAbove) return reinforceGrad(ctx.h, ctx.p, ctx.signal, ctx.baseline);
-  const message = tf.matMul(ctx.above, ctx.weightsAbove, false, true);
-  return tf.mul(tf.mul(tf.sub(ctx.h, ctx.p), ctx.h), message) as tf.Tensor2D;
+/** The hidden rule: (h − p)·h·(ĝ_above·W_aboveᵀ). */
+function weightMaxHidden(ctx: HiddenRuleContext): tf.Tensor2D {
+  const message = tf.matMul(ctx.above.estimate, ctx.above.weights, false, true);
+  return tf.mul(tf.mul(tf.sub(ctx.units.h, ctx.units.p), ctx.units.h), message) as tf.Tensor2D;
 }
 
-/** The estimator's description. */
-export const weightMax: EstimatorSpec = {
+/** The estimator. */
+export const weightMax: Estimator = {
   id: 'weight-max',
   summary: "weight maximization: each hidden unit's reward is the change of its outgoing weights' norm",
   source: 'Chung 2022 (AAAI), §3',
   information: 'broadcast+local messages',
   hiddenKind: 'binary',
-  hiddenRule: 'custom',
   baseline: 'critic',
-  critic: true,
+  defaultHead: 'from-space',
   needsHidden: true,
-  layerRule: weightMaxLayer,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  hiddenGradient: weightMaxHidden,
+  exactMoments: { nets: ['two-layer'], maxUnits: 16, measure: (en, g) => weightMaxExact(en, g) },
 };

@@ -63,6 +63,32 @@ test('other options are checked too', () => {
   a.dispose();
 });
 
+test('learnFrom refuses a second active subscription, and accepts a new one after unsubscribing', () => {
+  const agent = newAgent({ hidden: [], batchSize: 1 });
+  const events = new Subject<RewardEvent>();
+  let first = 0;
+  const sub = agent.learnFrom(events).subscribe({ next: () => (first += 1) });
+  let failure: unknown;
+  const second = agent.learnFrom(events).subscribe({ error: (e: unknown) => (failure = e) });
+  assert.ok(failure instanceof Error && /already learning/.test(failure.message), String(failure));
+  const obs = new Float32Array([0.01, 0, -0.02, 0]);
+  events.next({ kind: 'reset', envId: 'Handmade-v0', numEnvs: 1, envSteps: 0, observations: obs });
+  agent.act(obs);
+  events.next({ kind: 'step', envId: 'Handmade-v0', numEnvs: 1, t: 0, envSteps: 1, rewards: Float64Array.of(1), terminated: Uint8Array.of(1), truncated: Uint8Array.of(0), observations: obs });
+  assert.is(first, 1, 'the first subscription learned once');
+  assert.is(agent.updates, 1, 'one update, not two: the refused subscription did not learn');
+  sub.unsubscribe();
+  second.unsubscribe();
+  let again = 0;
+  const third = agent.learnFrom(events).subscribe({ next: () => (again += 1) });
+  agent.act(obs);
+  events.next({ kind: 'step', envId: 'Handmade-v0', numEnvs: 1, t: 1, envSteps: 2, rewards: Float64Array.of(1), terminated: Uint8Array.of(1), truncated: Uint8Array.of(0), observations: obs });
+  assert.is(again, 1, 'a new subscription after unsubscribing learns');
+  assert.is(agent.updates, 2);
+  third.unsubscribe();
+  agent.dispose();
+});
+
 /** A hand-made broadcast: one reset, one step per act, with the given rewards. */
 async function feed(agent: BroadcastAgent, rewards: number[], envId = 'Handmade-v0'): Promise<unknown> {
   const events = new Subject<RewardEvent>();
