@@ -54,6 +54,8 @@
  *
  * @module
  */
+import { analyzeMoments, formatMomentRows, type MomentRow } from '../estimators/exact-moments.js';
+import { listEstimators } from '../estimators/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -465,6 +467,17 @@ export function theoryChecks(sizes: readonly SizeDiagnosis[]): TheoryCheck[] {
   return out;
 }
 
+/** The estimators with exact moments (rloo, arm, disarm, hnca, weight-max, node perturbation) on diagnose's networks; memoised per options. */
+const momentCache = new WeakMap<DiagnoseCommandOptions, MomentRow[]>();
+function momentRows(o: DiagnoseCommandOptions): MomentRow[] {
+  let rows = momentCache.get(o);
+  if (!rows) {
+    rows = analyzeMoments(listEstimators(), o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })));
+    momentCache.set(o, rows);
+  }
+  return rows;
+}
+
 /** The human-readable report: one table per network, the scaling fits and the theory checks. */
 export function formatDiagnoseTable(result: DiagnoseResult): string {
   const o = result.options;
@@ -493,6 +506,8 @@ export function formatDiagnoseTable(result: DiagnoseResult): string {
     lines.push(`SNR ∝ n^s over n = ${rows.map((r) => r.n).join(', ')}: ${Object.entries(sc).map(([id, s]) => `${id} ${Number.isFinite(s) ? s.toFixed(2) : '-'}`).join(', ')}`);
     lines.push(`seconds per size: ${rows.map((r) => `n=${r.n} ${r.seconds.toFixed(2)}`).join(', ')}`);
   }
+  const since2013 = formatMomentRows(momentRows(result.options));
+  if (since2013.length) lines.push('', ...since2013);
   const notes = diagnoseNotes(result.options.estimators);
   if (notes.length) lines.push('', ...notes);
   lines.push('', 'not measured (not binary): ' + Object.entries(NOT_ENUMERABLE).map(([id, why]) => `${id}: ${why}`).join('; '));
@@ -520,6 +535,7 @@ export function diagnoseJson(result: DiagnoseResult, extra: Record<string, unkno
     reward: o.reward,
     rewardOf: o.rewardOf,
     estimators: o.estimators,
+    since2013: momentRows(o),
     conventions: {
       unit: 'h = 1[u < σ(a)], σ the logistic sigmoid; p = σ(a)',
       oneLayer: 'a = x·W + b; W is inputs × n, row-major: W[k*n + i] connects input k to unit i',

@@ -197,3 +197,82 @@ export function singleConfigurations(en: Enumeration, rule: (k: number, gHidden:
  * output (two-layer).
  */
 export const bit = (k: number, i: number): number => (k >> i) & 1;
+
+/** One row of {@link analyzeMoments}: an estimator on one network kind and size, over the random networks. */
+export interface MomentRow {
+  /** The estimator id. */
+  readonly estimator: string;
+  /** The network kind. */
+  readonly network: 'one-layer' | 'two-layer';
+  /** Units. */
+  readonly n: number;
+  /** Σ(E ĝᵢ)²/Σ Var ĝᵢ over the hidden units of every network. */
+  readonly snr: number;
+  /** Mean over the networks of the relative bias, and its largest value. */
+  readonly relBias: number;
+  readonly maxRelBias: number;
+  /** Mean cosine to ∇J. */
+  readonly cosine: number;
+  /** Mean relative MSE. */
+  readonly relMse: number;
+  /** Per network: relative bias and total variance (for recomputation and orderings). */
+  readonly perNet: readonly { readonly relBias: number; readonly totalVariance: number; readonly unitVariance: number[] }[];
+}
+
+/** What {@link analyzeMoments} measures with. */
+export interface MomentOptions {
+  readonly units: readonly number[];
+  readonly nets: number;
+  readonly seed: number;
+  readonly reward: 'structured' | 'iid';
+  readonly rewardOf: 'all' | 'output';
+}
+
+/**
+ * The exact measurement of every registered estimator with `exactMoments`, on the same random
+ * networks as `diagnose` (same seed, kinds, sizes and indices), sizes above an estimator's
+ * `maxUnits` left out.
+ */
+export function analyzeMoments(estimators: readonly { readonly id: string; readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: Enumeration, g: Float64Array): MomentMeasure } }[], o: MomentOptions, make: (kind: 'one-layer' | 'two-layer', n: number, index: number) => Enumeration): MomentRow[] {
+  const rows: MomentRow[] = [];
+  for (const network of ['one-layer', 'two-layer'] as const) {
+    for (const n of o.units) {
+      const ens = Array.from({ length: o.nets }, (_, index) => make(network, n, index));
+      const grads = ens.map((en) => exactGradient(en));
+      for (const e of estimators) {
+        const x = e.exactMoments;
+        if (!x || !x.nets.includes(network) || n > x.maxUnits) continue;
+        const ms = ens.map((en, k) => x.measure(en, grads[k]!));
+        let signal = 0;
+        let noise = 0;
+        for (const m of ms) for (let i = 0; i < n; i++) (signal += m.unitMean[i]! ** 2), (noise += m.unitVariance[i]!);
+        const avg = (f: (m: MomentMeasure) => number): number => ms.reduce((s, m) => s + f(m), 0) / ms.length;
+        rows.push({
+          estimator: e.id,
+          network,
+          n,
+          snr: noise > 0 ? signal / noise : Number.POSITIVE_INFINITY,
+          relBias: avg((m) => m.relBias),
+          maxRelBias: Math.max(...ms.map((m) => m.relBias)),
+          cosine: avg((m) => m.cosine),
+          relMse: avg((m) => m.relMse),
+          perNet: ms.map((m) => ({ relBias: m.relBias, totalVariance: m.totalVariance, unitVariance: Array.from(m.unitVariance) })),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** The rows as a text table. */
+export function formatMomentRows(rows: readonly MomentRow[]): string[] {
+  if (!rows.length) return [];
+  const g = (v: number, d = 3): string => (Number.isFinite(v) ? (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4) ? v.toExponential(d - 1) : v.toPrecision(d)) : String(v));
+  const header = ['estimator', 'network', 'n', 'SNR', 'rel. bias', 'max bias', 'cosine', 'rel. MSE'];
+  const table = [header, ...rows.map((r) => [r.estimator, r.network, String(r.n), g(r.snr), g(r.relBias, 2), g(r.maxRelBias, 2), r.cosine.toFixed(4), g(r.relMse)])];
+  const widths = header.map((_, c) => Math.max(...table.map((t) => t[c]!.length)));
+  return [
+    'estimators since 2013 (exact moments over K samples, the antithetic pair or the unit noise; rloo with K = 2, the evaluations of arm and disarm):',
+    ...table.map((t) => t.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')),
+  ];
+}
