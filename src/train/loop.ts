@@ -78,9 +78,11 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`numEnvs must be a positive integer, got ${numEnvs}`);
   if (!Number.isInteger(steps) || steps <= 0) throw new RangeError(`steps must be a positive integer, got ${steps}`);
   envSpec(options.env);
-  // Estimators that evaluate the policy twice under common random numbers get paired resets.
-  const pairing = estimatorSpec(options.agent?.estimator ?? 'reinforce-optimal').pairing ? ({ pairing: 'pairs' } as const) : {};
-  const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step', ...pairing });
+  // Estimators that evaluate the policy twice under common random numbers run their sub-envs in
+  // pairs with paired resets; an odd count is rounded up to whole pairs (numEnvs 1: one pair).
+  const paired = estimatorSpec(options.agent?.estimator ?? 'reinforce-optimal').pairing === true;
+  const subEnvs = paired ? numEnvs + (numEnvs % 2) : numEnvs;
+  const inner = options.vectorEnv?.(subEnvs) ?? makeVec(options.env, subEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step', ...(paired ? { pairing: 'pairs' as const } : {}) });
   const venv = new BroadcastVectorEnv(inner);
   const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...options.agent, seed: agentSeedFor(seed) });
   const subs: Subscription[] = [];
@@ -110,7 +112,7 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
     while (envSteps < steps) {
       const actions = agent.act(observations);
       observations = venv.step(actions).observations;
-      envSteps += numEnvs;
+      envSteps += inner.numEnvs;
       if (failure !== undefined) throw failure;
       if (performance.now() - lastYield >= yieldEvery) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -12,6 +12,7 @@ import '../../envs/index.js';
 import { makeVec } from '../../src/core/registry.js';
 import { BroadcastVectorEnv } from '../../src/stream/broadcast.js';
 import { initBackend } from '../../src/tensor/backend.js';
+import { runTraining } from '../../src/train/loop.js';
 import { throwsWith } from '../helpers.js';
 
 await initBackend('cpu', () => {});
@@ -80,6 +81,16 @@ for (const estimator of ['disarm', 'arm'] as const) {
     venv.close();
   });
 }
+
+test('runTraining gives a pairing estimator whole pairs: numEnvs 1 on the bandit runs one pair', async () => {
+  const r = await runTraining({ env: 'BernoulliBandit-v0', seed: 4, steps: 200, numEnvs: 1, agent: { estimator: 'disarm', hidden: [], batchSize: 16 } });
+  assert.is(r.interrupted, false);
+  assert.is(r.agent.network.uniformSource !== undefined, true, 'the antithetic stream is attached');
+  assert.is(r.envSteps, 200);
+  assert.is(r.episodes, 200);
+  assert.ok(r.updates >= 10, `updates ${r.updates}`);
+  r.agent.dispose();
+});
 
 test('a pairing estimator refuses credit other than episode', () => {
   const venv = makeVec('CartPole-v1', 2);
