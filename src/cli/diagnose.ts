@@ -56,6 +56,7 @@
  */
 import { analyzeMoments, formatMomentRows, type MomentRow } from '../estimators/exact-moments.js';
 import { listEstimators } from '../estimators/index.js';
+import { spsaDiagnosis } from '../estimators/weight-perturbation.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -472,7 +473,7 @@ const momentCache = new WeakMap<DiagnoseCommandOptions, MomentRow[]>();
 function momentRows(o: DiagnoseCommandOptions): MomentRow[] {
   let rows = momentCache.get(o);
   if (!rows) {
-    rows = analyzeMoments(listEstimators(), o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })));
+    rows = analyzeMoments([...listEstimators(), spsaDiagnosis], o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })));
     momentCache.set(o, rows);
   }
   return rows;
