@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { exactBaseline, type Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
 import type { Emit } from './exact-moments.js';
 
 /** The largest n for which the pair is enumerated (3ⁿ hidden outcomes). */
@@ -139,7 +139,7 @@ export function antitheticOutcomes(
 ): (emit: Emit) => void {
   const n = en.net.n;
   const two = en.net.kind === 'two-layer';
-  const Lo = two ? exactBaseline(en, 'optimal')[n]! : 0;
+  const Lo = two ? en.baseline('optimal')[n]! : 0;
   const gPlus = new Float64Array(n);
   const gMinus = new Float64Array(n);
   const wPlus = new Float64Array(n);

@@ -36,7 +36,7 @@ import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
 import { antitheticLayer } from './disarm.js';
 import { baselineState } from './rules.js';
 import type { Estimator, LayerTensors, PairTensors } from './types.js';
-import type { Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
 /** Largest n with an exact rule. */
@@ -46,7 +46,7 @@ export const ARM_MAX_UNITS = MAX_PAIR_UNITS;
  * The exact mean and variance of ARM on an enumerated test network (every outcome of the
  * antithetic pair; see `antithetic.ts` for the output unit of the two-layer network).
  */
-export function armExact(en: Enumeration, gradient?: Float64Array): MomentMeasure {
+export function armExact(en: Enumeration, gradient: Float64Array): MomentMeasure {
   return measureOutcomes(
     en,
     'arm',

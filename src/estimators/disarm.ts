@@ -31,7 +31,7 @@ import { antitheticOutcomes, MAX_PAIR_UNITS } from './antithetic.js';
 import { reinforceGrad } from './reinforce.js';
 import { baselineState } from './rules.js';
 import type { Estimator, LayerTensors, PairTensors } from './types.js';
-import type { Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
 import { measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
 /** Largest n with an exact rule. */
@@ -47,7 +47,7 @@ export function disarmUnit(b: number, bt: number, p: number, f: number, ft: numb
 }
 
 /** The exact mean and variance of DisARM on an enumerated test network (every outcome of the pair). */
-export function disarmExact(en: Enumeration, gradient?: Float64Array): MomentMeasure {
+export function disarmExact(en: Enumeration, gradient: Float64Array): MomentMeasure {
   const p = en.p;
   return measureOutcomes(
     en,

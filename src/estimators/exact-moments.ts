@@ -13,7 +13,12 @@
  *
  * @module
  */
-import { exactGradient, paramCount, type Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
+
+/** Parameters of a test network: d·n + n, plus n + 1 in the two-layer network (the layout of `src/diagnose/networks.ts`). */
+export function paramCount(net: Enumeration['net']): number {
+  return net.x.length * net.n + net.n + (net.kind === 'two-layer' ? net.n + 1 : 0);
+}
 
 /** The exact measurement of an estimator (the fields of `exact.ts`'s `EstimatorMeasure`). */
 export interface MomentMeasure {
@@ -120,8 +125,8 @@ function snrOf(m: number, v: number): number {
   return m === 0 ? 0 : Number.POSITIVE_INFINITY;
 }
 
-/** The measurement from per-parameter E ĝ and Var ĝ (against ∇J, by default the exact one). */
-export function measureMoments(en: Enumeration, estimator: string, mean: Float64Array, variance: Float64Array, gradient: Float64Array = exactGradient(en)): MomentMeasure {
+/** The measurement from per-parameter E ĝ and Var ĝ, against the exact ∇J `gradient`. */
+export function measureMoments(en: Enumeration, estimator: string, mean: Float64Array, variance: Float64Array, gradient: Float64Array): MomentMeasure {
   const { net } = en;
   const n = net.n;
   const d = net.x.length;
@@ -168,7 +173,7 @@ export function measureMoments(en: Enumeration, estimator: string, mean: Float64
 }
 
 /** The measurement of an estimator given by its outcomes (see {@link accumulate}). */
-export function measureOutcomes(en: Enumeration, estimator: string, visit: (emit: Emit) => void, gradient?: Float64Array): MomentMeasure {
+export function measureOutcomes(en: Enumeration, estimator: string, visit: (emit: Emit) => void, gradient: Float64Array): MomentMeasure {
   const { mean, square } = accumulate(en, visit);
   const variance = square.map((q, k) => Math.max(0, q - mean[k]! ** 2));
   return measureMoments(en, estimator, mean, variance, gradient);
@@ -233,12 +238,12 @@ export interface MomentOptions {
  * networks as `diagnose` (same seed, kinds, sizes and indices), sizes above an estimator's
  * `maxUnits` left out.
  */
-export function analyzeMoments(estimators: readonly { readonly id: string; readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: Enumeration, g: Float64Array): MomentMeasure } }[], o: MomentOptions, make: (kind: 'one-layer' | 'two-layer', n: number, index: number) => Enumeration): MomentRow[] {
+export function analyzeMoments(estimators: readonly { readonly id: string; readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: Enumeration, g: Float64Array): MomentMeasure } }[], o: MomentOptions, make: (kind: 'one-layer' | 'two-layer', n: number, index: number) => Enumeration, gradientOf: (en: Enumeration) => Float64Array): MomentRow[] {
   const rows: MomentRow[] = [];
   for (const network of ['one-layer', 'two-layer'] as const) {
     for (const n of o.units) {
       const ens = Array.from({ length: o.nets }, (_, index) => make(network, n, index));
-      const grads = ens.map((en) => exactGradient(en));
+      const grads = ens.map((en) => gradientOf(en));
       for (const e of estimators) {
         const x = e.exactMoments;
         if (!x || !x.nets.includes(network) || n > x.maxUnits) continue;

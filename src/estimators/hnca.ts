@@ -26,7 +26,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { exactBaseline, sigmoid, type Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
+
+const sigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
 import { baselineState } from './rules.js';
 import type { Estimator, HiddenRuleContext } from './types.js';
 import { measureOutcomes, singleConfigurations, type MomentMeasure } from './exact-moments.js';
@@ -46,13 +48,13 @@ export function hncaFactor(p: number, L1: number, L0: number): number {
  * Eq. 7 ratio of each unit (what the agent's running baseline converges to); `'none'` gives HNCA
  * without a baseline.
  */
-export function hncaExact(en: Enumeration, gradient?: Float64Array, baseline: 'optimal' | 'none' = 'optimal'): MomentMeasure {
+export function hncaExact(en: Enumeration, gradient: Float64Array, baseline: 'optimal' | 'none' = 'optimal'): MomentMeasure {
   const { net, p } = en;
   const n = net.n;
   const R = net.reward;
   const two = net.kind === 'two-layer';
-  const L = baseline === 'optimal' ? exactBaseline(en, 'optimal') : new Float64Array(n + 1);
-  const Lo = two ? exactBaseline(en, 'optimal')[n]! : 0;
+  const L = baseline === 'optimal' ? en.baseline('optimal') : new Float64Array(n + 1);
+  const Lo = two ? en.baseline('optimal')[n]! : 0;
   const mask = (1 << n) - 1;
   return measureOutcomes(
     en,

@@ -29,7 +29,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
 import { reinforceGrad } from './reinforce.js';
 import { baselineState } from './rules.js';
 import type { Estimator, LayerTensors } from './types.js';
@@ -97,7 +97,7 @@ function conditional(a: number, h: number): [number, number] {
  * each ξᵢ is its conditional law given hᵢ, whose two moments are in closed form (the second by
  * quadrature), so each configuration is emitted as two half-weight points with those moments.
  */
-export function nodePerturbationExact(en: Enumeration, gradient?: Float64Array): MomentMeasure {
+export function nodePerturbationExact(en: Enumeration, gradient: Float64Array): MomentMeasure {
   const { net } = en;
   const n = net.n;
   const H = 1 << n;

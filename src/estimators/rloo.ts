@@ -27,7 +27,8 @@
  *
  * @module
  */
-import { paramCount, type Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
+import { paramCount } from './exact-moments.js';
 import { measureMoments, type MomentMeasure } from './exact-moments.js';
 import { reinforceUpdate } from './reinforce.js';
 import { baselineState, localEstimate } from './rules.js';
@@ -61,7 +62,7 @@ export function scoreVector(en: Enumeration, k: number, out: Float64Array): Floa
  * E ĝ = m; E T₁² = (E[s²R²] + (K − 1)m²)/K; E[T₁T₂] = E[s²R]·E R/K;
  * E T₂² = (E s²·E R² + (K − 2)·E s²·(E R)² + m²)/(K(K − 1)); Var ĝ = E T₁² − 2E[T₁T₂] + E T₂² − m².
  */
-export function rlooExact(en: Enumeration, K: number = RLOO_EXACT_SAMPLES, gradient?: Float64Array): MomentMeasure {
+export function rlooExact(en: Enumeration, gradient: Float64Array, K: number = RLOO_EXACT_SAMPLES): MomentMeasure {
   if (!Number.isInteger(K) || K < 2) throw new RangeError(`rlooExact: K must be an integer >= 2, got ${K}`);
   const P = paramCount(en.net);
   const s = new Float64Array(P);
@@ -167,5 +168,5 @@ export const rloo: Estimator = {
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
   transformSignal: (signal, rows) => rlooTransform(signal, rows),
-  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: 16, measure: (en, g) => rlooExact(en, RLOO_EXACT_SAMPLES, g) },
+  exactMoments: { nets: ['one-layer', 'two-layer'], maxUnits: 16, measure: (en, g) => rlooExact(en, g) },
 };

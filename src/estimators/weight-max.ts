@@ -24,7 +24,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { exactBaseline, type Enumeration } from './exact.js';
+import type { Enumeration } from '../diagnose/enumerate.js';
 import { baselineState } from './rules.js';
 import type { Estimator, HiddenRuleContext } from './types.js';
 import { measureOutcomes, singleConfigurations, type MomentMeasure } from './exact-moments.js';
@@ -35,12 +35,12 @@ export function weightMaxUnit(h: number, p: number, message: number): number {
 }
 
 /** The exact mean and variance of Weight Maximization on the two-layer test network. */
-export function weightMaxExact(en: Enumeration, gradient?: Float64Array): MomentMeasure {
+export function weightMaxExact(en: Enumeration, gradient: Float64Array): MomentMeasure {
   const { net, p } = en;
   if (net.kind !== 'two-layer') throw new RangeError(`weightMaxExact: needs the two-layer network (hidden units with children), got ${net.kind}`);
   const n = net.n;
   const R = net.reward;
-  const Lo = exactBaseline(en, 'optimal')[n]!;
+  const Lo = en.baseline('optimal')[n]!;
   const mask = (1 << n) - 1;
   return measureOutcomes(
     en,

@@ -26,7 +26,8 @@
  * @module
  */
 import { Rng } from '../core/rng.js';
-import { enumerateNet, exactGradient, getParams, withParams, type Enumeration } from './exact.js';
+import { enumerateNet, exactGradient, type Enumeration } from '../diagnose/enumerate.js';
+import { getParams, withParams } from '../diagnose/networks.js';
 import { measureMoments, type MomentMeasure } from './exact-moments.js';
 
 /** c, the perturbation size (a weight moves by ±c). */

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { enumerateNet, exactGradient, measureEstimator, randomNet, type ExactNet } from '../../src/estimators/exact.js';
+import { enumerateNet, exactGradient, measureEstimator, randomNet, type ExactNet } from '../../src/diagnose/index.js';
 import { accumulate, measureMoments } from '../../src/estimators/exact-moments.js';
 import { rlooExact, scoreVector, leaveOneOutSignal } from '../../src/estimators/rloo.js';
 import { armExact, armUnit } from '../../src/estimators/arm.js';
@@ -38,7 +38,7 @@ test('rloo, arm, disarm are unbiased to rounding on every network', () => {
   for (const net of nets()) {
     const en = enumerateNet(net);
     const g = exactGradient(en);
-    for (const m of [rlooExact(en, 2, g), rlooExact(en, 5, g), armExact(en, g), disarmExact(en, g)]) {
+    for (const m of [rlooExact(en, g, 2), rlooExact(en, g, 5), armExact(en, g), disarmExact(en, g)]) {
       assert.ok(m.relBias < 1e-12, `${m.estimator} on ${net.kind} n=${net.n}: relative bias ${m.relBias}`);
     }
   }
@@ -48,7 +48,7 @@ test('hnca is unbiased when the reward sees hidden units only through their chil
   let biased = 0;
   for (const net of nets()) {
     const en = enumerateNet(net);
-    const m = hncaExact(en);
+    const m = hncaExact(en, exactGradient(en));
     const unbiased = net.kind === 'one-layer' || net.reward.subarray(0, 1 << net.n).every((v) => v === net.reward[0]);
     if (unbiased) assert.ok(m.relBias < 1e-12, `hnca on ${net.kind} n=${net.n}: relative bias ${m.relBias}`);
     else if (m.relBias > 1e-3) biased++;
@@ -60,7 +60,7 @@ test('hnca has at most the variance of reinforce with the same baseline (Young 2
   for (const net of nets()) {
     if (net.kind !== 'two-layer' || !net.reward.subarray(0, 1 << net.n).every((v) => v === net.reward[0])) continue;
     const en = enumerateNet(net);
-    const h = hncaExact(en, undefined, 'none');
+    const h = hncaExact(en, exactGradient(en), 'none');
     const r = measureEstimator(en, 'reinforce');
     for (let i = 0; i < net.n; i++) {
       assert.ok(h.unitVariance[i]! <= r.unitVariance[i]! * (1 + 1e-12) + 1e-15, `unit ${i}, n=${net.n}: hnca ${h.unitVariance[i]} > reinforce ${r.unitVariance[i]}`);
@@ -71,8 +71,9 @@ test('hnca has at most the variance of reinforce with the same baseline (Young 2
 test('disarm has at most the variance of arm, parameter by parameter (Rao–Blackwell)', () => {
   for (const net of nets()) {
     const en = enumerateNet(net);
-    const d = disarmExact(en);
-    const a = armExact(en);
+    const g = exactGradient(en);
+    const d = disarmExact(en, g);
+    const a = armExact(en, g);
     for (let k = 0; k < d.variance.length; k++) {
       assert.ok(d.variance[k]! <= a.variance[k]! * (1 + 1e-9) + 1e-14, `${net.kind} n=${net.n} param ${k}: disarm ${d.variance[k]} > arm ${a.variance[k]}`);
     }
@@ -101,7 +102,7 @@ test('the rloo closed form equals brute force over all pairs of configurations (
         }
       }
     }
-    const m = rlooExact(en, 2);
+    const m = rlooExact(en, exactGradient(en), 2);
     for (let q = 0; q < P; q++) {
       assertClose(m.mean[q]!, mean[q]!, 1e-12, `mean[${q}]`);
       assertClose(m.variance[q]!, sq[q]! - mean[q]! ** 2, 1e-12, `variance[${q}]`);
@@ -186,7 +187,7 @@ test('node perturbation: the logistic partial moments and the exact per-unit sca
 
 test('weight-max and SPSA are biased, measured; SPSA is resolved beyond its Monte Carlo floor', () => {
   const en = enumerateNet(randomNet('two-layer', 4, 61));
-  const w = weightMaxExact(en);
+  const w = weightMaxExact(en, exactGradient(en));
   assert.ok(w.relBias > 1e-3 && Number.isFinite(w.relBias), `weight-max relative bias ${w.relBias}`);
   const s = spsaExact(en, { seed: 3, directions: 256 });
   assert.ok(s.measure.relBias > 3 * s.noiseFloor, `spsa bias ${s.measure.relBias} resolved above its Monte Carlo floor ${s.noiseFloor}`);
