@@ -81,6 +81,7 @@ export class BroadcastAgent {
     const head = headFor(actionSpace, o.head);
     this.actSize = head.actSize;
     this.network = new PolicyNetwork(this.encoder.size, o.hidden, unitKind(this.estimator.hiddenKind), head, initRng, o.noiseStd, o.threads);
+    this.network.keepUniforms = this.estimator.keepsUniforms === true;
     this.critic = Learner.needsCritic(o) ? new Critic(this.encoder.size, o.criticHidden, o.criticLearningRate, initRng) : undefined;
     this.learner = new Learner(this.network, this.estimator, o, this.critic);
     this.credit = creditFor(o.credit, {

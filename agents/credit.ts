@@ -27,6 +27,7 @@ import type { StepEvent } from '../src/stream/events.js';
 import type { Batch, LearnEvent, Learner } from './learner.js';
 import type { LayerRecord, PolicyNetwork } from './network.js';
 import type { CreditMode, ResolvedAgentOptions } from './options.js';
+import { PairedEpisodeCredit } from './pairing.js';
 import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
 
 /** What a credit mode may use of its agent. */
@@ -58,7 +59,7 @@ export interface Credit {
 /** Makes the credit mode an agent's options ask for. */
 export function creditFor(mode: CreditMode, ctx: CreditContext): Credit {
   const modes: Record<CreditMode, () => Credit> = {
-    episode: () => new EpisodeCredit(ctx),
+    episode: () => (ctx.learner.estimator.pairing ? new PairedEpisodeCredit(ctx) : new EpisodeCredit(ctx)),
     segment: () => new SegmentCredit(ctx),
     traces: () => new TraceCredit(ctx),
   };

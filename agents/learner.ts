@@ -24,7 +24,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { baselineFor, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type SignalRows } from '../src/estimators/index.js';
+import { baselineFor, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type PairTensors, type SignalRows } from '../src/estimators/index.js';
+import { RunningSignalNormalizer } from '../src/estimators/nvil.js';
 import type { Critic } from './critic.js';
 import type { LayerRecord, PolicyNetwork } from './network.js';
 import type { ResolvedAgentOptions } from './options.js';
@@ -55,6 +56,11 @@ export interface Batch {
   readonly returns: Float32Array;
   /** Which sub-env and episode each row comes from (computed on demand). */
   signalRows(): SignalRows;
+  /**
+   * With a pairing estimator (`agents/pairing.ts`): each row's partner return (NaN: none), and per
+   * layer whether the logits coincided (0/1) and the partner's samples.
+   */
+  readonly pair?: { readonly partnerReturn: Float32Array; readonly coincide: readonly Float32Array[]; readonly partnerH: readonly Float32Array[] };
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -71,6 +77,8 @@ export class Learner {
   private readonly optimizer: tf.Optimizer;
   private updateCount = 0;
   private lastGrads: Float32Array[] = [];
+  /** The running normaliser of `signalNormalization: 'nvil'`. */
+  private readonly nvil = new RunningSignalNormalizer();
 
   /**
    * @param network the policy network
@@ -132,6 +140,10 @@ export class Learner {
   private normalizeSignal(signal: Float32Array, M: number): void {
     const mode = this.options.signalNormalization;
     if (mode === 'none' || M === 0) return;
+    if (mode === 'nvil') {
+      this.nvil.apply(signal, M);
+      return;
+    }
     let mean = 0;
     for (let r = 0; r < M; r++) mean += signal[r]!;
     mean /= M;
@@ -303,13 +315,35 @@ export class Learner {
       signalMean = tf.mean(signal).dataSync()[0]!;
       const named: tf.NamedTensorMap = {};
       let above: tf.Tensor2D | undefined;
+      const pairOf = (l: number): PairTensors | undefined => {
+        const pr = batch.pair;
+        if (!pr) return undefined;
+        const n = net.shapes[l]!.nOut;
+        const diff = new Float32Array(M);
+        for (let r = 0; r < M; r++) diff[r] = Number.isNaN(pr.partnerReturn[r]!) ? 0 : batch.returns[r]! - pr.partnerReturn[r]!;
+        return { diff: tf.tensor2d(diff, [M, 1]), coincide: tf.tensor2d(pr.coincide[l]!.subarray(0, M), [M, 1]), partnerH: tf.tensor2d(pr.partnerH[l]!.subarray(0, M * n), [M, n]) };
+      };
       for (let l = L - 1; l >= 0; l--) {
         const t = T[l]!;
         const baseline = state.baselines[l]?.value();
+        const pair = pairOf(l);
+        const extra = { ...(pair ? { pair } : {}) };
         const g =
           l === L - 1
-            ? reinforceGrad(t.h, t.p, signal, baseline)
-            : est.hiddenGradient({ layer: l, units: t, signal, above: { weights: net.weights[l + 1]!, estimate: above!, units: T[l + 1]! }, unit: net.units[l]!.op, baseline, state });
+            ? est.headGradient
+              ? est.headGradient({ units: t, signal, baseline, headKind: net.head.kind, state, ...extra })
+              : reinforceGrad(t.h, t.p, signal, baseline)
+            : est.hiddenGradient({
+                layer: l,
+                units: t,
+                signal,
+                above: { weights: net.weights[l + 1]!, estimate: above!, units: T[l + 1]! },
+                unit: net.units[l]!.op,
+                baseline,
+                state,
+                ...extra,
+                ...(l + 1 === L - 1 ? { aboveHeadKind: net.head.kind } : {}),
+              });
         const dW = tf.div(tf.matMul(t.x, g, true, false), M) as tf.Tensor2D;
         const db = tf.mean(g, 0, true) as tf.Tensor2D;
         named[net.weights[l]!.name] = tf.neg(dW);

@@ -135,6 +135,25 @@ export class PolicyNetwork {
   }
 
   /**
+   * Whether binary hidden layers and the head keep their uniforms u in the records' `aux` (for
+   * estimators whose rule uses the unit's noise: node perturbation, ARM). The stream drawn is the
+   * same. Set before the first records are allocated. Such networks act on the float64 loops.
+   */
+  keepUniforms = false;
+  /**
+   * Where the forward pass takes its uniforms from instead of the RNG: fills layer `layer`'s
+   * rows × units uniforms (row-major), e.g. the antithetic stream of paired rows
+   * (`agents/pairing.ts`). Implies {@link PolicyNetwork.keepUniforms}; runs on one thread, on the
+   * float64 loops.
+   */
+  uniformSource: ((layer: number, out: Float32Array, rows: number, units: number) => void) | undefined = undefined;
+
+  /** Whether layer l keeps its uniforms in `aux`. */
+  private keeps(l: number): boolean {
+    return (this.keepUniforms || this.uniformSource !== undefined) && (l === this.shapes.length - 1 || this.units[l]?.id === 'binary');
+  }
+
+  /**
    * Allocates records for `rows` rows (in shared memory when the network runs on threads). On the
    * `f32` path a layer's inputs x are the layer below's outputs h (one array), so nothing is copied
    * between layers.
@@ -147,7 +166,7 @@ export class PolicyNetwork {
         a: this.alloc(rows * s.nOut),
         p: this.alloc(rows * s.nOut),
         h: this.alloc(rows * s.nOut),
-        aux: this.units[l]?.aux ? this.alloc(rows * s.nOut) : new Float32Array(0),
+        aux: this.units[l]?.aux || this.keeps(l) ? this.alloc(rows * s.nOut) : new Float32Array(0),
       });
     }
     return recs;
@@ -160,25 +179,36 @@ export class PolicyNetwork {
   forward(input: Float32Array, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
     const L = this.shapes.length;
     rec[0]!.x.set(input.subarray(0, rows * this.shapes[0]!.nIn));
-    if (this.pool) {
+    const keep = this.keepUniforms || this.uniformSource !== undefined;
+    if (this.pool && !keep) {
       this.forwardOnThreads(this.pool, rows, rec, rng, actions);
       return;
     }
-    if (this.f32) {
+    if (this.f32 && !keep) {
       this.forwardF32(this.f32, rows, rec, rng, actions, uniforms);
       return;
     }
+    const fill = (l: number, u: Float32Array, nOut: number): Float32Array => {
+      if (this.uniformSource) this.uniformSource(l, u, rows, nOut);
+      else fillUniforms(rng, u);
+      return u;
+    };
     // Every layer draws rows × nOut uniforms first (see `units/types.ts`), so the stream is the
     // same whichever implementation runs.
     for (let l = 0; l < L - 1; l++) {
       const { nIn, nOut } = this.shapes[l]!;
       const r = rec[l]!;
-      this.units[l]!.sample({ x: r.x, W: this.wMirror[l]!, b: this.bMirror[l]!, a: r.a, p: r.p, h: r.h, aux: r.aux, rows, nIn, nOut, rng, uniforms, noiseStd: this.noiseStd });
-      rec[l + 1]!.x.set(r.h.subarray(0, rows * nOut));
+      const unit = this.units[l]!;
+      if (this.keeps(l) && unit.sampleRows) {
+        const u = fill(l, r.aux.subarray(0, rows * nOut), nOut);
+        unit.sampleRows(r.x, this.wMirror[l]!, this.bMirror[l]!, u, r.a, r.p, r.h, r.aux, rows, nIn, nOut);
+      } else unit.sample({ x: r.x, W: this.wMirror[l]!, b: this.bMirror[l]!, a: r.a, p: r.p, h: r.h, aux: r.aux, rows, nIn, nOut, rng, uniforms, noiseStd: this.noiseStd });
+      const next = rec[l + 1]!.x;
+      if (next !== r.h) next.set(r.h.subarray(0, rows * nOut));
     }
     const { nIn, nOut } = this.shapes[L - 1]!;
     const r = rec[L - 1]!;
-    const u = fillUniforms(rng, uniforms.subarray(0, rows * nOut));
+    const u = fill(L - 1, (this.keeps(L - 1) ? r.aux : uniforms).subarray(0, rows * nOut), nOut);
     headLayer(this.head, r.x, this.wMirror[L - 1]!, this.bMirror[L - 1]!, u, r.a, r.p, r.h, rows, nIn, actions);
   }
 

@@ -102,12 +102,15 @@ const fields = {
    *   size independent of the reward scale;
    * - `'standardize'`: (R − mean_batch R) / std_batch(R), the advantage normalisation of PPO
    *   (Schulman et al. 2017; Andrychowicz et al. 2021, "What Matters in On-Policy RL", §3.3): the
-   *   batch mean acts as one more baseline (biased by O(1/M), as it includes the row itself).
+   *   batch mean acts as one more baseline (biased by O(1/M), as it includes the row itself);
+   * - `'nvil'`: NVIL's variance normalisation (Mnih & Gregor 2014, §3.3), (R − c)/max(1, √v) with
+   *   c and v running means (α = 0.8) of earlier batches' mean and variance of R: not the same as
+   *   `'standardize'`, and unbiased up to a positive factor (see `src/estimators/nvil.ts`).
    * Either way it is a function of the batch's broadcast scalars alone, computed before the
    * broadcast: every unit still learns from its own h, p, x and one scalar per transition. Needs a
    * batch, so not `'traces'` credit. std is floored at 1e-8.
    */
-  signalNormalization: z.enum(['none', 'scale', 'standardize']).default('none'),
+  signalNormalization: z.enum(['none', 'scale', 'standardize', 'nvil']).default('none'),
   /**
    * Learning-rate schedule of the policy's optimiser, by env steps t:
    * - `'constant'`: `learningRate` throughout;
@@ -165,7 +168,7 @@ const MUST: Readonly<Record<keyof typeof fields, string>> = {
   criticLearningRate: 'a finite number > 0',
   criticLambda: 'in [0, 1]',
   criticSteps: 'a positive integer',
-  signalNormalization: "'none', 'scale' or 'standardize'",
+  signalNormalization: "'none', 'scale', 'standardize' or 'nvil'",
   learningRateSchedule: "'constant' or 'linear'",
   learningRateDecaySteps: 'a finite number >= 0',
   learningRateFinal: 'in [0, 1]',
@@ -245,6 +248,7 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   const est = estimatorFor(o.estimator);
   if (est.needsHidden && o.hidden.length === 0) throw new RangeError(`estimator '${est.id}' needs at least one hidden layer, got hidden: []`);
   if (o.learningRateSchedule === 'linear' && !(o.learningRateDecaySteps > 0)) throw new RangeError(`learningRateSchedule 'linear' needs learningRateDecaySteps > 0, got ${String(o.learningRateDecaySteps)}`);
+  if (est.pairing && o.credit !== 'episode') throw new RangeError(`estimator '${est.id}' pairs whole episodes of paired sub-envs and needs credit 'episode', got credit '${o.credit}'`);
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
   if (o.updatePath === 'typed' && !est.fusedUpdate) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update (every layer learning by its local rule), got '${est.id}'`);
   const baseline = given.baseline ?? est.baseline;

@@ -6,7 +6,7 @@
 import type { Info } from '../../src/core/env.js';
 import { Rng, assertSeed } from '../../src/core/rng.js';
 import { Box, Discrete, describeValue } from '../../src/core/spaces.js';
-import type { AutoresetMode, VectorEnv, VectorResetResult, VectorStepResult } from '../../src/core/vector.js';
+import { PairedResets, type AutoresetMode, type Pairing, type VectorEnv, type VectorResetResult, type VectorStepResult } from '../../src/core/vector.js';
 import {
   CARTPOLE_OBSERVATION_HIGH,
   CARTPOLE_RESET_HIGH,
@@ -28,9 +28,14 @@ export interface CartPoleVectorEnvOptions {
   readonly suttonBartoReward?: boolean;
   /** As `CartPole`'s option of the same name. @default 'euler' */
   readonly kinematicsIntegrator?: CartPoleIntegrator;
+  /**
+   * Paired resets of sub-envs (2k, 2k + 1), `'pairs'` or `'episodes'` (common random numbers;
+   * see `src/core/vector.ts`). @default 'none'
+   */
+  readonly pairing?: Pairing;
 }
 
-const OPTION_KEYS = ['autoresetMode', 'maxEpisodeSteps', 'suttonBartoReward', 'kinematicsIntegrator'] as const;
+const OPTION_KEYS = ['autoresetMode', 'maxEpisodeSteps', 'suttonBartoReward', 'kinematicsIntegrator', 'pairing'] as const;
 
 /**
  * N copies of `CartPole-v1` in one object, implementing {@link VectorEnv} directly on a
@@ -81,6 +86,10 @@ export class CartPoleVectorEnv implements VectorEnv {
   readonly suttonBartoReward: boolean;
   /** The integration scheme. */
   readonly kinematicsIntegrator: CartPoleIntegrator;
+  /** The pairing of sub-envs. */
+  readonly pairing: Pairing;
+  /** The paired-reset seeds, with `pairing: 'pairs'`. */
+  readonly pairs: PairedResets | undefined;
   /** The float64 states, four per sub-env (see the class doc). Writable, for tests and tools. */
   readonly state: Float64Array;
 
@@ -103,6 +112,8 @@ export class CartPoleVectorEnv implements VectorEnv {
     if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`CartPoleVectorEnv: numEnvs must be a positive integer, got ${describeValue(numEnvs)}`);
     const o = checkOptionKeys(options, OPTION_KEYS, 'CartPoleVectorEnv');
     this.autoresetMode = readChoice(o, 'autoresetMode', ['next-step', 'same-step'], 'next-step', 'CartPoleVectorEnv');
+    this.pairing = readChoice(o, 'pairing', ['none', 'pairs', 'episodes'], 'none', 'CartPoleVectorEnv');
+    this.pairs = this.pairing !== 'none' ? new PairedResets(numEnvs, 'CartPoleVectorEnv', this.pairing) : undefined;
     const limit = o['maxEpisodeSteps'] ?? 500;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0) {
       throw new RangeError(`CartPoleVectorEnv: maxEpisodeSteps must be a positive integer, got ${describeValue(limit)}`);
@@ -135,8 +146,12 @@ export class CartPoleVectorEnv implements VectorEnv {
   }
 
   /** Draws sub-env i's start state and writes its observation row. */
-  private resetOne(i: number): void {
+  private resetOne(i: number, first = false): void {
     const o = i * 4;
+    if (this.pairs) {
+      const seed = first ? this.pairs.seed(i) : this.pairs.next(i);
+      if (seed !== undefined) this.rngs[i] = Rng.fromSeed(seed);
+    }
     cartPoleDrawStart(this.rng(i), this.state, o, CARTPOLE_RESET_LOW, CARTPOLE_RESET_HIGH);
     this.writeObs(i);
     this.steps[i] = 0;
@@ -155,9 +170,10 @@ export class CartPoleVectorEnv implements VectorEnv {
   /** Resets every sub-env; with a seed, sub-env i's RNG is replaced by one seeded with `seed + i`. */
   reset(opts: { readonly seed?: number } = {}): VectorResetResult {
     if (opts.seed !== undefined) assertSeed(opts.seed, 'CartPoleVectorEnv.reset: seed');
+    this.pairs?.start(opts.seed, () => Rng.fromEntropy().uint32());
     for (let i = 0; i < this.numEnvs; i++) {
-      if (opts.seed !== undefined) this.rngs[i] = Rng.fromSeed((opts.seed + i) >>> 0);
-      this.resetOne(i);
+      if (opts.seed !== undefined && !this.pairs) this.rngs[i] = Rng.fromSeed((opts.seed + i) >>> 0);
+      this.resetOne(i, true);
     }
     this.needsReset.fill(0);
     this.hasReset = true;

@@ -42,6 +42,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   analyzeDiagnose,
+  enumerateNet,
+  exactGradient,
+  randomNet,
   exactEstimatorIds,
   exactNets,
   MAX_EXACT_UNITS,
@@ -58,6 +61,8 @@ import {
   type RewardOf,
 } from '../diagnose/index.js';
 import { listEstimators } from '../estimators/index.js';
+import { analyzeMoments, formatMomentRows, type MomentRow } from '../estimators/exact-moments.js';
+import { spsaDiagnosis } from '../estimators/weight-perturbation.js';
 import { diagnoseSpec, writeChart, type DiagnoseRow } from '../plot/index.js';
 import { BACKEND_REQUESTS, initBackend, type BackendRequest } from '../tensor/backend.js';
 import { ImportError, loadImports } from '../user/imports.js';
@@ -174,6 +179,17 @@ export function resolveDiagnoseOptions(flags: Record<string, unknown>): Diagnose
   };
 }
 
+/** The estimators with exact moments (rloo, arm, disarm, hnca, weight-max, node perturbation, and SPSA) on diagnose's networks; memoised per options. */
+const momentCache = new WeakMap<object, MomentRow[]>();
+function momentRows(o: DiagnoseOptions): MomentRow[] {
+  let rows = momentCache.get(o);
+  if (!rows) {
+    rows = analyzeMoments([...listEstimators(), spsaDiagnosis], o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })), exactGradient);
+    momentCache.set(o, rows);
+  }
+  return rows;
+}
+
 /** The human-readable report: one table per network, the scaling fits and the theory checks. */
 export function formatDiagnoseTable(result: DiagnoseResult): string {
   const o = result.options;
@@ -202,6 +218,8 @@ export function formatDiagnoseTable(result: DiagnoseResult): string {
     lines.push(`SNR ∝ n^s over n = ${rows.map((r) => r.n).join(', ')}: ${Object.entries(sc).map(([id, s]) => `${id} ${Number.isFinite(s) ? s.toFixed(2) : '-'}`).join(', ')}`);
     lines.push(`seconds per size: ${rows.map((r) => `n=${r.n} ${r.seconds.toFixed(2)}`).join(', ')}`);
   }
+  const since2013 = formatMomentRows(momentRows(result.options));
+  if (since2013.length) lines.push('', ...since2013);
   const notes = diagnoseNotes(result.options.estimators);
   if (notes.length) lines.push('', ...notes);
   lines.push('', 'not measured (not binary): ' + Object.entries(notEnumerable()).map(([id, why]) => `${id}: ${why}`).join('; '));
@@ -231,6 +249,7 @@ export function diagnoseJson(result: DiagnoseResult, extra: Record<string, unkno
     reward: o.reward,
     rewardOf: o.rewardOf,
     estimators: o.estimators,
+    since2013: momentRows(o),
     conventions: {
       unit: 'h = 1[u < σ(a)], σ the logistic sigmoid; p = σ(a)',
       oneLayer: 'a = x·W + b; W is inputs × n, row-major: W[k*n + i] connects input k to unit i',

@@ -11,7 +11,7 @@
  */
 import type { Env } from './env.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
-import { SyncVectorEnv, type AutoresetMode, type VectorEnv } from './vector.js';
+import { SyncVectorEnv, type AutoresetMode, type Pairing, type VectorEnv } from './vector.js';
 
 /** Options passed through to an env's constructor. */
 export type EnvKwargs = Record<string, unknown>;
@@ -53,6 +53,8 @@ export interface VectorCreateOptions {
 export interface MakeVecOptions extends MakeOptions {
   /** How finished sub-envs restart. @default 'next-step' */
   readonly autoresetMode?: AutoresetMode;
+  /** Paired resets of sub-envs (2k, 2k + 1), `'pairs'` or `'episodes'`; see `vector.ts`. @default 'none' */
+  readonly pairing?: Pairing;
 }
 
 /** Options of {@link make}; any other key goes to the env's constructor. */
@@ -139,14 +141,14 @@ export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOpti
 export function makeVec(id: string, numEnvs: number, options: MakeVecOptions = {}): VectorEnv {
   const s = spec(id);
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`makeVec: numEnvs must be a positive integer, got ${numEnvs}`);
-  const { autoresetMode = 'next-step', ...makeOptions } = options;
+  const { autoresetMode = 'next-step', pairing, ...makeOptions } = options;
   if (s.vectorCreate) {
     const { maxEpisodeSteps, disableEnvChecker: _ignored, strictEnvChecker: _alsoIgnored, ...rest } = makeOptions;
-    return s.vectorCreate(numEnvs, { autoresetMode, maxEpisodeSteps: maxEpisodeSteps ?? s.maxEpisodeSteps, kwargs: { ...(s.kwargs ?? {}), ...rest } });
+    return s.vectorCreate(numEnvs, { autoresetMode, maxEpisodeSteps: maxEpisodeSteps ?? s.maxEpisodeSteps, kwargs: { ...(s.kwargs ?? {}), ...rest, ...(pairing ? { pairing } : {}) } });
   }
   return new SyncVectorEnv(
     Array.from({ length: numEnvs }, () => () => make(id, makeOptions)),
-    { autoresetMode },
+    { autoresetMode, ...(pairing ? { pairing } : {}) },
   );
 }
 

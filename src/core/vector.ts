@@ -15,14 +15,90 @@
  *   observation is the new episode's first; the final observation is in
  *   `infos.finalObservations[i]`. Training loops use this mode, since no step is spent on resets.
  *
+ * ## Paired resets (common random numbers)
+ *
+ * With `pairing` set, the sub-envs form pairs (2k, 2k + 1) whose members start alike:
+ * - `'pairs'`: `reset` gives both members of pair k the same seed ({@link pairEpisodeSeed}(base,
+ *   k, 0), base the seed given to `reset`, or one drawn from OS entropy), and autoresets are
+ *   Gymnasium's (no seed: each env's own RNG stream goes on). The members' j-th episodes therefore
+ *   start alike whenever both have drawn the same random numbers before them: always for envs that
+ *   draw only at reset (CartPole, Acrobot, MountainCar) or a fixed number per step (the bandits,
+ *   whose task, drawn at the seeded reset, is then the same for both members).
+ * - `'episodes'`: every episode j of either member of pair k is reset with pairEpisodeSeed(base,
+ *   k, j), so the j-th episodes start alike and run on the same env RNG stream even in envs that
+ *   draw a varying number of random numbers per episode (slippery gridworlds). Not for envs whose
+ *   seeded reset redraws the task (the bandits would get a new bandit every pull).
+ *
+ * The members need not finish together and nothing waits. Gymnasium has nothing like it; it is the
+ * env half of evaluating one policy twice under common random numbers, as ARM, DisARM and SPSA
+ * need (Yin & Zhou 2019; Dong et al. 2020; Spall 1992). The agent half is a noise stream shared by
+ * the pair (`agents/pairing.ts`). Without pairing (the default) resets are exactly Gymnasium's.
+ *
  * @module
  */
 import type { Env, Info } from './env.js';
-import { assertSeed } from './rng.js';
+import { assertSeed, Rng } from './rng.js';
 import type { Space } from './spaces.js';
 
 /** How a vector env restarts finished sub-envs. See the module header. */
 export type AutoresetMode = 'next-step' | 'same-step';
+
+/** Whether sub-envs run in pairs with paired resets, and how (see the module header). */
+export type Pairing = 'none' | 'pairs' | 'episodes';
+
+/**
+ * The reset seed of episode `episode` of either member of pair `pair`, from the base seed: a fixed
+ * 32-bit mix of the three integers (murmur3's finaliser over a combination of them), so every
+ * (base, pair, episode) has its own seed and the same one in both members.
+ */
+export function pairEpisodeSeed(base: number, pair: number, episode: number): number {
+  let h = (Math.imul(base ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(pair + 0x632be5ab, 0xc2b2ae35)) >>> 0;
+  h = (h ^ Math.imul(episode + 0x7f4a7c15, 0x27d4eb2f)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * The reset seeds of paired sub-envs: the base seed and each sub-env's episode count (shared by
+ * {@link SyncVectorEnv} and the batched envs that support pairing).
+ */
+export class PairedResets {
+  private base = 0;
+  private readonly episodes: Int32Array;
+  /**
+   * @param numEnvs sub-envs, an even number
+   * @param mode `'pairs'` (seeded alike at `reset` only) or `'episodes'` (every episode)
+   */
+  constructor(readonly numEnvs: number, owner: string, readonly mode: 'pairs' | 'episodes' = 'pairs') {
+    if (numEnvs % 2 !== 0) throw new RangeError(`${owner}: pairing '${mode}' needs an even number of sub-envs, got ${numEnvs}`);
+    this.episodes = new Int32Array(numEnvs);
+  }
+  /** Starts over from `seed` (or an entropy seed): every sub-env's next episode is its episode 0. */
+  start(seed: number | undefined, entropy: () => number): void {
+    this.base = seed ?? entropy();
+    this.episodes.fill(0);
+  }
+  /** The seed of sub-env i's current episode. */
+  seed(i: number): number {
+    return pairEpisodeSeed(this.base, i >> 1, this.episodes[i]!);
+  }
+  /**
+   * Sub-env i's episode ended: the next reset starts its next episode; returns that episode's seed
+   * (mode `'episodes'`), or undefined (mode `'pairs'`: the env's own stream goes on).
+   */
+  next(i: number): number | undefined {
+    this.episodes[i] += 1;
+    return this.mode === 'episodes' ? this.seed(i) : undefined;
+  }
+  /** Sub-env i's episode count since `start`. */
+  episode(i: number): number {
+    return this.episodes[i]!;
+  }
+}
 
 /** Per-step auxiliary data of a vector env. */
 export interface VectorInfo {
@@ -70,7 +146,10 @@ export interface VectorEnv {
   readonly autoresetMode: AutoresetMode;
   /** Id of the sub-envs' registration, if any. */
   readonly id: string;
-  /** Resets every sub-env; with a seed, sub-env i is seeded with `seed + i`. */
+  /**
+   * Resets every sub-env; with a seed, sub-env i is seeded with `seed + i` (with paired resets,
+   * see the module header).
+   */
   reset(opts?: { readonly seed?: number }): VectorResetResult;
   /** Steps every sub-env. */
   step(actions: ArrayLike<number>): VectorStepResult;
@@ -82,6 +161,8 @@ export interface VectorEnv {
 export interface SyncVectorEnvOptions {
   /** How finished sub-envs restart. @default 'next-step' */
   readonly autoresetMode?: AutoresetMode;
+  /** Paired resets of sub-envs (2k, 2k + 1): `'pairs'` or `'episodes'`, see the module header. @default 'none' */
+  readonly pairing?: Pairing;
 }
 
 /**
@@ -102,6 +183,10 @@ export class SyncVectorEnv implements VectorEnv {
   readonly actSize: number;
   readonly autoresetMode: AutoresetMode;
   readonly id: string;
+  /** The pairing of sub-envs. */
+  readonly pairing: Pairing;
+  /** The paired-reset seeds, with `pairing: 'pairs'`. */
+  readonly pairs: PairedResets | undefined;
   /** The sub-envs. */
   readonly envs: readonly Env<unknown, unknown>[];
 
@@ -123,6 +208,10 @@ export class SyncVectorEnv implements VectorEnv {
     if (mode !== 'next-step' && mode !== 'same-step') {
       throw new RangeError(`SyncVectorEnv: autoresetMode must be 'next-step' or 'same-step', got ${String(mode)}`);
     }
+    const pairing = options.pairing ?? 'none';
+    if (pairing !== 'none' && pairing !== 'pairs' && pairing !== 'episodes') throw new RangeError(`SyncVectorEnv: pairing must be 'none', 'pairs' or 'episodes', got ${String(pairing)}`);
+    this.pairing = pairing;
+    this.pairs = pairing !== 'none' ? new PairedResets(envFns.length, 'SyncVectorEnv', pairing) : undefined;
     this.envs = envFns.map((f) => f());
     const first = this.envs[0]!;
     this.numEnvs = this.envs.length;
@@ -147,8 +236,10 @@ export class SyncVectorEnv implements VectorEnv {
   reset(opts: { readonly seed?: number } = {}): VectorResetResult {
     if (opts.seed !== undefined) assertSeed(opts.seed, 'SyncVectorEnv.reset: seed');
     const infos: Info[] = [];
+    this.pairs?.start(opts.seed, () => Rng.fromEntropy().uint32());
     for (let i = 0; i < this.numEnvs; i++) {
-      const r = this.envs[i]!.reset(opts.seed !== undefined ? { seed: (opts.seed + i) >>> 0 } : {});
+      const seed = this.pairs ? this.pairs.seed(i) : opts.seed !== undefined ? (opts.seed + i) >>> 0 : undefined;
+      const r = this.envs[i]!.reset(seed !== undefined ? { seed } : {});
       this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
       infos.push(r.info);
     }
@@ -165,7 +256,7 @@ export class SyncVectorEnv implements VectorEnv {
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i]!;
       if (this.needsReset[i]) {
-        const r = env.reset();
+        const r = env.reset(this.resetOptions(i));
         this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
         this.rewards[i] = 0;
         this.terms[i] = 0;
@@ -185,7 +276,7 @@ export class SyncVectorEnv implements VectorEnv {
         const fin = new Float32Array(this.obsSize);
         this.singleObservationSpace.flatten(r.observation, fin, 0);
         finals[i] = fin;
-        const rr = env.reset();
+        const rr = env.reset(this.resetOptions(i));
         this.singleObservationSpace.flatten(rr.observation, this.obs, i * this.obsSize);
       } else {
         this.singleObservationSpace.flatten(r.observation, this.obs, i * this.obsSize);
@@ -203,6 +294,12 @@ export class SyncVectorEnv implements VectorEnv {
 
   close(): void {
     for (const e of this.envs) e.close();
+  }
+
+  /** The options of sub-env i's autoreset: a seed only with `pairing: 'episodes'`. */
+  private resetOptions(i: number): { seed?: number } {
+    const seed = this.pairs?.next(i);
+    return seed !== undefined ? { seed } : {};
   }
 }
 

@@ -42,9 +42,9 @@ export function exactNets(id: string): readonly NetKind[] {
   return exactRuleOf('exactNets', id).nets;
 }
 
-/** Why each registered estimator without an exact rule cannot be enumerated. */
+/** Why each registered estimator without an exact rule (per configuration, or `exactMoments`) cannot be enumerated. */
 export function notEnumerable(): Record<string, string> {
-  return Object.fromEntries(listEstimators().filter((e) => !e.exact).map((e) => [e.id, e.noExactRule ?? 'it has no exact rule']));
+  return Object.fromEntries(listEstimators().filter((e) => !e.exact && !e.exactMoments).map((e) => [e.id, e.noExactRule ?? 'it has no exact rule']));
 }
 
 function exactRuleOf(fn: string, id: string): ExactRule {

@@ -14,6 +14,12 @@ import { reinforceOptimal } from './reinforce-optimal.js';
 import { st } from './st.js';
 import { stSigmoid } from './st-sigmoid.js';
 import { sts } from './sts.js';
+import { rloo } from './rloo.js';
+import { arm } from './arm.js';
+import { disarm } from './disarm.js';
+import { hnca } from './hnca.js';
+import { weightMax } from './weight-max.js';
+import { nodePerturbation } from './node-perturbation.js';
 import type { Estimator } from './types.js';
 
 // The built-in estimators, in the order listings show them (the default first).
@@ -27,6 +33,12 @@ registerEstimator(learnedCorrection);
 registerEstimator(noisyRelu);
 registerEstimator(sts);
 registerEstimator(backprop);
+registerEstimator(rloo);
+registerEstimator(arm);
+registerEstimator(disarm);
+registerEstimator(hnca);
+registerEstimator(weightMax);
+registerEstimator(nodePerturbation);
 
 /** The registered estimators by id (a snapshot taken now; see {@link listEstimators} for a live list). */
 export function estimatorsById(): Readonly<Record<string, Estimator>> {

@@ -21,6 +21,14 @@ export { STRAIGHT_THROUGH_NOTE } from './st.js';
 export { noisyRelu, noisyRectifier, FiringRateController } from './noisy-relu.js';
 export { sts, stochasticTimesSmooth } from './sts.js';
 export { backprop, tanhUnit } from './backprop.js';
+export { rloo, rlooSignal, rlooTransform, rlooExact, leaveOneOutSignal } from './rloo.js';
+export { arm, armExact } from './arm.js';
+export { disarm, disarmExact, antitheticLayer } from './disarm.js';
+export { hnca, hncaExact, hncaFactors } from './hnca.js';
+export { weightMax, weightMaxExact } from './weight-max.js';
+export { nodePerturbation, nodePerturbationExact, nodePerturbationScale } from './node-perturbation.js';
+export { RunningSignalNormalizer, NVIL_DECAY } from './nvil.js';
+export { measureMoments, measureOutcomes, type MomentMeasure } from './exact-moments.js';
 
 /** Exact-enumeration analysis of the estimators (what `rewardcast diagnose` reports; `src/diagnose/`). */
 export * as exact from '../diagnose/index.js';

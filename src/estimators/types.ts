@@ -53,7 +53,13 @@ export type BuiltinEstimatorId =
   | 'learned-correction'
   | 'noisy-relu'
   | 'sts'
-  | 'backprop';
+  | 'backprop'
+  | 'rloo'
+  | 'arm'
+  | 'disarm'
+  | 'weight-max'
+  | 'hnca'
+  | 'node-perturbation';
 
 /**
  * An estimator id: a built-in one (completed by editors) or one registered by user code. The
@@ -200,6 +206,40 @@ export interface HiddenRuleContext<S extends EstimatorState = EstimatorState> {
   readonly baseline: tf.Tensor2D | undefined;
   /** The estimator's state. */
   readonly state: S;
+  /** With {@link Estimator.pairing}: this layer's pairing rows. */
+  readonly pair?: PairTensors;
+  /** The head kind when the layer above is the head (its children's likelihood), else undefined. */
+  readonly aboveHeadKind?: string;
+}
+
+/**
+ * For estimators with {@link Estimator.pairing}, per row of one layer: f − f̃ (own return minus the
+ * paired member's at the same step; 0 without a partner), whether this layer's logits were the
+ * same in both members (1) or not (0), and the partner's samples of this layer.
+ */
+export interface PairTensors {
+  /** M × 1. */
+  readonly diff: tf.Tensor2D;
+  /** M × 1, 0 or 1. */
+  readonly coincide: tf.Tensor2D;
+  /** M × units. */
+  readonly partnerH: tf.Tensor2D;
+}
+
+/** What {@link Estimator.headGradient} sees: the head's batch, the signal, its baseline, the head kind. */
+export interface HeadRuleContext<S extends EstimatorState = EstimatorState> {
+  /** The head's batch. */
+  readonly units: LayerTensors;
+  /** The broadcast signal, M × 1. */
+  readonly signal: tf.Tensor2D;
+  /** The head's baseline L̄, or undefined. */
+  readonly baseline: tf.Tensor2D | undefined;
+  /** `'bernoulli'`, `'binary-code'`, `'multibinary'` (binary units) or `'categorical'` (softmax). */
+  readonly headKind: string;
+  /** The estimator's state. */
+  readonly state: S;
+  /** With {@link Estimator.pairing}: the head's pairing rows. */
+  readonly pair?: PairTensors;
 }
 
 /** Which sub-env and which episode each row of a batch comes from (for {@link Estimator.transformSignal}). */
@@ -278,6 +318,26 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
   transformSignal?(signal: Float32Array, rows: SignalRows, state: S): void;
   /** The exact rule, for `diagnose` (see `src/diagnose/`). */
   readonly exact?: ExactRule;
+  /**
+   * The head's estimate, M × units, when it is not REINFORCE with the baseline (node perturbation
+   * and the antithetic estimators treat binary head units like any other). Inside the caller's tidy.
+   */
+  headGradient?(ctx: HeadRuleContext<S>): tf.Tensor2D;
+  /** Whether binary units keep their uniforms u in the records' `aux` (rules that use the noise). */
+  readonly keepsUniforms?: boolean;
+  /**
+   * Whether the estimator evaluates the policy twice under common random numbers: sub-envs run in
+   * pairs with paired resets (`src/core/vector.ts`) and a shared antithetic noise stream
+   * (`agents/pairing.ts`), and the rules see each row's partner ({@link PairTensors}). Needs episode
+   * credit and an even number of sub-envs.
+   */
+  readonly pairing?: boolean;
+  /**
+   * Exact moments for estimators that are not a deterministic function of one configuration (K
+   * samples, an antithetic pair, continuous unit noise): the networks they are defined on and their
+   * measurement (`exact-moments.ts`).
+   */
+  readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: import('../diagnose/enumerate.js').Enumeration, gradient: Float64Array): import('./exact-moments.js').MomentMeasure };
   /** Without an exact rule: why diagnose cannot enumerate it (shown by `diagnose`). */
   readonly noExactRule?: string;
 }

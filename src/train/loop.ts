@@ -17,6 +17,7 @@
 import { filter, type Subscription } from 'rxjs';
 import { BroadcastAgent, type AgentOptions, type LearnEvent } from '../../agents/agent.js';
 import { Rng } from '../core/rng.js';
+import { estimatorSpec } from '../estimators/index.js';
 import { makeVec, spec as envSpec, type EnvKwargs } from '../core/registry.js';
 import type { VectorEnv } from '../core/vector.js';
 import { BroadcastVectorEnv } from '../stream/broadcast.js';
@@ -86,7 +87,11 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   await loadImports(options.imports ?? []);
   await ensureBackend();
   envSpec(options.env);
-  const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step' });
+  // Estimators that evaluate the policy twice under common random numbers run their sub-envs in
+  // pairs with paired resets; an odd count is rounded up to whole pairs (numEnvs 1: one pair).
+  const paired = estimatorSpec(options.agent?.estimator ?? 'reinforce-optimal').pairing === true;
+  const subEnvs = paired ? numEnvs + (numEnvs % 2) : numEnvs;
+  const inner = options.vectorEnv?.(subEnvs) ?? makeVec(options.env, subEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step', ...(paired ? { pairing: 'pairs' as const } : {}) });
   const venv = new BroadcastVectorEnv(inner);
   const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...options.agent, seed: agentSeedFor(seed) });
   const subs: Subscription[] = [];
@@ -116,7 +121,7 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
     while (envSteps < steps) {
       const actions = agent.act(observations);
       observations = venv.step(actions).observations;
-      envSteps += numEnvs;
+      envSteps += inner.numEnvs;
       if (failure !== undefined) throw failure;
       if (performance.now() - lastYield >= yieldEvery) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -14,7 +14,17 @@ await initBackend('cpu', () => {});
 
 test('every id maps to a spec with that id, a summary and a source', () => {
   assert.equal(ESTIMATOR_IDS.slice(0, 10), ['reinforce-optimal', 'reinforce', 'reinforce-mean', 'reinforce-critic', 'st', 'st-sigmoid', 'learned-correction', 'noisy-relu', 'sts', 'backprop']);
-  for (const id of ESTIMATOR_IDS) {
+  const since2013 = ['rloo', 'arm', 'disarm', 'hnca', 'weight-max', 'node-perturbation'];
+  assert.equal(ESTIMATOR_IDS.slice(10, 16), since2013);
+  for (const id of since2013) {
+    const s = estimatorSpec(id);
+    assert.is(s.id, id);
+    assert.ok(s.summary.length > 0 && s.source.length > 0 && s.exactMoments !== undefined, id);
+    // Only RLOO's rule is (h − p)·signal in every unit, with the fused update.
+    assert.is(s.fusedUpdate !== undefined, id === 'rloo', `${id}.fusedUpdate`);
+    assert.is(s.information, id === 'hnca' || id === 'weight-max' ? 'broadcast+local messages' : 'broadcast', `${id}.information`);
+  }
+  for (const id of ESTIMATOR_IDS.filter((i) => !since2013.includes(i))) {
     const s = estimatorSpec(id);
     assert.is(s.id, id);
     assert.is(ESTIMATORS[id], s);
