@@ -17,10 +17,11 @@
  * env, a black box.
  *
  * ## The seams, in the order one update calls them
- * 1. {@link Estimator.transformSignal} (optional): rewrite the per-row signal before anything else
- *    sees it, knowing which sub-env and which episode each row belongs to ({@link SignalRows}); a
- *    leave-one-out baseline over K episodes (RLOO) or the difference f(b) − f(b̃) of paired rollouts
- *    fits here.
+ * 1. {@link Estimator.transformSignal} (optional): rewrite the per-row signal (G, or G − V(s)
+ *    with a critic, which is fitted to G beforehand) before `signalNormalization` and before any
+ *    unit sees it, knowing which sub-env and which episode each row belongs to ({@link SignalRows});
+ *    a leave-one-out baseline over K episodes (RLOO) or the difference f(b) − f(b̃) of paired
+ *    rollouts fits here.
  * 2. For each layer from the top down: the head's REINFORCE estimate, then
  *    {@link Estimator.hiddenGradient} for every hidden layer, with the layer's x, a, p, h and unit
  *    noise, the signal, the layer above (its weights, its samples and its estimate), the layer's
@@ -314,7 +315,10 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
    * threads split a layer by units only for `reinforceUpdate`, the function their workers hold.
    */
   readonly fusedUpdate?: FusedLayerUpdate;
-  /** Rewrites the per-row signal in place before the update (see the module header). */
+  /**
+   * Rewrites the per-row signal in place before the update: after the critic's baseline, before
+   * `signalNormalization` and the units (see the module header). Both update paths call it.
+   */
   transformSignal?(signal: Float32Array, rows: SignalRows, state: S): void;
   /** The exact rule, for `diagnose` (see `src/diagnose/`). */
   readonly exact?: ExactRule;

@@ -24,10 +24,10 @@ test('every id maps to a spec with that id, a summary and a source', () => {
     assert.is(s.fusedUpdate !== undefined, id === 'rloo', `${id}.fusedUpdate`);
     assert.is(s.information, id === 'hnca' || id === 'weight-max' ? 'broadcast+local messages' : 'broadcast', `${id}.information`);
   }
-  for (const id of ESTIMATOR_IDS.filter((i) => !since2013.includes(i))) {
+  for (const id of ESTIMATOR_IDS.slice(0, 10)) {
     const s = estimatorSpec(id);
     assert.is(s.id, id);
-    assert.is(ESTIMATORS[id], s);
+    assert.is(ESTIMATORS[id], s, 'ESTIMATORS holds the built-ins');
     assert.ok(s.summary.length > 0 && s.source.length > 0, id);
     // Straight-through and its relatives need a hidden layer to backprop into.
     assert.is(s.needsHidden, s.information !== 'broadcast' && id !== 'backprop', `${id}.needsHidden`);
