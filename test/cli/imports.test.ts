@@ -14,6 +14,7 @@ import { collectImport, importsOf } from '../../src/cli/imports.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const CORRIDOR = fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url));
+const ESTIMATOR = fileURLToPath(new URL('../../examples/custom-estimator.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rewardcast-import-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd: out, env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } });
 
@@ -51,6 +52,18 @@ test('compare --import loads the module in every worker, and plot --import redra
   assert.is(res.runs.filter((x) => x.status === 'finished').length, 4);
   const p = run('plot', '--import', CORRIDOR, res.dir, '--json');
   assert.is(p.status, 0, p.stderr);
+});
+
+test('an estimator registered by an --import module works in train and in every compare worker', () => {
+  const bare = run('train', '--estimator', 'reinforce-shared-eq7', '--steps', '500', '--out', out);
+  assert.is(bare.status, 2, 'unknown without the module');
+  const t = run('train', '--import', ESTIMATOR, '--estimator', 'reinforce-shared-eq7', '--steps', '1000', '--num-envs', '2', '--out', out, '--json');
+  assert.is(t.status, 0, t.stderr);
+  assert.is((JSON.parse(t.stdout) as { estimator: string }).estimator, 'reinforce-shared-eq7');
+  const c = run('compare', '--import', ESTIMATOR, '--import', CORRIDOR, '--env', 'Corridor-v0', '--estimators', 'reinforce-optimal,reinforce-shared-eq7', '--seeds', '1', '--steps', '800', '--workers', '2', '--out', out, '--json');
+  assert.is(c.status, 0, c.stderr);
+  const res = JSON.parse(c.stdout) as { status: string; runs: { estimator: string; status: string }[] };
+  assert.equal(res.runs.map((r) => `${r.estimator}:${r.status}`), ['reinforce-optimal:finished', 'reinforce-shared-eq7:finished']);
 });
 
 test('a module that fails to load: one line naming the module and the error, exit 2', () => {

@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * The statistics of a comparison folder, and reading folders back, from made-up runs.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
-import { compareFolderName, configHash, type CompareConfig } from '../../src/train/compare.js';
+import type { CompareConfig } from '../../src/train/compare.js';
 import {
   bootstrapSeed,
   compareStats,
@@ -14,67 +16,8 @@ import {
   RunFolderError,
   type CompareStats,
 } from '../../src/train/report.js';
-import { plotFolder, writeCompareReport, writeRunPlot } from '../../src/plot/compare-report.js';
 import { EPISODES_HEADER } from '../../src/train/run-folder.js';
-import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
-
-const root = mkdtempSync(join(tmpdir(), 'rewardcast-report-'));
-let counter = 0;
-const fresh = (): string => {
-  const d = join(root, `t${counter++}`);
-  mkdirSync(d);
-  return d;
-};
-
-const CONFIG: CompareConfig = {
-  env: 'CartPole-v1',
-  estimators: ['reinforce', 'st'],
-  seeds: 4,
-  steps: 20_000,
-  numEnvs: 8,
-  agent: { hidden: [32], learningRate: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256 },
-};
-
-/** Writes a run folder as the worker does: config.json, episodes.csv and (unless status is null) summary.json. */
-function writeRun(parent: string, c: CompareConfig, estimator: string, seed: number, returns: readonly number[], opts: { status?: 'finished' | 'interrupted' | null; time?: number; stepEvery?: number } = {}): string {
-  const dir = join(parent, `${c.env}__${estimator}__${seed}__${opts.time ?? 1_700_000_000}`);
-  mkdirSync(dir);
-  const every = opts.stepEvery ?? c.steps! / returns.length;
-  const { estimators: _e, seeds: _s, ...rest } = c;
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ command: 'compare', ...rest, estimator, seed, backend: 'cpu' }));
-  const rows = returns.map((r, i) => `${Math.round((i + 1) * every)},${i},${r},${Math.max(1, Math.round(r))},0.000`);
-  writeFileSync(join(dir, 'episodes.csv'), `${EPISODES_HEADER}\n${rows.map((r) => `${r}\n`).join('')}`);
-  if (opts.status !== null) {
-    writeFileSync(
-      join(dir, 'summary.json'),
-      JSON.stringify({ status: opts.status ?? 'finished', runDir: dir, env: c.env, estimator, seed, backend: 'cpu', envSteps: c.steps, episodes: returns.length, updates: 1, finalReturn: returns.at(-1) ?? null, seconds: 1, stepsPerSecond: c.steps }),
-    );
-  }
-  return dir;
-}
-
-function writeCompareFolder(out: string, c: CompareConfig, threshold: number | null): string {
-  const dir = join(out, compareFolderName(c));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ kind: 'rewardcast-compare', version: 1, hash: configHash(c), config: c, threshold, created: '2024-01-01T00:00:00.000Z' }));
-  return dir;
-}
-
-const constant = (v: number, n = 200): number[] => Array.from({ length: n }, () => v);
-
-/**
- * reinforce: seed s returns 100 + s throughout (never solves CartPole).
- * st: seeds 1 and 2 solve it (seed 2 after 20 failed episodes), seeds 3 and 4 stay at 200.
- */
-function standardFolder(c: CompareConfig = CONFIG): string {
-  const dir = writeCompareFolder(fresh(), c, 475);
-  for (let seed = 1; seed <= 4; seed++) writeRun(dir, c, 'reinforce', seed, constant(100 + seed));
-  writeRun(dir, c, 'st', 1, constant(500));
-  writeRun(dir, c, 'st', 2, [...constant(0, 20), ...constant(500, 180)]);
-  writeRun(dir, c, 'st', 3, constant(200));
-  writeRun(dir, c, 'st', 4, constant(200));
-  return dir;
-}
+import { CONFIG, constant, fresh, root, standardFolder, writeCompareFolder, writeRun } from '../fixtures/compare-folders.js';
 
 const byName = (s: CompareStats, name: string) => s.estimators.find((e) => e.estimator === name)!;
 
@@ -163,35 +106,6 @@ test('formatStatsTable: one header, one rule, one row per estimator, "not reache
   assert.match(lines[3]!, /^st .*10\.8k \[10k, 11\.5k\] \(2\/4\)/);
 });
 
-test('writeCompareReport writes curves.svg/png, stats.json and a self-contained report.html', async () => {
-  const dir = standardFolder();
-  const { files, stats, table } = await writeCompareReport(dir);
-  const png = readFileSync(files.curvesPng);
-  assert.equal([...png.subarray(0, 8)], PNG_SIGNATURE);
-  assert.match(readFileSync(files.curvesSvg, 'utf8'), /^<svg/);
-  const onDisk = JSON.parse(readFileSync(files.stats, 'utf8')) as CompareStats;
-  assert.equal(onDisk.estimators.map((e) => e.estimator), ['reinforce', 'st']);
-  assert.is(onDisk.estimators[1]!.stepsToThreshold!.reached, stats.estimators[1]!.stepsToThreshold!.reached);
-  assert.is(onDisk.folder, compareFolderName(CONFIG), 'paths in stats.json are relative to the folder');
-  const html = readFileSync(files.report, 'utf8');
-  assert.match(html, /<table>/);
-  assert.match(html, /<svg/);
-  assert.match(html, /not reached \(0\/4\)/);
-  assert.not.match(html, /<script|https?:\/\/(?!www\.w3\.org)/);
-  assert.ok(table.includes('reinforce'));
-  // Redrawing from the files gives the same statistics.
-  const again = await writeCompareReport(dir);
-  assert.equal(JSON.parse(readFileSync(again.files.stats, 'utf8')), onDisk);
-});
-
-test('writeRunPlot draws one run folder: curve.svg and curve.png', async () => {
-  const dir = writeRun(fresh(), CONFIG, 'st', 1, [...constant(20, 50), ...constant(480, 50)]);
-  const r = await writeRunPlot(dir);
-  assert.is(r.episodes, 100);
-  assert.equal([...readFileSync(r.curvePng).subarray(0, 8)], PNG_SIGNATURE);
-  assert.match(readFileSync(r.curveSvg, 'utf8'), /Reward threshold/);
-});
-
 test('a corrupt episodes.csv is an error naming the file and the line', async () => {
   const dir = writeRun(fresh(), CONFIG, 'st', 1, constant(10, 5));
   const csv = join(dir, 'episodes.csv');
@@ -199,12 +113,6 @@ test('a corrupt episodes.csv is an error naming the file and the line', async ()
   lines[2] = '200,1,oops,10,0.000';
   writeFileSync(csv, lines.join('\n'));
   assert.throws(() => readRunFolder(dir), (e: Error) => e instanceof RunFolderError && e.message.startsWith(`${csv}:3: corrupt row`));
-  const err = await plotFolder(dir).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
-  assert.instance(err, RunFolderError);
-  assert.ok(err!.message.includes(`${csv}:3`), err!.message);
   // Inside a compare folder too.
   const cdir = standardFolder();
   const bad = join(readCompareFolder(cdir).runs.get('st')![0]!.dir, 'episodes.csv');
@@ -212,20 +120,7 @@ test('a corrupt episodes.csv is an error naming the file and the line', async ()
   assert.throws(() => readCompareFolder(cdir), (e: Error) => e instanceof RunFolderError && e.message.includes(`${bad}:3`));
 });
 
-test('folders with no runs are errors naming the folder', async () => {
-  const empty = fresh();
-  const err = await plotFolder(empty).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
-  assert.instance(err, RunFolderError);
-  assert.match(err!.message, /has no runs/);
-  assert.ok(err!.message.includes(empty));
-  const missing = await plotFolder(join(empty, 'nope')).then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
-  assert.match(missing!.message, /no such folder/);
+test('a comparison folder with no finished run, or a bad compare.json, is an error naming the folder', () => {
   const cdir = writeCompareFolder(fresh(), CONFIG, 475);
   assert.throws(() => readCompareFolder(cdir), (e: Error) => e instanceof RunFolderError && e.message.includes('has no finished run') && e.message.includes(cdir));
   writeFileSync(join(cdir, 'compare.json'), '{"kind": "rewardcast-compare"}');
