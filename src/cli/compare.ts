@@ -23,6 +23,7 @@ import { TRAIN_DEFAULTS } from './train.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 
 /** Options of `rewardcast compare`, each with its default. */
 export interface CompareCommandOptions {
@@ -125,10 +126,11 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
   const fromFile = typeof flags['config'] === 'string' ? readCompareConfig(flags['config']) : {};
   const has = (k: string): boolean => flags[k] !== undefined;
   const envId = has('env') ? String(flags['env']) : (fromFile.env ?? COMPARE_DEFAULTS.env);
+  const preset = resolvePreset(envId, flags['preset']);
   const o0: CompareCommandOptions = {
     ...COMPARE_DEFAULTS,
     ...(env['REWARDCAST_BACKEND'] ? { backend: env['REWARDCAST_BACKEND'] as BackendRequest } : {}),
-    ...presetCompareOptions(envId),
+    ...(({ agent: _perEstimatorOnly, ...shared }) => shared)(presetRunOptions(preset)),
     ...fromFile,
     ...(has('env') ? { env: String(flags['env']) } : {}),
     ...(has('estimators') ? { estimators: parseEstimators('--estimators', flags['estimators']) } : {}),
@@ -147,11 +149,11 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
     ...(flags['json'] ? { json: true } : {}),
   };
   // Per-estimator preset options yield to any shared value the user set by config or flag.
-  const userSet = new Set([...Object.keys(fromFile), ...Object.keys(flags).filter(has)]);
+  const userSet = new Set([...Object.keys(fromFile), ...Object.keys(flags).filter((k) => has(k) && k !== 'preset')]);
   const rename: Record<string, string> = { learningRate: 'lr' };
   const perEstimator = Object.fromEntries(
     o0.estimators.map((est) => {
-      const full = presetAgentOptions(presetFor(envId), est);
+      const full = presetAgentOptions(preset, est);
       const own = Object.fromEntries(
         Object.entries(full).filter(([k, v]) => {
           const shared = rename[k] ?? k;
@@ -314,6 +316,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', `parent folder of the comparison folder (default ${d.out})`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--config <file>', 'JSON file with any of these options, by their camelCase names (flags override it)')
+    .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
     .addHelpText(
       'after',
@@ -330,6 +333,7 @@ export function registerCompare(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>) => {
       const o = resolveCompareOptions(flags);
+      reportNoPreset(o.env, o, flags['preset']);
       const ac = new AbortController();
       let interrupts = 0;
       const onSigint = (): void => {

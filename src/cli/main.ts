@@ -9,7 +9,7 @@
 import { Command } from 'commander';
 import '../../envs/index.js';
 import { UsageError } from './errors.js';
-import { formatEnvTable, listEnvs } from './envs.js';
+import { registerEnvs } from './envs.js';
 import { registerTrain } from './train.js';
 import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
@@ -24,16 +24,7 @@ program
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-program
-  .command('envs')
-  .description('list the registered environments with their spaces, step limits and reward thresholds')
-  .option('--json', 'print the list as JSON')
-  .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --json')
-  .action((opts: { json?: boolean }) => {
-    const rows = listEnvs();
-    process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEnvTable(rows)}\n`);
-  });
-
+registerEnvs(program);
 registerTrain(program);
 registerCompare(program);
 registerPlot(program);

@@ -15,6 +15,7 @@ import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFl
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 
 /** Options of `rewardcast train`, each with its default. */
 export interface TrainCommandOptions {
@@ -175,7 +176,7 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
   };
   const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
   const estimator = fromFlags.estimator ?? fromFile.estimator ?? TRAIN_DEFAULTS.estimator;
-  const preset = presetTrainOptions(envId, estimator);
+  const preset = flags['preset'] === undefined ? presetTrainOptions(envId, estimator) : ((p) => presetRunOptions(p, presetAgentOptions(p, estimator)))(resolvePreset(envId, flags['preset']));
   const o: TrainCommandOptions = {
     ...TRAIN_DEFAULTS,
     ...preset,
@@ -209,6 +210,7 @@ export function registerTrain(program: Command): void {
     .option('--gamma <x>', `discount (default ${d.gamma})`)
     .option('--batch-size <n>', `transitions per update (default: the preset, else ${d.batchSize})`)
     .option('--config <file>', 'JSON file with any of these options, and "agent" for any other agent option (flags override it)')
+    .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
     .option('--out <dir>', `parent folder of run folders (default ${d.out})`)
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
@@ -229,6 +231,7 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const o = resolveTrainOptions(flags);
+      reportNoPreset(o.env, o, flags['preset']);
       const ac = new AbortController();
       const onSigint = (): void => ac.abort();
       process.once('SIGINT', onSigint);
