@@ -67,6 +67,7 @@ import type { CompareConfig } from './compare.js';
 import { readEpisodes, writeJsonAtomic, type EpisodeRow } from './run-folder.js';
 import { envSlug, type RunSummary } from './worker.js';
 import { estimatorIdSchema, trainingFieldSchemas } from './schemas.js';
+import { optimumLine, optimumStats, optimumText, runRegret, type OptimumStats } from '../optimum/report.js';
 
 /** Bad or missing data in a run or compare folder; the message names the file (and line). */
 export class RunFolderError extends Error {
@@ -283,6 +284,8 @@ export interface RunStats {
   readonly auc: number | null;
   /** First env step at which the 100-episode mean reached the threshold; null when not reached or no threshold. */
   readonly stepsToThreshold: number | null;
+  /** This seed's exact optimum minus the final return (`src/optimum/report.ts`); null without an optimum. */
+  readonly regretToOptimal: number | null;
   readonly episodes: number;
   readonly envSteps: number;
   readonly seconds: number | null;
@@ -311,6 +314,8 @@ export interface EstimatorStats {
   } | null;
   /** P(this > reference) on final returns, with its interval; null for the reference itself. */
   readonly probabilityOfImprovement: Estimate | null;
+  /** IQM over seeds of the regret to optimal, with its interval; null when the env has no exact optimum. */
+  readonly regretToOptimal: Estimate | null;
   readonly perRun: readonly RunStats[];
 }
 
@@ -323,6 +328,8 @@ export interface CompareStats {
   readonly config: CompareConfig;
   /** The env's reward threshold, or null. */
   readonly threshold: number | null;
+  /** The exact optimal return per seed and its mean (`src/optimum/report.ts`), or why there is none. */
+  readonly optimum: OptimumStats;
   /** The first estimator, against which the probability of improvement is given. */
   readonly reference: string;
   readonly method: {
@@ -371,6 +378,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
   const aucGrid = grid.subarray(aucFrom);
   const aucSteps: [number, number] | null = aucGrid.length > 0 ? [aucGrid[0]!, aucGrid[aucGrid.length - 1]!] : null;
   const reference = config.estimators[0]!;
+  const optimum = optimumStats(config, Array.from({ length: config.seeds }, (_, i) => i + 1));
   const finalsOf = new Map<string, number[]>();
   const rows: Omit<EstimatorStats, 'probabilityOfImprovement'>[] = [];
   for (const estimator of config.estimators) {
@@ -388,6 +396,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
         finalReturn: orNull(fr),
         auc: orNull(auc),
         stepsToThreshold: stt?.reached ? stt.step : null,
+        regretToOptimal: runRegret(optimum, Number(run.config['seed']), orNull(fr)),
         episodes: eps.length,
         envSteps: summary?.envSteps ?? eps.at(-1)?.step ?? 0,
         seconds: summary?.seconds ?? null,
@@ -407,6 +416,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
         threshold === null
           ? null
           : { reached: reachedSteps.length, of: runs.length, median: reachedSteps.length > 0 ? estimate(reachedSteps, median, seedOf('stepsToThreshold', estimator)) : null },
+      regretToOptimal: optimum.kind === 'exact' ? estimate(perRun.map((r) => r.regretToOptimal ?? NaN), iqm, seedOf('regretToOptimal', estimator)) : null,
       perRun,
     });
   }
@@ -439,6 +449,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
     hash,
     config,
     threshold,
+    optimum,
     reference,
     method: {
       finalWindow: DEFAULT_WINDOW,
@@ -500,6 +511,7 @@ export function summaryRows(stats: CompareStats): Record<string, string>[] {
     finalReturn: withCi(e.finalReturn),
     stepsToThreshold: thresholdCell(e.stepsToThreshold),
     auc: withCi(e.auc),
+    ...(e.regretToOptimal === null ? {} : { regret: withCi(e.regretToOptimal) }),
     poi: e.probabilityOfImprovement === null ? 'reference' : withCi(e.probabilityOfImprovement, (x) => (x === null ? '—' : x.toFixed(2))),
   }));
 }
@@ -513,6 +525,7 @@ export function summaryColumns(stats: CompareStats): { key: string; label: strin
     { key: 'finalReturn', label: `final return (IQM [${pct}])` },
     { key: 'stepsToThreshold', label: stats.threshold === null ? 'steps to threshold' : `steps to ${formatNumber(stats.threshold)} (median of reached [${pct}] (k/N))` },
     { key: 'auc', label: `AUC (IQM [${pct}])` },
+    ...(stats.optimum?.kind === 'exact' ? [{ key: 'regret', label: `regret to optimal ${formatNumber(stats.optimum.value)} (IQM [${pct}])` }] : []),
     { key: 'poi', label: `P(X > ${stats.reference}) [${pct}]` },
   ];
 }
@@ -570,6 +583,7 @@ export async function writeCompareReport(dir: string): Promise<CompareReport> {
     subtitle,
     seeds: maxRuns,
     ...(stats.threshold === null ? {} : { threshold: { value: stats.threshold, label: `Reward threshold (${formatNumber(stats.threshold)})` } }),
+    ...((o) => (o ? { optimum: o } : {}))(optimumLine(stats.optimum)),
   });
   const { svgPath, pngPath } = await writeChart(withStepDomain(spec, config.steps), join(dir, 'curves'));
   const statsPath = join(dir, 'stats.json');
@@ -623,6 +637,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
       finalReturn: r.finalReturn,
       auc: r.auc,
       stepsToThreshold: stats.threshold === null ? 'no threshold' : r.stepsToThreshold === null ? 'not reached' : formatSteps(r.stepsToThreshold),
+      regret: r.regretToOptimal,
       episodes: r.episodes,
       seconds: r.seconds === null ? null : Number(r.seconds.toFixed(1)),
       backend: r.backend,
@@ -658,6 +673,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
             `Final return: the mean return of each run's last ${stats.method.finalWindow} episodes; IQM over seeds.`,
             aucText,
             thresholdText,
+            ...((t) => (t ? [t] : []))(optimumText(stats.optimum, stats.method.finalWindow)),
             `P(X > ${stats.reference}): the probability that a run of X ends with a higher final return than a run of ${stats.reference} (0.5: neither is ahead).`,
             `Bootstrap: ${stats.method.bootstrap.reps} replicates, seeded from the config hash ${stats.hash.slice(0, 10)}, so the intervals are reproducible.`,
           ].join('\n\n'),
@@ -675,6 +691,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
             { key: 'finalReturn', label: 'final return' },
             { key: 'auc', label: 'AUC' },
             { key: 'stepsToThreshold', label: 'steps to threshold' },
+            ...(stats.optimum?.kind === 'exact' ? [{ key: 'regret', label: 'regret to optimal' }] : []),
             'episodes',
             { key: 'seconds', label: 'seconds' },
             'backend',
@@ -713,6 +730,7 @@ export async function writeRunPlot(dir: string): Promise<RunPlot> {
       title: basename(dir),
       subtitle: parts.filter((p) => p !== undefined).join(' · '),
       ...(threshold === undefined ? {} : { threshold: { value: threshold, label: `Reward threshold (${formatNumber(threshold)})` } }),
+      ...((o) => (o ? { optimum: o } : {}))(env === undefined ? undefined : optimumLine(optimumStats({ env, numEnvs: Number(run.config['numEnvs'] ?? 1), envKwargs: run.config['envKwargs'] as Record<string, unknown> | undefined }, [Number(run.config['seed'] ?? 1)]))),
     },
   );
   const { svgPath, pngPath } = await writeChart(spec, join(dir, 'curve'));
