@@ -15,6 +15,7 @@ import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
+import { registerTune } from './tune.js';
 
 const program = new Command();
 program
@@ -30,6 +31,7 @@ registerCompare(program);
 registerPlot(program);
 registerDiagnose(program);
 registerBench(program);
+registerTune(program);
 
 try {
   await program.parseAsync(process.argv);
