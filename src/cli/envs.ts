@@ -9,7 +9,7 @@ import { make, registeredSpecs, type EnvKwargs } from '../core/registry.js';
 import { envOptimum, type Optimum } from '../optimum/index.js';
 import { presetFor } from '../train/presets.js';
 import { hasPreset } from '../tune/notice.js';
-import { loadImports } from '../user/imports.js';
+import { ImportError, loadImports } from '../user/imports.js';
 import { UsageError, parseIntFlag } from './errors.js';
 
 /** The exact optimum as listed: under the step limit `train` uses (the preset's, else the spec's). */
@@ -130,7 +130,7 @@ export function formatEnvTable(rows: readonly EnvListing[], seed = 1): string {
 
 /** Runs `envs` with resolved options and returns its stdout text. */
 export async function runEnvsCommand(o: EnvsCommandOptions): Promise<string> {
-  await loadImports(o.imports);
+  await loadImportsOrUsage(o.imports);
   const rows = listEnvs({ optimum: o.optimum, seed: o.seed });
   return o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEnvTable(rows, o.seed)}\n`;
 }
@@ -155,4 +155,14 @@ export function registerEnvs(program: Command): void {
       if (o.seed > 0xffffffff) throw new UsageError(`--seed must be an integer in [0, 4294967295], got ${JSON.stringify(flags.seed)}`);
       process.stdout.write(await runEnvsCommand(o));
     });
+}
+
+/** {@link loadImports}, with a module that fails to load as a {@link UsageError} (exit 2). */
+async function loadImportsOrUsage(specifiers: readonly string[]): Promise<void> {
+  try {
+    await loadImports(specifiers);
+  } catch (e) {
+    if (e instanceof ImportError) throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -18,7 +18,7 @@ import { halvingPlan, type TuneMethod } from '../tune/halving.js';
 import { resolvePreset } from '../tune/hooks.js';
 import { PARAM_NAMES, searchSpace } from '../tune/space.js';
 import { tune, TuneConfigError, type TuneEvent, type TuneOptions, type TuneResult } from '../tune/tune.js';
-import { loadImports } from '../user/imports.js';
+import { ImportError, loadImports } from '../user/imports.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { TRAIN_DEFAULTS } from './train.js';
 
@@ -220,7 +220,7 @@ export function formatTuneTable(r: TuneResult, top = 5): string {
 
 /** Runs `tune` with resolved options. */
 export async function runTuneCommand(o: TuneCommandOptions, signal?: AbortSignal, onEvent?: (e: TuneEvent) => void): Promise<TuneResult> {
-  await loadImports(o.imports);
+  await loadImportsOrUsage(o.imports);
   const options = tuneOptionsFor(o);
   try {
     return await tune({ ...options, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
@@ -297,4 +297,14 @@ export function registerTune(program: Command): void {
         process.off('SIGINT', onSigint);
       }
     });
+}
+
+/** {@link loadImports}, with a module that fails to load as a {@link UsageError} (exit 2). */
+async function loadImportsOrUsage(specifiers: readonly string[]): Promise<void> {
+  try {
+    await loadImports(specifiers);
+  } catch (e) {
+    if (e instanceof ImportError) throw new UsageError(e.message);
+    throw e;
+  }
 }
