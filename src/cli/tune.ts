@@ -257,7 +257,7 @@ export function registerTune(program: Command): void {
       [
         '',
         'Writes <out>/<env>__tune__<hash>/ with tune.json, trials.jsonl, trials.csv, best-preset.json and the run folders.',
-        'Re-running the same command resumes it; Ctrl-C stops cleanly (exit 130) and keeps every recorded trial.',
+        'Re-running the same command resumes it; Ctrl-C (exit 130) or SIGTERM (exit 143) stops cleanly and keeps every recorded trial.',
         'Tune on seeds 101-120; report with compare on seeds 1-10: rewardcast compare --env X --preset <tune folder>/best-preset.json',
         '',
         'Examples:',
@@ -270,14 +270,17 @@ export function registerTune(program: Command): void {
       const o = resolveTuneOptions(flags);
       const ac = new AbortController();
       let interrupts = 0;
-      const onSigint = (): void => {
+      let exitCode = 130;
+      const onSignal = (signal: NodeJS.Signals): void => {
         interrupts += 1;
+        exitCode = signal === 'SIGTERM' ? 143 : 130;
         if (interrupts === 1) {
-          process.stderr.write('\ntune: stopping; recorded trials are kept (Ctrl-C again to quit at once)\n');
+          process.stderr.write(`\ntune: ${signal}: stopping; recorded trials are kept (Ctrl-C again to quit at once)\n`);
           ac.abort();
-        } else process.exit(130);
+        } else process.exit(exitCode);
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const log = (text: string): void => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
       try {
         const result = await runTuneCommand(o, ac.signal, (e) => {
@@ -291,10 +294,11 @@ export function registerTune(program: Command): void {
         if (result.presetFile) log(`preset: ${result.presetFile}`);
         if (result.status === 'interrupted') {
           log(`interrupted: ${result.records.length} trial results recorded in ${result.dir}; run the same command again to resume`);
-          process.exitCode = 130;
+          process.exitCode = exitCode;
         }
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,29 @@ test('end to end: tune a bandit, then train and compare with the preset it wrote
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, /3 already recorded/);
   assert.equal((JSON.parse(again.stdout) as { best: unknown }).best, result.best);
+});
+
+test('SIGTERM stops cleanly: exit 143, every recorded trial kept, and the same command resumes', async () => {
+  const args = ['tune', '--env', 'BernoulliBandit-v0', '--budget', '3000', '--trials', '6', '--method', 'random', '--seeds', '101', '--params', 'learningRate', '--workers', '1', '--out', join(out, 'sig')];
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } });
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += String(d);
+      if (/\[1\/6\]/.test(stderr) && !child.killed) child.kill('SIGTERM');
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  const recorded = (stderr.match(/\[\d\/6\] rung 0/g) ?? []).length;
+  if (code === 0) return; // all six finished before the signal arrived: nothing to check
+  assert.is(code, 143, stderr);
+  assert.match(stderr, /interrupted: \d+ trial results recorded/);
+  const dir = /tune: (\S+): rungs/.exec(stderr)![1]!;
+  assert.is(readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').length, recorded);
+  const again = run(...args, '--json');
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`${recorded} already recorded`));
+  assert.is(readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').length, 6);
 });
 
 test.run();
