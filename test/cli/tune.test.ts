@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,31 @@ test('end to end: tune a bandit, then train and compare with the preset it wrote
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stderr, /3 already recorded/);
   assert.equal((JSON.parse(again.stdout) as { best: unknown }).best, result.best);
+});
+
+test('--import: a user env registered by a module is tuned in every worker, and listed by envs with its optimum', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewardcast-tune-import-'));
+  const dist = (p: string) => pathToFileURL(fileURLToPath(new URL(`../../${p}`, import.meta.url))).href;
+  writeFileSync(
+    join(dir, 'corridor.mjs'),
+    [
+      `import { isRegistered, register } from ${JSON.stringify(dist('src/core/registry.js'))};`,
+      `import { gridworldSpec } from ${JSON.stringify(dist('envs/gridworlds/ascii-grid.js'))};`,
+      "if (!isRegistered('TuneCorridor-v0')) register(gridworldSpec({ id: 'TuneCorridor-v0', map: ['S..G'], slip: 0.2, maxEpisodeSteps: 20 }));",
+    ].join('\n'),
+  );
+  const opts = { encoding: 'utf8' as const, cwd: dir, env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } };
+  const r = spawnSync(process.execPath, [MAIN, 'tune', '--env', 'TuneCorridor-v0', '--import', './corridor.mjs', '--budget', '300', '--trials', '2', '--method', 'random', '--seeds', '101', '--params', 'learningRate', '--workers', '2', '--json'], opts);
+  assert.is(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as { status: string; best: { score: number } };
+  assert.is(result.status, 'finished');
+  assert.ok(Number.isFinite(result.best.score));
+  const e = spawnSync(process.execPath, [MAIN, 'envs', '--import', './corridor.mjs', '--optimum', '--json'], opts);
+  assert.is(e.status, 0, e.stderr);
+  const row = (JSON.parse(e.stdout) as { id: string; preset: boolean; optimum: { value: number; horizon: number } }[]).find((x) => x.id === 'TuneCorridor-v0')!;
+  assert.is(row.preset, false);
+  assert.is(row.optimum.horizon, 20);
+  assert.ok(row.optimum.value > 0.99 && row.optimum.value < 1, `slippery corridor within 20 steps: ${row.optimum.value}`);
 });
 
 test('SIGTERM stops cleanly: exit 143, every recorded trial kept, and the same command resumes', async () => {
