@@ -60,7 +60,8 @@ export interface OptimumRun {
   readonly numEnvs?: number;
 }
 
-const tabularCache = new Map<string, Optimum>();
+/** Tabular optima by spec (a re-registered id gets a new spec object) and env kwargs. */
+const tabularCache = new WeakMap<object, Map<string, Optimum>>();
 
 /** Whether a tabular env's dynamics are all in its table (the hook `afterTransition` is not overridden, or is Taxi's with a steady passenger). */
 function tableHoldsDynamics(env: DiscreteEnv): string | undefined {
@@ -93,14 +94,16 @@ function tabularOptimum(envId: string, env: DiscreteEnv, horizon: number | null)
 
 /**
  * The exact optimum of `envId` for one run (see the module doc). Tabular results are cached per
- * env id and kwargs; bandits are recomputed (they are cheap).
+ * registration and kwargs; bandits are recomputed (they are cheap).
  * @throws RangeError for an unknown env id
  */
 export function envOptimum(envId: string, run: OptimumRun = {}): Optimum {
-  envSpec(envId);
+  const registered = envSpec(envId);
   const envKwargs = run.envKwargs ?? {};
-  const key = `${envId}\u0000${JSON.stringify(envKwargs)}`;
-  const cached = tabularCache.get(key);
+  const key = JSON.stringify(envKwargs);
+  let bySpec = tabularCache.get(registered);
+  if (!bySpec) tabularCache.set(registered, (bySpec = new Map()));
+  const cached = bySpec.get(key);
   if (cached) return cached;
   const env = make(envId, envKwargs);
   try {
@@ -108,7 +111,7 @@ export function envOptimum(envId: string, run: OptimumRun = {}): Optimum {
     const horizon = env.spec?.maxEpisodeSteps ?? null;
     if (isDiscreteEnv(inner)) {
       const o = tabularOptimum(envId, inner, horizon);
-      tabularCache.set(key, o);
+      bySpec.set(key, o);
       return o;
     }
     if (isBandit(inner)) {

@@ -28,6 +28,14 @@ test('ASCII gridworlds registered by the user', () => {
   } finally {
     unregister('OptTest-v0');
   }
+  // Registered again with another map: a new optimum, not the cached one.
+  register(gridworldSpec({ id: 'OptTest-v0', map: ['SHG'], maxEpisodeSteps: 3 }));
+  try {
+    const o = envOptimum('OptTest-v0');
+    assert.ok(o.kind === 'exact' && o.value === 0, 'the hole blocks the corridor');
+  } finally {
+    unregister('OptTest-v0');
+  }
 });
 
 test('bandits: per seed; the comparison line is the mean over seeds', () => {
