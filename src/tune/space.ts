@@ -9,6 +9,7 @@
  * | `hidden` | one of none, 8, 16, 32, 64 (one layer) | none only for estimators that can do without |
  * | `numEnvs` | one of 1, 4, 8, 16 | parallel sub-envs (a loop setting of the preset) |
  * | `gamma` | one of 0.9, 0.95, 0.99, 1 | discount of the credited return |
+ * | `credit` | one of episode, segment | whole-episode returns, or rollout segments bootstrapped by the critic |
  * | `signalNormalization` | one of none, scale, standardize | per-batch scaling of the broadcast signal |
  * | `baselineDecay` | one of 0.5, 0.9, 0.99 | c of the running baselines |
  * | `head` | one of binary-code, categorical | only for `Discrete(k > 2)` actions |
@@ -43,6 +44,7 @@ export const SEARCH_SPACE = {
   hidden: { kind: 'choice', values: [[], [8], [16], [32], [64]] },
   numEnvs: { kind: 'choice', values: [1, 4, 8, 16] },
   gamma: { kind: 'choice', values: [0.9, 0.95, 0.99, 1] },
+  credit: { kind: 'choice', values: ['episode', 'segment'] },
   signalNormalization: { kind: 'choice', values: ['none', 'scale', 'standardize'] },
   baselineDecay: { kind: 'choice', values: [0.5, 0.9, 0.99] },
   head: { kind: 'choice', values: ['binary-code', 'categorical'] },

@@ -161,7 +161,7 @@ export function tuneHash(c: TuneConfig): string {
 
 /** The run config of one trial at one rung and seed: the base, then the trial's values. */
 export function trialRunConfig(c: TuneConfig, params: TrialParams, budget: number, seed: number): RunConfig {
-  const { learningRate, batchSize, hidden, numEnvs, gamma, ...rest } = params as Partial<Record<ParamName, unknown>>;
+  const { learningRate, batchSize, hidden, numEnvs, gamma, credit, ...rest } = params as Partial<Record<ParamName, unknown>>;
   const extra: Record<string, unknown> = { ...c.base.agent, ...rest };
   return {
     env: c.env,
@@ -172,7 +172,7 @@ export function trialRunConfig(c: TuneConfig, params: TrialParams, budget: numbe
     hidden: [...((hidden as number[] | undefined) ?? c.base.hidden)],
     lr: (learningRate as number | undefined) ?? c.base.lr,
     optimizer: c.base.optimizer,
-    credit: c.base.credit,
+    credit: (credit as CreditMode | undefined) ?? c.base.credit,
     gamma: (gamma as number | undefined) ?? c.base.gamma,
     batchSize: (batchSize as number | undefined) ?? c.base.batchSize,
     extra: sortedKeys(extra) as AgentOptions,

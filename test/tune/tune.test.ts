@@ -123,10 +123,10 @@ test('a folder of another tune is refused before anything is written', async () 
 
 test('a trial run config: the base, then the trial values', () => {
   const o = options(join(root, 'e'));
-  const c = trialRunConfig(o, { learningRate: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, signalNormalization: 'scale' }, 100, 101);
+  const c = trialRunConfig(o, { learningRate: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, credit: 'segment', signalNormalization: 'scale' }, 100, 101);
   assert.equal(
-    { lr: c.lr, batchSize: c.batchSize, hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, extra: c.extra, steps: c.steps, seed: c.seed },
-    { lr: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, extra: { head: 'categorical', signalNormalization: 'scale' }, steps: 100, seed: 101 },
+    { lr: c.lr, batchSize: c.batchSize, hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, credit: c.credit, extra: c.extra, steps: c.steps, seed: c.seed },
+    { lr: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, credit: 'segment', extra: { head: 'categorical', signalNormalization: 'scale' }, steps: 100, seed: 101 },
   );
 });
 
