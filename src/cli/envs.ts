@@ -9,8 +9,8 @@ import { make, registeredSpecs, type EnvKwargs } from '../core/registry.js';
 import { envOptimum, type Optimum } from '../optimum/index.js';
 import { presetFor } from '../train/presets.js';
 import { hasPreset } from '../tune/notice.js';
-import { ImportError, loadImports } from '../user/imports.js';
 import { UsageError, parseIntFlag } from './errors.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 
 /** The exact optimum as listed: under the step limit `train` uses (the preset's, else the spec's). */
 export interface OptimumListing {
@@ -130,7 +130,7 @@ export function formatEnvTable(rows: readonly EnvListing[], seed = 1): string {
 
 /** Runs `envs` with resolved options and returns its stdout text. */
 export async function runEnvsCommand(o: EnvsCommandOptions): Promise<string> {
-  await loadImportsOrUsage(o.imports);
+  await loadCliImports(o.imports);
   const rows = listEnvs({ optimum: o.optimum, seed: o.seed });
   return o.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEnvTable(rows, o.seed)}\n`;
 }
@@ -143,26 +143,16 @@ export function registerEnvs(program: Command): void {
     .option('--json', 'print the list as JSON')
     .option('--optimum', 'add the exact optimum (value iteration on the transition table, or the bandit arm means) where there is one')
     .option('--seed <n>', `seed whose bandit instances --optimum is given for (default ${ENVS_DEFAULTS.seed})`)
-    .option('--import <module>', 'load an ESM module first (a path or a package name), e.g. one that registers envs; repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --optimum\n  $ rewardcast envs --optimum --json --seed 3')
+    .addOption(importOption())
+    .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --optimum\n  $ rewardcast envs --optimum --json --seed 3\n  $ rewardcast envs --import ./dist/examples/custom-env.js')
     .action(async (flags: { json?: boolean; optimum?: boolean; seed?: string; import?: string[] }) => {
       const o: EnvsCommandOptions = {
         json: flags.json === true,
         optimum: flags.optimum === true,
         seed: flags.seed === undefined ? ENVS_DEFAULTS.seed : parseIntFlag('--seed', flags.seed, 0),
-        imports: flags.import ?? [],
+        imports: importsOf(flags),
       };
       if (o.seed > 0xffffffff) throw new UsageError(`--seed must be an integer in [0, 4294967295], got ${JSON.stringify(flags.seed)}`);
       process.stdout.write(await runEnvsCommand(o));
     });
-}
-
-/** {@link loadImports}, with a module that fails to load as a {@link UsageError} (exit 2). */
-async function loadImportsOrUsage(specifiers: readonly string[]): Promise<void> {
-  try {
-    await loadImports(specifiers);
-  } catch (e) {
-    if (e instanceof ImportError) throw new UsageError(e.message);
-    throw e;
-  }
 }

@@ -6,6 +6,7 @@
  * 1 anything else.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import '../../envs/index.js';
 import { UsageError } from './errors.js';
@@ -17,10 +18,17 @@ import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
 import { registerTune } from './tune.js';
 
+/** The `version` of rewardcast's package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 const program = new Command();
 program
   .name('rewardcast')
   .description('Reinforcement learning with stochastic binary neurons that learn only from a broadcast reward.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError(false)
   .configureOutput({ outputError: () => {} })
   .exitOverride();

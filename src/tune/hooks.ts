@@ -25,7 +25,7 @@ export function resolvePreset(env: string, presetFile: unknown): Preset {
 }
 
 /** Writes the no-preset line ({@link noPresetNotice}) on stderr when it applies. */
-export function reportNoPreset(env: string, used: GenericSettings & { readonly agent?: { readonly head?: GenericSettings['head'] } }, presetFile: unknown): void {
-  const line = noPresetNotice(env, { ...used, head: used.head ?? used.agent?.head }, typeof presetFile === 'string' ? presetFile : undefined);
+export function reportNoPreset(env: string, used: GenericSettings, presetFile: unknown): void {
+  const line = noPresetNotice(env, used, typeof presetFile === 'string' ? presetFile : undefined);
   if (line !== undefined) process.stderr.write(`${line}\n`);
 }

@@ -11,21 +11,18 @@
 import { isRegistered, make } from '../core/registry.js';
 import { PRESETS } from '../train/presets.js';
 import { headFor, type HeadKind } from '../../agents/heads.js';
+import { AGENT_DEFAULTS, type AgentOptions } from '../../agents/options.js';
 
-/** The settings a run without a preset uses (after its config file and flags). */
+/**
+ * The settings a run without a preset uses (after its config file and flags): its sub-envs and its
+ * agent options, where `hidden`, `optimizer`, `learningRate`, `batchSize` and `head` are read (an
+ * unset one is the agent's default, `AGENT_DEFAULTS`; an unset head the action space's default).
+ */
 export interface GenericSettings {
-  /** Units per hidden layer. */
-  readonly hidden: readonly number[];
-  /** Optimiser. */
-  readonly optimizer: string;
-  /** Step size. */
-  readonly lr: number;
-  /** Transitions per update. */
-  readonly batchSize: number;
   /** Parallel sub-envs. */
   readonly numEnvs: number;
-  /** The head asked for, if any (else the action space's default). */
-  readonly head?: HeadKind | undefined;
+  /** The agent options the run resolved to. */
+  readonly agent: AgentOptions;
 }
 
 /** Whether `env` has a built-in tuned preset (`src/train/presets.ts`). */
@@ -56,13 +53,15 @@ function headText(env: string, head: HeadKind | undefined): string | undefined {
  */
 export function noPresetNotice(env: string, used: GenericSettings, presetFile?: string): string | undefined {
   if (presetFile !== undefined || hasPreset(env) || !isRegistered(env)) return undefined;
+  const a = used.agent;
+  const hidden = a.hidden ?? AGENT_DEFAULTS.hidden;
   const parts = [
-    `hidden ${used.hidden.length ? used.hidden.join('x') : 'none'}`,
-    `${used.optimizer} lr ${used.lr}`,
-    `batch ${used.batchSize}`,
+    `hidden ${hidden.length ? hidden.join('x') : 'none'}`,
+    `${a.optimizer ?? AGENT_DEFAULTS.optimizer} lr ${a.learningRate ?? AGENT_DEFAULTS.learningRate}`,
+    `batch ${a.batchSize ?? AGENT_DEFAULTS.batchSize}`,
     `${used.numEnvs} env${used.numEnvs === 1 ? '' : 's'}`,
   ];
-  const head = headText(env, used.head);
+  const head = headText(env, a.head);
   if (head !== undefined) parts.push(head);
   return `no tuned preset for ${env}: generic defaults (${parts.join(', ')}); make one with \`rewardcast tune --env ${env}\``;
 }

@@ -11,14 +11,14 @@ import { hasPreset, noPresetNotice } from '../../src/tune/notice.js';
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rewardcast-notice-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } });
-const generic = { hidden: [32], optimizer: 'adam', lr: 0.01, batchSize: 256, numEnvs: 8 };
+const generic = { numEnvs: 8, agent: { hidden: [32], optimizer: 'adam', learningRate: 0.01, batchSize: 256 } } as const;
 
 test('the line names the env and every generic setting, the head included', () => {
   assert.is(
     noPresetNotice('Acrobot-v1', generic),
     'no tuned preset for Acrobot-v1: generic defaults (hidden 32, adam lr 0.01, batch 256, 8 envs, binary-code head: 2 units for Discrete(3)); make one with `rewardcast tune --env Acrobot-v1`',
   );
-  assert.match(noPresetNotice('Taxi-v3', { ...generic, head: 'categorical' })!, /categorical head: 6 units for Discrete\(6\)/);
+  assert.match(noPresetNotice('Taxi-v3', { ...generic, agent: { ...generic.agent, head: 'categorical' } })!, /categorical head: 6 units for Discrete\(6\)/);
 });
 
 test('no line for an env with a preset, with a preset file, or for an unknown id', () => {
