@@ -13,14 +13,15 @@ import type { Command } from 'commander';
 import { make, spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
-import { presetAgentOptions, presetRunOptions } from '../train/presets.js';
+import { AGENT_DEFAULTS, type AgentOptions } from '../../agents/options.js';
+import { presetAgentOptions } from '../train/presets.js';
+import { RUN_DEFAULTS } from '../train/schemas.js';
 import { halvingPlan, type TuneMethod } from '../tune/halving.js';
 import { resolvePreset } from '../tune/hooks.js';
 import { PARAM_NAMES, searchSpace } from '../tune/space.js';
 import { tune, TuneConfigError, type TuneEvent, type TuneOptions, type TuneResult } from '../tune/tune.js';
-import { ImportError, loadImports } from '../user/imports.js';
 import { UsageError, parseIntFlag } from './errors.js';
-import { TRAIN_DEFAULTS } from './train.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 
 /** The tuning seeds: tune on these, report on 1–10 (never the same). */
 export const TUNING_SEEDS = { first: 101, last: 120 } as const;
@@ -121,7 +122,7 @@ export function resolveTuneOptions(flags: Record<string, unknown>, env: NodeJS.P
     ...(has('params') ? { params: str('params').split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
     ...(has('seed') ? { seed: parseIntFlag('--seed', flags['seed'], 0) } : {}),
     ...(has('preset') ? { preset: str('preset') } : {}),
-    ...(has('import') ? { imports: flags['import'] as string[] } : {}),
+    ...(has('import') ? { imports: importsOf(flags) } : {}),
     ...(has('workers') ? { workers: parseIntFlag('--workers', flags['workers']) } : {}),
     ...(has('out') ? { out: str('out') } : {}),
     ...(has('backend') ? { backend: str('backend') as BackendRequest } : {}),
@@ -160,13 +161,23 @@ export function tuneOptionsFor(o: TuneCommandOptions): TuneOptions {
     throw new UsageError(`--env: ${(e as Error).message}`);
   }
   const preset = resolvePreset(o.env, o.preset);
-  const run = presetRunOptions(preset, presetAgentOptions(preset, o.estimator));
-  const e = make(o.env, run.envKwargs ?? {});
+  const envKwargs = preset.envKwargs ?? {};
+  const { estimator: _estimator, ...presetAgent } = presetAgentOptions(preset, o.estimator);
+  // The loop's main options stay explicit in the tune's identity and in the preset it writes.
+  const agent: AgentOptions = {
+    hidden: [...AGENT_DEFAULTS.hidden],
+    learningRate: AGENT_DEFAULTS.learningRate,
+    optimizer: AGENT_DEFAULTS.optimizer,
+    credit: AGENT_DEFAULTS.credit,
+    gamma: AGENT_DEFAULTS.gamma,
+    batchSize: AGENT_DEFAULTS.batchSize,
+    ...presetAgent,
+  };
+  const e = make(o.env, envKwargs);
   const actionSpace = e.actionSpace;
   e.close();
   const space = searchSpace(o.estimator, actionSpace, o.params);
   if (Object.keys(space).length === 0) throw new UsageError(`--params: none of ${JSON.stringify(o.params?.join(','))} applies to ${o.env} with ${o.estimator}`);
-  const d = TRAIN_DEFAULTS;
   const halving = halvingPlan(o.method, o.trials, o.budget, o.eta, o.minBudget);
   return {
     env: o.env,
@@ -179,17 +190,7 @@ export function tuneOptionsFor(o: TuneCommandOptions): TuneOptions {
     seeds: [...o.seeds],
     seed: o.seed,
     space,
-    base: {
-      numEnvs: run.numEnvs ?? d.numEnvs,
-      hidden: [...(run.hidden ?? d.hidden)],
-      lr: run.lr ?? d.lr,
-      optimizer: run.optimizer ?? d.optimizer,
-      credit: run.credit ?? d.credit,
-      gamma: run.gamma ?? d.gamma,
-      batchSize: run.batchSize ?? d.batchSize,
-      agent: run.agent,
-      envKwargs: run.envKwargs ?? {},
-    },
+    base: { numEnvs: preset.numEnvs ?? RUN_DEFAULTS.numEnvs, agent, envKwargs },
     imports: [...o.imports],
     out: o.out,
     workers: o.workers,
@@ -220,7 +221,7 @@ export function formatTuneTable(r: TuneResult, top = 5): string {
 
 /** Runs `tune` with resolved options. */
 export async function runTuneCommand(o: TuneCommandOptions, signal?: AbortSignal, onEvent?: (e: TuneEvent) => void): Promise<TuneResult> {
-  await loadImportsOrUsage(o.imports);
+  await loadCliImports(o.imports);
   const options = tuneOptionsFor(o);
   try {
     return await tune({ ...options, ...(signal ? { signal } : {}), ...(onEvent ? { onEvent } : {}) });
@@ -247,7 +248,7 @@ export function registerTune(program: Command): void {
     .option('--params <list>', `options to search (default: every one that applies): ${PARAM_NAMES.join(', ')}`)
     .option('--seed <n>', `seed of the trial sampler (default ${d.seed})`)
     .option('--preset <file>', "a preset file to start from instead of the env's built-in preset")
-    .option('--import <module>', 'load an ESM module first (a path or a package name), here and in every worker; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(importOption())
     .option('--workers <n>', `worker threads (default: the number of cores, here ${d.workers})`)
     .option('--out <dir>', `parent folder of the tune folder (default ${d.out})`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
@@ -301,14 +302,4 @@ export function registerTune(program: Command): void {
         process.off('SIGTERM', onSignal);
       }
     });
-}
-
-/** {@link loadImports}, with a module that fails to load as a {@link UsageError} (exit 2). */
-async function loadImportsOrUsage(specifiers: readonly string[]): Promise<void> {
-  try {
-    await loadImports(specifiers);
-  } catch (e) {
-    if (e instanceof ImportError) throw new UsageError(e.message);
-    throw e;
-  }
 }

@@ -20,50 +20,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { AgentOptions } from '../../agents/agent.js';
-import { HEAD_KINDS, type HeadKind } from '../../agents/heads.js';
-import { ESTIMATOR_IDS, type EstimatorId } from '../estimators/index.js';
+import { agentOptionsSchema, type AgentOptions } from '../../agents/options.js';
 import type { Preset } from '../train/presets.js';
 import { writeJsonAtomic } from '../train/run-folder.js';
+import { estimatorIdSchema } from '../train/schemas.js';
 
 /** The `kind` of a preset file. */
 export const PRESET_FILE_KIND = 'rewardcast-preset';
 
-const unit = z.number().min(0).max(1);
-const positive = z.number().positive();
 const posInt = z.number().int().positive();
 
-/** The agent options a preset may set (every documented `AgentOptions` field but `seed` and `threads`, which belong to the run). */
-export const presetAgentSchema = z
-  .object({
-    estimator: z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]]),
-    hidden: z.array(posInt),
-    head: z.enum(HEAD_KINDS as [HeadKind, ...HeadKind[]]),
-    baseline: z.enum(['none', 'mean', 'optimal', 'critic']),
-    gamma: unit,
-    lambda: unit,
-    credit: z.enum(['episode', 'segment', 'traces']),
-    batchSize: posInt,
-    rolloutLength: posInt,
-    traceUpdate: z.enum(['step', 'episode']),
-    learningRate: positive,
-    optimizer: z.enum(['adam', 'sgd']),
-    baselineDecay: unit,
-    noiseStd: positive,
-    firingRateControl: z.boolean(),
-    firingRateTarget: unit,
-    criticHidden: posInt,
-    criticLearningRate: positive,
-    criticLambda: unit,
-    criticSteps: posInt,
-    signalNormalization: z.enum(['none', 'scale', 'standardize']),
-    learningRateSchedule: z.enum(['constant', 'linear']),
-    learningRateDecaySteps: z.number().min(0),
-    learningRateFinal: unit,
-    kernel: z.enum(['auto', 'typed', 'tfjs']),
-  })
-  .partial()
-  .strict();
+/**
+ * The agent options a preset may set: the strict `AgentOptions` schema (`agents/options.ts`), field
+ * by field, but for `seed` and `threads`, which belong to the run.
+ */
+export const presetAgentSchema = agentOptionsSchema.omit({ seed: true, threads: true });
 
 /** Where a tuned preset came from. */
 export const tuningSchema = z
@@ -72,7 +43,7 @@ export const tuningSchema = z
     trial: z.number().int().min(0),
     score: z.number(),
     seeds: z.array(z.number().int().min(0)),
-    estimator: z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]]),
+    estimator: estimatorIdSchema,
     budget: posInt,
   })
   .strict();
@@ -87,7 +58,7 @@ export const presetFileSchema = z
     steps: posInt.optional(),
     envKwargs: z.record(z.string(), z.unknown()).optional(),
     agent: presetAgentSchema,
-    byEstimator: z.partialRecord(z.enum(ESTIMATOR_IDS as [EstimatorId, ...EstimatorId[]]), presetAgentSchema).optional(),
+    byEstimator: z.partialRecord(estimatorIdSchema, presetAgentSchema).optional(),
     note: z.string(),
     tuning: tuningSchema.optional(),
   })

@@ -24,7 +24,7 @@
  */
 import { Rng } from '../core/rng.js';
 import { Discrete, type Space } from '../core/spaces.js';
-import type { EstimatorId } from '../estimators/index.js';
+import { estimatorFor, hasEstimator, type EstimatorId } from '../estimators/index.js';
 
 /** A value an option can take. */
 export type ParamValue = number | string | readonly number[];
@@ -34,8 +34,8 @@ export type ParamDistribution =
   | { readonly kind: 'log-uniform'; readonly low: number; readonly high: number }
   | { readonly kind: 'choice'; readonly values: readonly ParamValue[] };
 
-/** Estimators that backpropagate into hidden units, and so need a hidden layer. */
-const NEEDS_HIDDEN: ReadonlySet<EstimatorId> = new Set<EstimatorId>(['st', 'st-sigmoid', 'learned-correction', 'noisy-relu', 'sts']);
+/** Whether an estimator needs a hidden layer (it backpropagates into hidden units): its registry entry says so. */
+const needsHidden = (estimator: EstimatorId): boolean => hasEstimator(estimator) && estimatorFor(estimator).needsHidden;
 
 /** The declared search space (see the module doc). The names are `AgentOptions` fields, plus `numEnvs`. */
 export const SEARCH_SPACE = {
@@ -81,7 +81,7 @@ export function searchSpace(estimator: EstimatorId, actionSpace: Space<unknown>,
     if (name === 'head' && !(actionSpace instanceof Discrete && actionSpace.n > 2)) continue;
     if ((name === 'criticLearningRate' || name === 'criticLambda') && estimator !== 'reinforce-critic') continue;
     let d: ParamDistribution = SEARCH_SPACE[name];
-    if (name === 'hidden' && NEEDS_HIDDEN.has(estimator)) d = { kind: 'choice', values: SEARCH_SPACE.hidden.values.filter((h) => h.length > 0) };
+    if (name === 'hidden' && needsHidden(estimator)) d = { kind: 'choice', values: SEARCH_SPACE.hidden.values.filter((h) => h.length > 0) };
     out[name] = d;
   }
   return out;

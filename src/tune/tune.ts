@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { AgentOptions, CreditMode } from '../../agents/agent.js';
+import type { AgentOptions } from '../../agents/options.js';
 import type { EnvKwargs } from '../core/registry.js';
 import type { EstimatorId } from '../estimators/index.js';
 import { PoolAbortedError, WorkerPool } from '../train/pool.js';
@@ -44,14 +44,9 @@ import { TUNE_WORKER_MARKER, type TuneTask } from './worker.js';
 
 /** The options every trial starts from (the command's defaults and the env's preset), before its sampled values. */
 export interface TuneBase {
+  /** Parallel sub-envs. */
   readonly numEnvs: number;
-  readonly hidden: readonly number[];
-  readonly lr: number;
-  readonly optimizer: 'adam' | 'sgd';
-  readonly credit: CreditMode;
-  readonly gamma: number;
-  readonly batchSize: number;
-  /** Every other agent option. */
+  /** The agent options (without `estimator`: that is {@link TuneConfig.estimator}). */
   readonly agent: AgentOptions;
   /** Options for `make`. */
   readonly envKwargs: EnvKwargs;
@@ -161,21 +156,15 @@ export function tuneHash(c: TuneConfig): string {
 
 /** The run config of one trial at one rung and seed: the base, then the trial's values. */
 export function trialRunConfig(c: TuneConfig, params: TrialParams, budget: number, seed: number): RunConfig {
-  const { learningRate, batchSize, hidden, numEnvs, gamma, credit, ...rest } = params as Partial<Record<ParamName, unknown>>;
-  const extra: Record<string, unknown> = { ...c.base.agent, ...rest };
+  // Every searched name but numEnvs is an AgentOptions field (see ./space.ts).
+  const { numEnvs, ...agentParams } = params as Partial<Record<ParamName, unknown>>;
   return {
     env: c.env,
     estimator: c.estimator,
     seed,
     steps: budget,
     numEnvs: (numEnvs as number | undefined) ?? c.base.numEnvs,
-    hidden: [...((hidden as number[] | undefined) ?? c.base.hidden)],
-    lr: (learningRate as number | undefined) ?? c.base.lr,
-    optimizer: c.base.optimizer,
-    credit: (credit as CreditMode | undefined) ?? c.base.credit,
-    gamma: (gamma as number | undefined) ?? c.base.gamma,
-    batchSize: (batchSize as number | undefined) ?? c.base.batchSize,
-    extra: sortedKeys(extra) as AgentOptions,
+    agent: sortedKeys({ ...c.base.agent, ...agentParams, estimator: c.estimator }) as AgentOptions,
     envKwargs: sortedKeys(c.base.envKwargs) as EnvKwargs,
   };
 }
@@ -183,7 +172,7 @@ export function trialRunConfig(c: TuneConfig, params: TrialParams, budget: numbe
 /** The preset file of a trial: the base options with its values, for `train --preset`. */
 export function trialPreset(c: TuneConfig, dir: string, record: TrialRecord): PresetFile {
   const r = trialRunConfig(c, record.params, c.budget, c.seeds[0]!);
-  const agent = { ...r.extra, hidden: [...r.hidden], learningRate: r.lr, optimizer: r.optimizer, credit: r.credit, gamma: r.gamma, batchSize: r.batchSize } as PresetFile['agent'];
+  const { estimator: _estimator, ...agent } = r.agent;
   const how = c.method === 'halving' ? `successive halving (η ${c.eta})` : 'random search';
   return {
     kind: PRESET_FILE_KIND,

@@ -5,7 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
 import { compareFolderName, configHash, type CompareConfig } from '../../src/train/compare.js';
-import { compareStats, formatStatsTable, readCompareFolder, writeCompareReport, writeRunPlot } from '../../src/train/report.js';
+import { compareStats, formatStatsTable, readCompareFolder } from '../../src/train/report.js';
+import { writeCompareReport, writeRunPlot } from '../../src/plot/compare-report.js';
 import { EPISODES_HEADER } from '../../src/train/run-folder.js';
 import { envOptimum } from '../../src/optimum/optimum.js';
 import { optimumLine, optimumStats, optimumText, runRegret } from '../../src/optimum/report.js';
@@ -25,20 +26,20 @@ function folder(c: CompareConfig, returnsOf: (estimator: string, seed: number) =
       mkdirSync(run);
       const { estimators: _e, seeds: _s, ...rest } = c;
       writeFileSync(join(run, 'config.json'), JSON.stringify({ command: 'compare', ...rest, estimator, seed, backend: 'cpu' }));
-      const every = c.steps / returns.length;
+      const every = base.steps / returns.length;
       writeFileSync(join(run, 'episodes.csv'), `${EPISODES_HEADER}\n${returns.map((r, i) => `${Math.round((i + 1) * every)},${i},${r},1,0.000\n`).join('')}`);
-      writeFileSync(join(run, 'summary.json'), JSON.stringify({ status: 'finished', runDir: run, env: c.env, estimator, seed, backend: 'cpu', envSteps: c.steps, episodes: returns.length, updates: 1, finalReturn: null, seconds: 1, stepsPerSecond: 1 }));
+      writeFileSync(join(run, 'summary.json'), JSON.stringify({ status: 'finished', runDir: run, env: c.env, estimator, seed, backend: 'cpu', envSteps: base.steps, episodes: returns.length, updates: 1, finalReturn: null, seconds: 1, stepsPerSecond: 1 }));
     }
   }
   return dir;
 }
 
-const base = { seeds: 3, steps: 10_000, numEnvs: 1, hidden: [], lr: 0.01, optimizer: 'adam', credit: 'episode', gamma: 1, batchSize: 64 } as const;
+const base = { seeds: 3, steps: 10_000, numEnvs: 1, agent: { hidden: [], learningRate: 0.01, optimizer: 'adam', credit: 'episode', gamma: 1, batchSize: 64 } } as const;
 /** 200 episodes whose last 100 succeed k times in 100. */
 const successes = (k: number): number[] => [...new Array<number>(100).fill(0), ...Array.from({ length: 100 }, (_, i) => (i < k ? 1 : 0))];
 
 test('FrozenLake-v1: the optimum in stats.json, regret per run and per estimator, the table column, the dashed line', async () => {
-  const c: CompareConfig = { ...base, env: 'FrozenLake-v1', estimators: ['reinforce', 'st'], hidden: [] };
+  const c: CompareConfig = { ...base, env: 'FrozenLake-v1', estimators: ['reinforce', 'st'] };
   const dir = folder(c, (e, seed) => successes(e === 'reinforce' ? 20 * seed : 70));
   const stats = compareStats(readCompareFolder(dir));
   const opt = 0.7441902878292689;
@@ -77,7 +78,7 @@ test('a bandit: every run against its own instance; the line is the mean over se
 });
 
 test('no optimum: CartPole has no regret column; unknown envs are unavailable, never a crash', () => {
-  const c: CompareConfig = { ...base, env: 'CartPole-v1', estimators: ['reinforce'], hidden: [8] };
+  const c: CompareConfig = { ...base, env: 'CartPole-v1', estimators: ['reinforce'], agent: { ...base.agent, hidden: [8] } };
   const stats = compareStats(readCompareFolder(folder(c, () => new Array<number>(150).fill(20))));
   assert.is(stats.optimum.kind, 'unavailable');
   assert.is(stats.estimators[0]!.regretToOptimal, null);

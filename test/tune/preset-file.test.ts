@@ -53,16 +53,17 @@ test('train and compare start from the preset file instead of the built-in prese
   const path = join(dir, 'q.json');
   writePresetFile(path, { ...sample, env: 'CartPole-v1' });
   const t = resolveTrainOptions({ env: 'CartPole-v1', preset: path });
-  assert.is(t.lr, 0.02);
+  assert.is(t.agent.learningRate, 0.02);
   assert.is(t.numEnvs, 4);
-  assert.equal(t.hidden, [16]);
+  assert.equal(t.agent.hidden, [16]);
   assert.is(t.agent.head, 'categorical');
   assert.equal(t.envKwargs, { maxEpisodeSteps: 100 });
-  assert.is(resolveTrainOptions({ env: 'CartPole-v1', preset: path, lr: '0.5' }).lr, 0.5);
+  assert.is(resolveTrainOptions({ env: 'CartPole-v1', preset: path, learningRate: '0.5' }).agent.learningRate, 0.5);
   const c = resolveCompareOptions({ env: 'CartPole-v1', preset: path, estimators: 'reinforce,reinforce-critic' });
-  assert.is(c.lr, 0.02);
-  assert.is(c.batchSize, 64);
-  assert.equal(c.perEstimator['reinforce-critic'], { head: 'categorical', signalNormalization: 'standardize', criticLearningRate: 0.01 });
+  assert.is(c.agent.learningRate, 0.02);
+  assert.is(c.agent.batchSize, 64);
+  assert.equal(c.agent, sample.agent, 'the shared agent options');
+  assert.equal(c.perEstimator, { 'reinforce-critic': { criticLearningRate: 0.01 } });
 });
 
 test('the command line: a run with --preset records its values; a bad file is one line, exit 2', () => {
@@ -73,8 +74,8 @@ test('the command line: a run with --preset records its values; a bad file is on
   assert.not.match(ok.stderr, /no tuned preset/);
   const summary = JSON.parse(ok.stdout) as { runDir: string; envSteps: number };
   assert.is(summary.envSteps, 400);
-  const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8')) as { lr: number; agent: { head: string } };
-  assert.is(config.lr, 0.02);
+  const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8')) as { agent: { learningRate: number; head: string } };
+  assert.is(config.agent.learningRate, 0.02);
   assert.is(config.agent.head, 'categorical');
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ ...sample, agent: { batchSize: -3 } }));

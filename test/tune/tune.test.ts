@@ -24,7 +24,7 @@ const options = (out: string, over: Partial<TuneOptions> = {}): TuneOptions => (
   seeds: [101, 102],
   seed: 5,
   space: searchSpace('reinforce-optimal', new Discrete(10), ['learningRate', 'batchSize']),
-  base: { numEnvs: 1, hidden: [], lr: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, agent: { head: 'categorical' }, envKwargs: {} },
+  base: { numEnvs: 1, agent: { hidden: [], learningRate: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, head: 'categorical' }, envKwargs: {} },
   imports: [],
   out,
   workers: 2,
@@ -89,7 +89,7 @@ test('a run that throws records its trial with the error and no score; the searc
     trials: 2,
     budget: 60,
     space: searchSpace('reinforce-optimal', new Discrete(10), ['signalNormalization']),
-    base: { ...options(out).base, credit: 'traces' },
+    base: { ...options(out).base, agent: { ...options(out).base.agent, credit: 'traces' } },
   });
   const r = await tune(o);
   assert.is(r.status, 'finished');
@@ -125,9 +125,16 @@ test('a trial run config: the base, then the trial values', () => {
   const o = options(join(root, 'e'));
   const c = trialRunConfig(o, { learningRate: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, credit: 'segment', signalNormalization: 'scale' }, 100, 101);
   assert.equal(
-    { lr: c.lr, batchSize: c.batchSize, hidden: c.hidden, numEnvs: c.numEnvs, gamma: c.gamma, credit: c.credit, extra: c.extra, steps: c.steps, seed: c.seed },
-    { lr: 0.2, batchSize: 64, hidden: [8], numEnvs: 4, gamma: 1, credit: 'segment', extra: { head: 'categorical', signalNormalization: 'scale' }, steps: 100, seed: 101 },
+    { numEnvs: c.numEnvs, steps: c.steps, seed: c.seed, estimator: c.estimator, agent: c.agent },
+    {
+      numEnvs: 4,
+      steps: 100,
+      seed: 101,
+      estimator: 'reinforce-optimal',
+      agent: { batchSize: 64, credit: 'segment', estimator: 'reinforce-optimal', gamma: 1, head: 'categorical', hidden: [8], learningRate: 0.2, optimizer: 'adam', signalNormalization: 'scale' },
+    },
   );
+  assert.equal(Object.keys(c.agent), [...Object.keys(c.agent)].sort(), 'keys sorted, as compare writes them');
 });
 
 test.run();
