@@ -21,7 +21,8 @@ import { RunFolderError } from '../train/folders.js';
 import { formatSteps } from '../train/report.js';
 import { FolderError } from '../train/run-folder.js';
 import { backendSchema, compareConfigSchema, RUN_DEFAULTS } from '../train/schemas.js';
-import { presetFor } from '../train/presets.js';
+import { presetFor, type Preset } from '../train/presets.js';
+import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 import { addAgentFlags, agentFromFlags, backendFrom, definedKeys, readConfigFile } from './options.js';
@@ -111,7 +112,8 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   const agentFlags = agentFromFlags(flags);
   const flagBackend = backendFrom(flags['backend'], {});
   const envBackend = backendFrom(undefined, env);
-  const preset = presetCompareOptions(envId);
+  const resolvedPreset = resolvePreset(envId, flags['preset']);
+  const preset = presetCompareOptions(envId, resolvedPreset);
   const o0: CompareCommandOptions = {
     ...COMPARE_DEFAULTS,
     ...(envBackend !== undefined ? { backend: envBackend } : {}),
@@ -135,7 +137,7 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   const perEstimator = Object.fromEntries(
     o0.estimators
       .map((est) => {
-        const own = Object.entries(presetFor(envId).byEstimator?.[est] ?? {}).filter(
+        const own = Object.entries(resolvedPreset.byEstimator?.[est] ?? {}).filter(
           ([k, v]) => !userSet.has(k) && JSON.stringify(v) !== JSON.stringify((o0.agent as Record<string, unknown>)[k]),
         );
         return [est, Object.fromEntries(own)] as const;
@@ -147,9 +149,12 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   return o;
 }
 
-/** The shared options an env's preset sets for `compare` (see `src/train/presets.ts`); its per-estimator ones are resolved separately. */
-export function presetCompareOptions(envId: string): Partial<CompareCommandOptions> & { readonly agent: AgentOptions } {
-  const p = presetFor(envId);
+/**
+ * The shared options a preset sets for `compare` (by default the env's, see `src/train/presets.ts`;
+ * or a `--preset` file's); its per-estimator ones are resolved separately.
+ */
+export function presetCompareOptions(envId: string, preset: Preset = presetFor(envId)): Partial<CompareCommandOptions> & { readonly agent: AgentOptions } {
+  const p = preset;
   return {
     ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
     ...(p.steps !== undefined ? { steps: p.steps } : {}),
@@ -282,6 +287,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', `parent folder of the comparison folder (default ${d.out})`)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--config <file>', 'JSON file with any of these options, by their camelCase names (flags override it)')
+    .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
     .addOption(importOption())
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
     .addHelpText(
@@ -302,6 +308,7 @@ export function registerCompare(program: Command): void {
     .action(async (flags: Record<string, unknown>) => {
       await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
+      reportNoPreset(o.env, o, flags['preset']);
       const ac = new AbortController();
       const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ncompare: ${signal}: stopping; running runs are marked interrupted (again to quit at once)\n`));
       const display = progressDisplay(!o.json && process.stderr.isTTY === true);

@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import '../../envs/index.js';
 import { UsageError } from './errors.js';
-import { formatEnvTable, listEnvs } from './envs.js';
-import { importOption, importsOf, loadCliImports } from './imports.js';
+import { registerEnvs } from './envs.js';
 import { registerTrain } from './train.js';
 import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
+import { registerTune } from './tune.js';
 
 /** The `version` of rewardcast's package.json. */
 function packageVersion(): string {
@@ -33,23 +33,13 @@ program
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-program
-  .command('envs')
-  .description('list the registered environments with their spaces, step limits and reward thresholds')
-  .option('--json', 'print the list as JSON')
-  .addOption(importOption())
-  .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --json\n  $ rewardcast envs --import ./dist/examples/custom-env.js')
-  .action(async (opts: { json?: boolean; import?: string[] }) => {
-    await loadCliImports(importsOf(opts));
-    const rows = listEnvs();
-    process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEnvTable(rows)}\n`);
-  });
-
+registerEnvs(program);
 registerTrain(program);
 registerCompare(program);
 registerPlot(program);
 registerDiagnose(program);
 registerBench(program);
+registerTune(program);
 
 try {
   await program.parseAsync(process.argv);

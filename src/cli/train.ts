@@ -10,7 +10,8 @@ import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { initBackend, parseBackendRequest } from '../tensor/backend.js';
 import { envSlug, FolderError, runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
-import { presetAgentOptions, presetFor } from '../train/presets.js';
+import { presetAgentOptions } from '../train/presets.js';
+import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 import { backendSchema, RUN_DEFAULTS, runFields } from '../train/schemas.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
@@ -115,9 +116,12 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
   });
 }
 
-/** The options an env's preset sets (see `src/train/presets.ts`), for an estimator. */
-export function presetTrainOptions(env: string, estimator: EstimatorId): Partial<TrainCommandOptions> {
-  const p = presetFor(env);
+/**
+ * The options a preset sets, for an estimator: the env's built-in one (see `src/train/presets.ts`),
+ * or, with `presetFile`, that preset file's (checked field by field).
+ */
+export function presetTrainOptions(env: string, estimator: EstimatorId, presetFile?: unknown): Partial<TrainCommandOptions> {
+  const p = resolvePreset(env, presetFile);
   return {
     ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
     ...(p.steps !== undefined ? { steps: p.steps } : {}),
@@ -154,7 +158,7 @@ export function resolveTrainOptions(flags: Readonly<Record<string, unknown>>, en
   };
   const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
   const estimator = agentFlags.estimator ?? fromFile.agent?.estimator ?? AGENT_DEFAULTS.estimator;
-  const preset = presetTrainOptions(envId, estimator);
+  const preset = presetTrainOptions(envId, estimator, flags['preset']);
   return {
     ...TRAIN_DEFAULTS,
     ...(envBackend !== undefined ? { backend: envBackend } : {}),
@@ -181,6 +185,7 @@ export function registerTrain(program: Command): void {
   addAgentFlags(cmd, (fallback) => `default: the env's preset, else ${fallback}`);
   cmd
     .option('--config <file>', 'JSON file with any of these options by their camelCase names, agent options in "agent" (flags override it)')
+    .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
     .option('--out <dir>', `parent folder of run folders (default ${d.out})`)
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
@@ -205,6 +210,7 @@ export function registerTrain(program: Command): void {
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
+      reportNoPreset(o.env, o, flags['preset']);
       const ac = new AbortController();
       const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ntrain: ${signal}: stopping; finished episodes are kept (again to quit at once)\n`));
       const bar =

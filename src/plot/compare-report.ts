@@ -13,6 +13,7 @@ import { isRegistered, spec as envSpec } from '../core/registry.js';
 import { COMPARE_FILE, isCompareFolder, isRunFolder, readCompareFolder, readRunFolder, RunFolderError } from '../train/folders.js';
 import { compareStats, formatNumber, formatStatsTable, formatSteps, summaryColumns, summaryRows, type CompareStats } from '../train/report.js';
 import { writeJsonAtomic } from '../train/run-folder.js';
+import { optimumLine, optimumStats, optimumText } from '../optimum/report.js';
 import { learningCurveSpec, runCurveSpec, type CurveSeries } from './learning-curves.js';
 import { writeChart } from './render.js';
 import { htmlReport, type ReportSection } from './report.js';
@@ -61,6 +62,7 @@ export async function writeCompareReport(dir: string): Promise<CompareReport> {
     subtitle,
     seeds: maxRuns,
     ...(stats.threshold === null ? {} : { threshold: { value: stats.threshold, label: `Reward threshold (${formatNumber(stats.threshold)})` } }),
+    ...((o) => (o ? { optimum: o } : {}))(optimumLine(stats.optimum)),
   });
   const { svgPath, pngPath } = await writeChart(withStepDomain(spec, config.steps), join(dir, 'curves'));
   const statsPath = join(dir, 'stats.json');
@@ -114,6 +116,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
       finalReturn: r.finalReturn,
       auc: r.auc,
       stepsToThreshold: stats.threshold === null ? 'no threshold' : r.stepsToThreshold === null ? 'not reached' : formatSteps(r.stepsToThreshold),
+      regret: r.regretToOptimal,
       episodes: r.episodes,
       seconds: r.seconds === null ? null : Number(r.seconds.toFixed(1)),
       backend: r.backend,
@@ -149,6 +152,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
             `Final return: the mean return of each run's last ${stats.method.finalWindow} episodes; IQM over seeds.`,
             aucText,
             thresholdText,
+            ...((t) => (t ? [t] : []))(optimumText(stats.optimum, stats.method.finalWindow)),
             `P(X > ${stats.reference}): the probability that a run of X ends with a higher final return than a run of ${stats.reference} (0.5: neither is ahead).`,
             `Bootstrap: ${stats.method.bootstrap.reps} replicates, seeded from the config hash ${stats.hash.slice(0, 10)}, so the intervals are reproducible.`,
           ].join('\n\n'),
@@ -166,6 +170,7 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
             { key: 'finalReturn', label: 'final return' },
             { key: 'auc', label: 'AUC' },
             { key: 'stepsToThreshold', label: 'steps to threshold' },
+            ...(stats.optimum?.kind === 'exact' ? [{ key: 'regret', label: 'regret to optimal' }] : []),
             'episodes',
             { key: 'seconds', label: 'seconds' },
             'backend',
@@ -204,6 +209,7 @@ export async function writeRunPlot(dir: string): Promise<RunPlot> {
       title: basename(dir),
       subtitle: parts.filter((p) => p !== undefined).join(' · '),
       ...(threshold === undefined ? {} : { threshold: { value: threshold, label: `Reward threshold (${formatNumber(threshold)})` } }),
+      ...((o) => (o ? { optimum: o } : {}))(env === undefined ? undefined : optimumLine(optimumStats({ env, numEnvs: Number(run.config['numEnvs'] ?? 1), envKwargs: run.config['envKwargs'] as Record<string, unknown> | undefined }, [Number(run.config['seed'] ?? 1)]))),
     },
   );
   const { svgPath, pngPath } = await writeChart(spec, join(dir, 'curve'));

@@ -64,6 +64,8 @@ export interface LearningCurveOptions {
   readonly seeds?: number;
   /** Reward threshold to draw as a dashed horizontal line. */
   readonly threshold?: Threshold;
+  /** The exact optimal return (`src/optimum/`), drawn as a second dashed line, labelled at the right. */
+  readonly optimum?: Threshold;
   /**
    * Width of the plotting area in SVG pixels.
    * @default 820
@@ -110,6 +112,8 @@ export interface RunCurveOptions {
   readonly window?: number;
   /** Reward threshold to draw as a dashed horizontal line. */
   readonly threshold?: Threshold;
+  /** The exact optimal return (`src/optimum/`), drawn as a second dashed line, labelled at the right. */
+  readonly optimum?: Threshold;
   /**
    * Width of the plotting area in SVG pixels.
    * @default 1040
@@ -132,6 +136,7 @@ export const STEPS_TITLE = 'Environment steps';
 const STEPS_AXIS = { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '~s')" } as const;
 
 const THRESHOLD_COLOR = '#555';
+const OPTIMUM_COLOR = '#111';
 
 function checkThreshold(fn: string, t: Threshold | undefined): { value: number; label: string } | undefined {
   if (t === undefined) return undefined;
@@ -146,12 +151,15 @@ function checkThreshold(fn: string, t: Threshold | undefined): { value: number; 
  * one-row data (and no x field), so they draw once rather than once per data row, and they share
  * the y scale, so the threshold is always inside the y domain.
  */
-function thresholdLayers(t: { value: number; label: string }) {
+function thresholdLayers(t: { value: number; label: string }, at?: { readonly width: number }) {
   const data = { values: [{}] };
+  // The optimum's line (`at` given) is darker, dashed finer, and labelled at the right end, so that
+  // the two labels do not overlap when the threshold is close to the optimum.
+  const color = at ? OPTIMUM_COLOR : THRESHOLD_COLOR;
   return [
     {
       data,
-      mark: { type: 'rule' as const, strokeDash: [8, 5], strokeWidth: 1.5, color: THRESHOLD_COLOR },
+      mark: { type: 'rule' as const, strokeDash: at ? [3, 3] : [8, 5], strokeWidth: 1.5, color },
       encoding: { y: { datum: t.value, type: 'quantitative' as const } },
     },
     // The label twice: first a thick white outline as a halo, then the text, so it stays legible
@@ -160,16 +168,16 @@ function thresholdLayers(t: { value: number; label: string }) {
       data,
       mark: {
         type: 'text' as const,
-        align: 'left' as const,
+        align: at ? ('right' as const) : ('left' as const),
         baseline: 'bottom' as const,
-        dx: 6,
+        dx: at ? -6 : 6,
         dy: -5,
-        color: THRESHOLD_COLOR,
+        color,
         ...(halo ? { stroke: 'white', strokeWidth: 4, strokeJoin: 'round' as const, strokeOpacity: 0.9 } : {}),
       },
       encoding: {
         y: { datum: t.value, type: 'quantitative' as const },
-        x: { value: 0 },
+        x: { value: at ? at.width : 0 },
         text: { value: t.label },
       },
     })),
@@ -212,6 +220,7 @@ export function learningCurveSpec(series: readonly CurveSeries[], options: Learn
   }
   const { width, height } = chartSize(fn, options);
   const threshold = checkThreshold(fn, options.threshold);
+  const optimum = checkThreshold(fn, options.optimum);
   const labels: string[] = [];
   const rows: { estimator: string; step: number; center: number; lo: number; hi: number }[] = [];
   let maxN = 0;
@@ -281,6 +290,7 @@ export function learningCurveSpec(series: readonly CurveSeries[], options: Learn
         ],
       },
       ...(threshold === undefined ? [] : thresholdLayers(threshold)),
+      ...(optimum === undefined ? [] : thresholdLayers(optimum, { width })),
     ],
   };
   return spec;
@@ -320,6 +330,7 @@ export function runCurveSpec(points: readonly RunPoint[], options: RunCurveOptio
   const { width, height } = chartSize(fn, options, { width: 1040, height: 500 });
   const window = options.window === undefined ? 20 : positiveInt(fn, 'options.window', options.window);
   const threshold = checkThreshold(fn, options.threshold);
+  const optimum = checkThreshold(fn, options.optimum);
   const sorted = points
     .map((p, i) => {
       const step = finite(fn, `points[${i}].step`, p?.step);
@@ -382,6 +393,7 @@ export function runCurveSpec(points: readonly RunPoint[], options: RunCurveOptio
         ],
       },
       ...(threshold === undefined ? [] : thresholdLayers(threshold)),
+      ...(optimum === undefined ? [] : thresholdLayers(optimum, { width })),
     ],
   };
   return spec;

@@ -59,6 +59,7 @@ import {
 import type { CompareFolder } from './folders.js';
 import type { EpisodeRow } from './run-folder.js';
 import type { NormalizedCompareConfig } from './schemas.js';
+import { optimumStats, runRegret, type OptimumStats } from '../optimum/report.js';
 
 export * from './folders.js';
 
@@ -88,6 +89,8 @@ export interface RunStats {
   readonly auc: number | null;
   /** First env step at which the 100-episode mean reached the threshold; null when not reached or no threshold. */
   readonly stepsToThreshold: number | null;
+  /** This seed's exact optimum minus the final return (`src/optimum/report.ts`); null without an optimum. */
+  readonly regretToOptimal: number | null;
   readonly episodes: number;
   readonly envSteps: number;
   readonly seconds: number | null;
@@ -116,6 +119,8 @@ export interface EstimatorStats {
   } | null;
   /** P(this > reference) on final returns, with its interval; null for the reference itself. */
   readonly probabilityOfImprovement: Estimate | null;
+  /** IQM over seeds of the regret to optimal, with its interval; null when the env has no exact optimum. */
+  readonly regretToOptimal: Estimate | null;
   readonly perRun: readonly RunStats[];
 }
 
@@ -128,6 +133,8 @@ export interface CompareStats {
   readonly config: NormalizedCompareConfig;
   /** The env's reward threshold, or null. */
   readonly threshold: number | null;
+  /** The exact optimal return per seed and its mean (`src/optimum/report.ts`), or why there is none. */
+  readonly optimum: OptimumStats;
   /** The first estimator, against which the probability of improvement is given. */
   readonly reference: string;
   readonly method: {
@@ -176,6 +183,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
   const aucGrid = grid.subarray(aucFrom);
   const aucSteps: [number, number] | null = aucGrid.length > 0 ? [aucGrid[0]!, aucGrid[aucGrid.length - 1]!] : null;
   const reference = config.estimators[0]!;
+  const optimum = optimumStats(config, Array.from({ length: config.seeds }, (_, i) => i + 1));
   const finalsOf = new Map<string, number[]>();
   const rows: Omit<EstimatorStats, 'probabilityOfImprovement'>[] = [];
   for (const estimator of config.estimators) {
@@ -193,6 +201,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
         finalReturn: orNull(fr),
         auc: orNull(auc),
         stepsToThreshold: stt?.reached ? stt.step : null,
+        regretToOptimal: runRegret(optimum, Number(run.config['seed']), orNull(fr)),
         episodes: eps.length,
         envSteps: summary?.envSteps ?? eps.at(-1)?.step ?? 0,
         seconds: summary?.seconds ?? null,
@@ -212,6 +221,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
         threshold === null
           ? null
           : { reached: reachedSteps.length, of: runs.length, median: reachedSteps.length > 0 ? estimate(reachedSteps, median, seedOf('stepsToThreshold', estimator)) : null },
+      regretToOptimal: optimum.kind === 'exact' ? estimate(perRun.map((r) => r.regretToOptimal ?? NaN), iqm, seedOf('regretToOptimal', estimator)) : null,
       perRun,
     });
   }
@@ -244,6 +254,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
     hash,
     config,
     threshold,
+    optimum,
     reference,
     method: {
       finalWindow: DEFAULT_WINDOW,
@@ -305,6 +316,7 @@ export function summaryRows(stats: CompareStats): Record<string, string>[] {
     finalReturn: withCi(e.finalReturn),
     stepsToThreshold: thresholdCell(e.stepsToThreshold),
     auc: withCi(e.auc),
+    ...(e.regretToOptimal === null ? {} : { regret: withCi(e.regretToOptimal) }),
     poi: e.probabilityOfImprovement === null ? 'reference' : withCi(e.probabilityOfImprovement, (x) => (x === null ? '—' : x.toFixed(2))),
   }));
 }
@@ -318,6 +330,7 @@ export function summaryColumns(stats: CompareStats): { key: string; label: strin
     { key: 'finalReturn', label: `final return (IQM [${pct}])` },
     { key: 'stepsToThreshold', label: stats.threshold === null ? 'steps to threshold' : `steps to ${formatNumber(stats.threshold)} (median of reached [${pct}] (k/N))` },
     { key: 'auc', label: `AUC (IQM [${pct}])` },
+    ...(stats.optimum?.kind === 'exact' ? [{ key: 'regret', label: `regret to optimal ${formatNumber(stats.optimum.value)} (IQM [${pct}])` }] : []),
     { key: 'poi', label: `P(X > ${stats.reference}) [${pct}]` },
   ];
 }
