@@ -23,6 +23,7 @@ import { TRAIN_DEFAULTS } from './train.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { serveFromFlags } from '../server/flags.js';
 
 /** Options of `rewardcast compare`, each with its default. */
 export interface CompareCommandOptions {
@@ -315,6 +316,8 @@ export function registerCompare(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--config <file>', 'JSON file with any of these options, by their camelCase names (flags override it)')
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
+    .option('--serve [port]', 'live view in the browser while it runs, kept open after it until Ctrl-C (default port 8642)')
+    .option('--host <addr>', 'address the --serve page binds (default 127.0.0.1: this machine only)')
     .addHelpText(
       'after',
       [
@@ -330,6 +333,8 @@ export function registerCompare(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>) => {
       const o = resolveCompareOptions(flags);
+      const live = await serveFromFlags(flags);
+      let status: CompareResult['status'] | undefined;
       const ac = new AbortController();
       let interrupts = 0;
       const onSigint = (): void => {
@@ -342,7 +347,8 @@ export function registerCompare(program: Command): void {
       process.on('SIGINT', onSigint);
       const display = progressDisplay(!o.json && process.stderr.isTTY === true);
       try {
-        const result = await runCompareCommand(o, ac.signal, display.onEvent);
+        const result = await runCompareCommand(o, ac.signal, live ? live.tap(display.onEvent) : display.onEvent);
+        status = result.status;
         display.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(compareJson(result))}\n`);
         if (result.status === 'interrupted') {
@@ -355,6 +361,8 @@ export function registerCompare(program: Command): void {
       } finally {
         display.stop();
         process.off('SIGINT', onSigint);
+        if (status === undefined) await live?.end(undefined);
       }
+      await live?.end(status);
     });
 }

@@ -15,6 +15,7 @@ import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
+import { registerServe } from './serve.js';
 
 const program = new Command();
 program
@@ -39,6 +40,7 @@ registerCompare(program);
 registerPlot(program);
 registerDiagnose(program);
 registerBench(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,7 @@ import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFl
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { serveFromFlags } from '../server/flags.js';
 
 /** Options of `rewardcast train`, each with its default. */
 export interface TrainCommandOptions {
@@ -213,6 +214,8 @@ export function registerTrain(program: Command): void {
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
+    .option('--serve [port]', 'live view in the browser while it runs, kept open after it until Ctrl-C (default port 8642)')
+    .option('--host <addr>', 'address the --serve page binds (default 127.0.0.1: this machine only)')
     .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${d.threads})`)
     .addHelpText(
       'after',
@@ -229,6 +232,9 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const o = resolveTrainOptions(flags);
+      const live = await serveFromFlags(flags);
+      live?.watchRun(o.out, o.env, o.estimator, o.seed);
+      let status: TrainSummary['status'] | undefined;
       const ac = new AbortController();
       const onSigint = (): void => ac.abort();
       process.once('SIGINT', onSigint);
@@ -245,6 +251,7 @@ export function registerTrain(program: Command): void {
         const summary = await runTrainCommand(o, ac.signal, (steps, avg) =>
           bar?.update(Math.min(steps, o.steps), { sps: Math.round(steps / ((performance.now() - t0) / 1000)), avg: avg === null ? '-' : avg.toFixed(2) }),
         );
+        status = summary.status;
         bar?.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
@@ -256,6 +263,8 @@ export function registerTrain(program: Command): void {
       } finally {
         bar?.stop();
         process.off('SIGINT', onSigint);
+        if (status === undefined) await live?.end(undefined);
       }
+      await live?.end(status);
     });
 }
