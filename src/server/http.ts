@@ -285,7 +285,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new PortInUseError(`port ${port} is already in use on ${host}; choose another with --port`));
+      if (e.code === 'EADDRINUSE') reject(new PortInUseError(`port ${port} is already in use on ${host}`));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') reject(new RangeError(`--host: cannot bind ${JSON.stringify(host)} (${e.code})`));
       else if (e.code === 'EACCES') reject(new RangeError(`--port: not allowed to bind port ${port} (EACCES)`));
       else reject(e);

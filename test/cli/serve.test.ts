@@ -1,0 +1,90 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendEpisodes, fakeEpisodes, finishRun, makeRunFolder } from '../server/fixtures.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'rewardcast-cli-serve-'));
+const run = join(root, 'CartPole-v1__st__1__1700000000');
+makeRunFolder(run, { env: 'CartPole-v1', estimator: 'st', seed: 1, steps: 2000 });
+appendEpisodes(run, fakeEpisodes(1, 40).filter((e) => e.step <= 2000));
+finishRun(run, 'finished', 2000);
+
+function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd: root, env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } }, (err, _stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
+    });
+  });
+}
+
+async function takenPort(): Promise<{ port: number; close: () => void }> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return { port: (s.address() as AddressInfo).port, close: () => s.close() };
+}
+
+test('serve, train --serve and compare --serve: a port in use is one line naming the port, exit 2, nothing trained', async () => {
+  const taken = await takenPort();
+  try {
+    const cases: [string[], string][] = [
+      [['serve', run, '--port', String(taken.port)], '--port'],
+      [['train', '--env', 'CartPole-v1', '--steps', '500', '--out', join(root, 'train-out'), '--serve', String(taken.port)], '--serve'],
+      [['compare', '--env', 'BernoulliBandit-v0', '--seeds', '1', '--steps', '100', '--out', join(root, 'compare-out'), '--serve', String(taken.port)], '--serve'],
+    ];
+    for (const [args, flag] of cases) {
+      const r = await cli(args);
+      assert.is(r.code, 2, args.join(' '));
+      assert.is(r.stderr, `rewardcast: ${flag}: port ${taken.port} is already in use on 127.0.0.1\n`, args.join(' '));
+    }
+    assert.not.ok(existsSync(join(root, 'train-out')), 'train wrote nothing');
+    assert.not.ok(existsSync(join(root, 'compare-out')), 'compare wrote nothing');
+  } finally {
+    taken.close();
+  }
+});
+
+test('serve: bad arguments are one line naming them, exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['serve', join(root, 'missing')], /^rewardcast: <folder>: .*missing: no such folder\n$/],
+    [['serve', root], /^rewardcast: <folder>: .* is neither a run folder/],
+    [['serve', run, '--port', 'http'], /^rewardcast: --port must be a port number in \[0, 65535\], got "http"\n$/],
+    [['serve', run, '--port', '70000'], /--port must be a port number in \[0, 65535\], got "70000"/],
+    [['serve', run, '--host', 'a b'], /^rewardcast: --host must be a host name or IP address, got "a b"\n$/],
+    [['train', '--host', '0.0.0.0'], /^rewardcast: --host needs --serve/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await cli(args);
+    assert.is(r.code, 2, args.join(' '));
+    assert.match(r.stderr, re, args.join(' '));
+  }
+});
+
+test('serve: prints the URL on stderr, answers, and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, [MAIN, 'serve', run, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const m = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  const state = (await (await fetch(`${url}api/state`)).json()) as { phase: string; runs: { status: string }[] };
+  assert.is(state.phase, 'done');
+  assert.is(state.runs[0]!.status, 'finished');
+  const code = await new Promise<number | null>((resolve) => {
+    child.on('exit', (c) => resolve(c));
+    child.kill('SIGTERM');
+  });
+  assert.is(code, 0);
+});
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+test.run();
