@@ -23,7 +23,7 @@ export function liveChartSpec(meta: LiveMeta): TopLevelSpec {
     field: 'step',
     type: 'quantitative' as const,
     title: 'Environment steps',
-    axis: { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '~s')" },
+    axis: { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '~s')", tickCount: 10, labelOverlap: 'parity' as const },
     scale: { domain: [0, meta.steps], nice: false },
   };
   const color = {

@@ -129,7 +129,7 @@
       ? 'Mean return of the last 100 episodes against env steps.'
       : state.curves.final
         ? 'Final curves of stats.json (as curves.svg): IQM over the finished seeds with a pointwise 95 % stratified-bootstrap band.'
-        : 'Live: IQM over the seeds with data at each step (see “seeds” in the tooltip) with a pointwise 95 % stratified-bootstrap band; a point is drawn once every episode before it has arrived.';
+        : 'Live: IQM over the seeds with data at each step (see “seeds” in the tooltip) with a pointwise 95 % stratified-bootstrap band; each point appears once every episode up to its step has arrived.';
     $('chart-caption').textContent = smoothing > 0 ? `${base} Smoothed for display (exponential moving average, weight ${smoothing.toFixed(2)}).` : base;
   }
 
