@@ -99,6 +99,8 @@ export interface LiveServer {
   tick(): void;
   /** The connected pages. */
   clients(): ClientInfo[];
+  /** Wall-clock milliseconds spent so far in polling, snapshots and requests (the server's whole cost to its thread). */
+  busyMs(): number;
   /** Closes every connection and the server. */
   close(): Promise<void>;
 }
@@ -196,7 +198,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   let sentVersion = -1;
   let cached: { version: number; state: LiveState; json: string } | undefined;
   const snapshot = (): { state: LiveState; json: string } => {
-    if (cached?.version !== model.version) {
+    if (cached?.version !== model.version || model.stalePoints > 0) {
       const state = model.snapshot();
       cached = { version: model.version, state, json: JSON.stringify(state) };
     }
@@ -225,12 +227,18 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   };
   const event = (json: string): string => `event: state\ndata: ${json}\n\n`;
 
+  let busyMs = 0;
   const tick = (): void => {
-    watcher?.poll();
-    if (clients.size === 0 || model.version === sentVersion) return;
-    sentVersion = model.version;
-    const chunk = event(snapshot().json);
-    for (const c of clients) write(c, chunk);
+    const t0 = performance.now();
+    try {
+      watcher?.poll();
+      if (clients.size === 0 || (model.version === sentVersion && model.stalePoints === 0)) return;
+      sentVersion = model.version;
+      const chunk = event(snapshot().json);
+      for (const c of clients) write(c, chunk);
+    } finally {
+      busyMs += performance.now() - t0;
+    }
   };
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean, extra: Record<string, string> = {}): void => {
@@ -281,7 +289,14 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     write(c, `retry: 2000\n\n${event(snapshot().json)}`);
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer((req, res) => {
+    const t0 = performance.now();
+    try {
+      handle(req, res);
+    } finally {
+      busyMs += performance.now() - t0;
+    }
+  });
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -311,6 +326,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
       tick();
     },
     tick,
+    busyMs: () => busyMs,
     clients: () => [...clients].map((c) => ({ sent: c.sent, coalesced: c.coalesced, blocked: c.blocked, buffered: c.res.writableLength })),
     close: async () => {
       clearInterval(timer);

@@ -13,7 +13,10 @@
  * recomputed only when the set of seeds with a settled value there changes, so the bootstrap
  * costs at most `seeds` recomputations per point over a whole comparison. Each point's bootstrap
  * has its own seed, {@link bootstrapSeed}(hash, `live-curve:<g>`, estimator), so the same data
- * always gives the same band.
+ * always gives the same band. With one seed at a point the band is that seed's value (every
+ * replicate is), so only points with two or more seeds are bootstrapped, and at most
+ * `bandBudgetMs` of that per snapshot: points left over keep their previous band, over the seeds
+ * they had then, and are redone at the next snapshot ({@link LiveModel.stalePoints}).
  *
  * What the live band covers: the seeds with data at that step, running ones included, so early
  * in a comparison a point may rest on one seed (zero width, shown with its `n`). When the work has
@@ -175,8 +178,28 @@ interface BandCache {
   readonly n: Int32Array;
 }
 
+/** Options of {@link LiveModel}. */
+export interface LiveModelOptions {
+  /**
+   * Wall-clock milliseconds of bootstrap work per snapshot (at least one point is always done); grid points left over keep their
+   * previous band (over the seeds they had then) until a later snapshot. Bounds the server's
+   * share of the CPU while many points settle at once. @default 8
+   */
+  readonly bandBudgetMs?: number;
+}
+
 /** The live state of one folder; fed by a folder watcher, read by the server. See the module doc. */
 export class LiveModel {
+  private readonly bandBudgetMs: number;
+  private bandDeadline = Infinity;
+  private bootstrapped = 0;
+  /** Grid points whose band is out of date after the last snapshot (0: all current). */
+  stalePoints = 0;
+
+  constructor(options: LiveModelOptions = {}) {
+    this.bandBudgetMs = options.bandBudgetMs ?? 8;
+  }
+
   private metaValue: LiveMeta | null = null;
   private grid: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private readonly tracks = new Map<string, Track>();
@@ -295,10 +318,20 @@ export class LiveModel {
       const with_ = runs.filter((t) => g < t.curve.settled && Number.isFinite(t.curve.values[g]!));
       const sig = with_.map((t) => `${t.seed}.${t.epoch}`).join(',');
       if (sig === cache.sig[g]) continue;
+      if (with_.length > 1 && this.bootstrapped > 0 && performance.now() > this.bandDeadline) {
+        this.stalePoints += 1;
+        continue;
+      }
+      if (with_.length > 1) this.bootstrapped += 1;
       cache.sig[g] = sig;
       cache.n[g] = with_.length;
       if (with_.length === 0) {
         cache.iqm[g] = cache.lo[g] = cache.hi[g] = NaN;
+        continue;
+      }
+      if (with_.length === 1) {
+        // One seed: every bootstrap replicate is that seed's value, so the band is the value itself.
+        cache.iqm[g] = cache.lo[g] = cache.hi[g] = with_[0]!.curve.values[g]!;
         continue;
       }
       const seed = bootstrapSeed(this.metaValue!.hash, `live-curve:${g}`, estimator);
@@ -316,6 +349,9 @@ export class LiveModel {
   private liveSeries(): LiveSeries[] {
     const meta = this.metaValue;
     if (!meta) return [];
+    this.stalePoints = 0;
+    this.bootstrapped = 0;
+    this.bandDeadline = performance.now() + this.bandBudgetMs;
     return meta.estimators.map((estimator) => {
       const b = this.band(estimator);
       const points: [number, number, number, number, number][] = [];

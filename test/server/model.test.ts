@@ -32,7 +32,7 @@ test('RunCurve: settled points equal resampleToGrid at every moment, and all of 
 const META: LiveMeta = { kind: 'compare', folder: 'f', env: 'CartPole-v1', estimators: ['a', 'b'], seeds: [1, 2, 3], steps: 10_000, threshold: 475, hash: 'h'.repeat(64), subtitle: '' };
 
 test('LiveModel: each grid point is the IQM of the seeds settled there, with the bootstrap of src/stats', () => {
-  const m = new LiveModel();
+  const m = new LiveModel({ bandBudgetMs: Infinity });
   m.setMeta(META);
   const grid = commonGrid(10_000, 100);
   const all = [1, 2, 3].map((s) => fakeEpisodes(10 + s, 500, 40).filter((e) => e.step <= 10_000));
@@ -68,6 +68,33 @@ test('LiveModel: each grid point is the IQM of the seeds settled there, with the
   assert.is(s.stats, null, 'no statistics before the work ends');
   const before = m.snapshot();
   assert.equal(before.curves, s.curves, 'the same data gives the same band');
+});
+
+test('LiveModel: with a bootstrap budget the band catches up over later snapshots, to the same numbers', () => {
+  const feed = (m: LiveModel): void => {
+    m.setMeta(META);
+    for (const seed of [1, 2, 3]) {
+      m.addEpisodes('a', seed, fakeEpisodes(20 + seed, 400, 40).map((e) => ({ step: e.step, return: e.return, wallSeconds: e.wall })));
+      m.setRunStatus('a', seed, 'finished', { envSteps: 10_000, stepsPerSecond: 1 });
+    }
+  };
+  const full = new LiveModel({ bandBudgetMs: Infinity });
+  feed(full);
+  const budgeted = new LiveModel({ bandBudgetMs: 0 });
+  feed(budgeted);
+  budgeted.snapshot();
+  assert.ok(budgeted.stalePoints > 0, 'a zero budget leaves points for later');
+  let rounds = 0;
+  while (budgeted.stalePoints > 0 && rounds < 200) {
+    budgeted.snapshot();
+    rounds += 1;
+  }
+  assert.is(budgeted.stalePoints, 0);
+  assert.equal(budgeted.snapshot().curves, full.snapshot().curves);
+  const one = new LiveModel();
+  one.setMeta({ ...META, seeds: [1] });
+  one.addEpisodes('a', 1, fakeEpisodes(5, 300).map((e) => ({ step: e.step, return: e.return, wallSeconds: e.wall })));
+  for (const [, iqm, lo, hi, n] of one.snapshot().curves.series[0]!.points) assert.ok(n === 1 && lo === iqm && hi === iqm, 'one seed: the band is the value');
 });
 
 test('LiveModel: a run that restarts from a new folder drops its old points', () => {
