@@ -68,6 +68,8 @@ export async function serveFromFlags(flags: Record<string, unknown>): Promise<Se
   const port = serve === true ? DEFAULT_PORT : parsePort('--serve', serve);
   const host = flags['host'] === undefined ? DEFAULT_HOST : parseHost('--host', flags['host']);
   const server = await startForCli(port, host, '--serve');
+  const started = performance.now();
+  let workMs: number | undefined;
   let finder: NodeJS.Timeout | undefined;
   return {
     server,
@@ -95,6 +97,9 @@ export async function serveFromFlags(flags: Record<string, unknown>): Promise<Se
     end: async (status) => {
       clearInterval(finder);
       server.tick();
+      workMs = performance.now() - started;
+      const busy = server.busyMs();
+      process.stderr.write(`live view: the server was busy ${(busy / 1000).toFixed(2)} s of the ${(workMs / 1000).toFixed(1)} s of work (${((100 * busy) / workMs).toFixed(2)} % of one core)\n`);
       if (status === 'finished') {
         process.stderr.write(`live view: the work is done; still serving ${server.url} (Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {

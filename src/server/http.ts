@@ -228,11 +228,20 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const event = (json: string): string => `event: state\ndata: ${json}\n\n`;
 
   let busyMs = 0;
+  let refreshedVersion = -1;
   const tick = (): void => {
     const t0 = performance.now();
     try {
       watcher?.poll();
-      if (clients.size === 0 || (model.version === sentVersion && model.stalePoints === 0)) return;
+      if (clients.size === 0) {
+        // Nobody is watching: keep the bands current (within the budget) for whoever connects.
+        if (model.version !== refreshedVersion || model.stalePoints > 0) {
+          refreshedVersion = model.version;
+          model.refreshBands();
+        }
+        return;
+      }
+      if (model.version === sentVersion && model.stalePoints === 0) return;
       sentVersion = model.version;
       const chunk = event(snapshot().json);
       for (const c of clients) write(c, chunk);

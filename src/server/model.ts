@@ -11,7 +11,9 @@
  * order. Only settled points are drawn, so a run's curve lags its progress by at most one grid
  * spacing (1 % of the budget), and a drawn point never moves. The band at a grid point is
  * recomputed only when the set of seeds with a settled value there changes, so the bootstrap
- * costs at most `seeds` recomputations per point over a whole comparison. Each point's bootstrap
+ * costs at most `seeds` recomputations per point over a whole comparison, each of
+ * {@link LIVE_REPS} replicates (the report's 2000 would cost 4× as much for a band that
+ * `stats.json` replaces at the end). Each point's bootstrap
  * has its own seed, {@link bootstrapSeed}(hash, `live-curve:<g>`, estimator), so the same data
  * always gives the same band. With one seed at a point the band is that seed's value (every
  * replicate is), so only points with two or more seeds are bootstrapped, and at most
@@ -31,6 +33,9 @@ import { WindowMean } from '../stream/window-mean.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { liveChartSpec } from './chart.js';
 import { bootstrapSeed, GRID_POINTS, summaryColumns, summaryRows, type CompareStats } from '../train/report.js';
+
+/** Bootstrap replicates of the live band (the report's curves use 2000). */
+export const LIVE_REPS = 500;
 
 /** What is being shown: a comparison folder or one run folder. */
 export interface LiveMeta {
@@ -181,9 +186,15 @@ interface BandCache {
 /** Options of {@link LiveModel}. */
 export interface LiveModelOptions {
   /**
+   * Bootstrap replicates of the live band. Fewer than the report's 2000: every grid point is
+   * recomputed once per seed that reaches it, so the live band's cost grows with seeds × grid ×
+   * estimators × replicates, and it is only shown until `stats.json` (2000) replaces it. @default 500
+   */
+  readonly reps?: number;
+  /**
    * Wall-clock milliseconds of bootstrap work per snapshot (at least one point is always done); grid points left over keep their
    * previous band (over the seeds they had then) until a later snapshot. Bounds the server's
-   * share of the CPU while many points settle at once. @default 8
+   * share of the CPU while many points settle at once. @default 4
    */
   readonly bandBudgetMs?: number;
 }
@@ -196,8 +207,11 @@ export class LiveModel {
   /** Grid points whose band is out of date after the last snapshot (0: all current). */
   stalePoints = 0;
 
+  private readonly reps: number;
+
   constructor(options: LiveModelOptions = {}) {
-    this.bandBudgetMs = options.bandBudgetMs ?? 8;
+    this.bandBudgetMs = options.bandBudgetMs ?? 4;
+    this.reps = options.reps ?? LIVE_REPS;
   }
 
   private metaValue: LiveMeta | null = null;
@@ -209,6 +223,7 @@ export class LiveModel {
   private statsValue: CompareStats | null = null;
   private filesValue: readonly string[] = [];
   private versionValue = 0;
+  private chartValue: TopLevelSpec | undefined;
 
   /** Increases with every change. */
   get version(): number {
@@ -232,6 +247,7 @@ export class LiveModel {
   /** Sets what is shown; the grid is `report.ts`'s (100 points over the budget). Resets every run. */
   setMeta(meta: LiveMeta): void {
     this.metaValue = meta;
+    this.chartValue = undefined;
     this.grid = commonGrid(meta.steps, Math.min(GRID_POINTS, meta.steps));
     this.tracks.clear();
     this.bands.clear();
@@ -337,7 +353,7 @@ export class LiveModel {
       const seed = bootstrapSeed(this.metaValue!.hash, `live-curve:${g}`, estimator);
       const [p] = iqmCurveWithBand(
         with_.map((t) => [t.curve.values[g]!]),
-        { rng: Rng.fromSeed(seed) },
+        { rng: Rng.fromSeed(seed), reps: this.reps },
       );
       cache.iqm[g] = p!.iqm;
       cache.lo[g] = p!.lo;
@@ -360,6 +376,14 @@ export class LiveModel {
     });
   }
 
+  /**
+   * Brings the live bands up to date (within the budget) without building a snapshot, so that a
+   * page that connects later finds them computed; the server calls it while no page is connected.
+   */
+  refreshBands(): void {
+    if (this.statsValue === null || this.phaseValue !== 'done') this.liveSeries();
+  }
+
   /** The curves of `stats.json`, drawn as `curves.svg` draws them (points where every seed has data, else any). */
   private finalSeries(stats: CompareStats): LiveSeries[] {
     const grid = stats.curves.grid;
@@ -373,6 +397,8 @@ export class LiveModel {
 
   /** The whole state, for the page. */
   snapshot(): LiveState {
+    // Bands left over by the last snapshot's budget are computed now: that is a change.
+    if (this.stalePoints > 0) this.touch();
     const meta = this.metaValue;
     const runs: LiveRunRow[] = [];
     let steps = 0;
@@ -399,7 +425,7 @@ export class LiveModel {
       phase: this.phaseValue,
       message: this.messageValue,
       meta,
-      chart: meta ? liveChartSpec(meta) : null,
+      chart: meta ? (this.chartValue ??= liveChartSpec(meta)) : null,
       curves: { final, series: final ? this.finalSeries(stats) : this.liveSeries() },
       runs,
       totals: { steps, total: meta ? meta.steps * runs.length : 0, runsDone, runs: runs.length },

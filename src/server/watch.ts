@@ -133,12 +133,13 @@ export class FolderWatcher {
   private pollOnce(): void {
     if (this.kind === undefined && !this.open()) return;
     const now = Date.now();
-    if (this.kind === 'compare' && now - this.lastListing >= 1000) {
+    if (now - this.lastListing >= 1000) {
       this.lastListing = now;
-      this.relist();
+      if (this.kind === 'compare') this.relist();
+      this.model.setFiles(LINKED_FILES.filter((f) => existsSync(join(this.dir, f))));
     }
     for (const r of this.readers) this.pollRun(r, now);
-    this.model.setFiles(LINKED_FILES.filter((f) => existsSync(join(this.dir, f))));
+    if (this.lastListing === 0) this.model.setFiles(LINKED_FILES.filter((f) => existsSync(join(this.dir, f))));
     if (this.kind === 'compare') {
       this.pollStats();
       if (this.readers.every((r) => r.ended) && (this.model.phase === 'training' || this.model.phase === 'report')) {
@@ -237,6 +238,7 @@ export class FolderWatcher {
       if (status) {
         this.model.setRunStatus(r.estimator, r.seed, status, { envSteps: Number(s!.envSteps), stepsPerSecond: Number(s!.stepsPerSecond) });
         r.ended = true;
+        this.lastListing = 0; // list the files again at the next poll
         return;
       }
     }
@@ -261,6 +263,7 @@ export class FolderWatcher {
     const newestRun = Math.max(...this.readers.map((r) => (r.dir ? statSync(join(r.dir, 'summary.json')).mtimeMs : 0)));
     if (mtime < newestRun) return;
     this.statsMtime = mtime;
+    this.lastListing = 0; // list the new report files at the next poll
     this.model.setStats(readJsonFile(path) as CompareStats);
     this.model.setPhase('done');
   }

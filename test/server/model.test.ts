@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../src/core/rng.js';
-import { LiveModel, RunCurve, type LiveMeta } from '../../src/server/model.js';
+import { LIVE_REPS, LiveModel, RunCurve, type LiveMeta } from '../../src/server/model.js';
 import { commonGrid, iqmCurveWithBand, resampleToGrid } from '../../src/stats/index.js';
 import { bootstrapSeed } from '../../src/train/report.js';
 import { fakeEpisodes } from './fixtures.js';
@@ -50,7 +50,7 @@ test('LiveModel: each grid point is the IQM of the seeds settled there, with the
   const settled3 = all[2]![199]!.step;
   for (const g of [0, 10, 40, 99]) {
     const seeds = [0, 1, 2].filter((i) => (i < 2 || grid[g]! < settled3) && Number.isFinite(curves[i]![g]!));
-    const [expected] = iqmCurveWithBand(seeds.map((i) => [curves[i]![g]!]), { rng: Rng.fromSeed(bootstrapSeed(META.hash, `live-curve:${g}`, 'a')) });
+    const [expected] = iqmCurveWithBand(seeds.map((i) => [curves[i]![g]!]), { rng: Rng.fromSeed(bootstrapSeed(META.hash, `live-curve:${g}`, 'a')), reps: LIVE_REPS });
     const [step, iqm, lo, hi, n] = series.points[g]!;
     assert.is(step, grid[g]);
     assert.is(n, seeds.length, `n at ${g}`);
