@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { CompareEvent } from '../train/compare.js';
+import { envSlug } from '../train/worker.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PortInUseError, startLiveServer, type LiveServer } from './http.js';
 
 /** Parses a port flag: an integer in [0, 65535] (0: any free port). */
@@ -80,11 +81,14 @@ export async function serveFromFlags(flags: Record<string, unknown>): Promise<Se
     },
     watchRun: (out, env, estimator, seed) => {
       const since = Math.floor(Date.now() / 1000);
-      const prefix = `${env}__${estimator}__${seed}__`;
+      const prefixes = [`${env}__${estimator}__${seed}__`, `${envSlug(env)}__${estimator}__${seed}__`];
       const look = (): void => {
         if (!existsSync(out)) return;
         const name = readdirSync(out)
-          .filter((n) => n.startsWith(prefix) && Number(n.slice(prefix.length)) >= since && existsSync(join(out, n, 'episodes.csv')))
+          .filter((n) => {
+            const prefix = prefixes.find((p) => n.startsWith(p));
+            return prefix !== undefined && Number(/^(\d+)(?:-\d+)?$/.exec(n.slice(prefix.length))?.[1]) >= since && existsSync(join(out, n, 'episodes.csv'));
+          })
           .sort()
           .at(-1);
         if (name === undefined) return;

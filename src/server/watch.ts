@@ -95,6 +95,18 @@ interface Reader {
   ended: boolean;
 }
 
+/**
+ * The training options of a config (`compare.json`'s or a run's `config.json`) in one line: envs,
+ * hidden layers, optimiser and learning rate, read at the top level or under `agent`.
+ */
+export function describeTraining(config: Readonly<Record<string, unknown>>): string {
+  const agent = (typeof config['agent'] === 'object' && config['agent'] !== null ? config['agent'] : {}) as Record<string, unknown>;
+  const pick = (...keys: string[]): unknown => keys.map((k) => config[k] ?? agent[k]).find((v) => v !== undefined);
+  const hidden = pick('hidden');
+  const h = Array.isArray(hidden) ? hidden.join('×') || 'none' : '?';
+  return `${String(pick('numEnvs') ?? '?')} envs · hidden ${h} · ${String(pick('optimizer') ?? 'adam')} lr ${String(pick('lr', 'learningRate') ?? '?')}`;
+}
+
 /** Whether `dir` is a folder `serve` can show; the message says why not. */
 export function checkServeFolder(dir: string): string | undefined {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${dir}: no such folder`;
@@ -158,6 +170,7 @@ export class FolderWatcher {
       const meta = readCompareMeta(this.dir);
       const c = meta.config;
       const seeds = Array.from({ length: c.seeds }, (_, i) => i + 1);
+      const cfg = c as unknown as Record<string, unknown>;
       const m: LiveMeta = {
         kind: 'compare',
         folder: basename(this.dir),
@@ -167,7 +180,7 @@ export class FolderWatcher {
         steps: c.steps,
         threshold: meta.threshold,
         hash: meta.hash,
-        subtitle: `${c.estimators.length} estimator${c.estimators.length === 1 ? '' : 's'} × ${c.seeds} seed${c.seeds === 1 ? '' : 's'} × ${formatSteps(c.steps)} env steps · ${c.numEnvs} envs · hidden ${c.hidden.length ? c.hidden.join('×') : 'none'} · ${c.optimizer} lr ${c.lr}`,
+        subtitle: `${c.estimators.length} estimator${c.estimators.length === 1 ? '' : 's'} × ${c.seeds} seed${c.seeds === 1 ? '' : 's'} × ${formatSteps(c.steps)} env steps · ${describeTraining(cfg)}`,
       };
       this.model.setMeta(m);
       this.kind = 'compare';
@@ -183,7 +196,6 @@ export class FolderWatcher {
       const steps = Number(config['steps']);
       if (!Number.isSafeInteger(steps) || steps < 1) throw new Error(`${join(this.dir, 'config.json')}: field 'steps' must be an integer >= 1, got ${JSON.stringify(config['steps'])}`);
       const threshold = isRegistered(env) ? (envSpec(env).rewardThreshold ?? null) : null;
-      const hidden = Array.isArray(config['hidden']) ? (config['hidden'] as unknown[]).join('×') || 'none' : '?';
       this.model.setMeta({
         kind: 'run',
         folder: basename(this.dir),
@@ -193,7 +205,7 @@ export class FolderWatcher {
         steps,
         threshold,
         hash: basename(this.dir),
-        subtitle: `${estimator} · seed ${seed} · ${formatSteps(steps)} env steps · ${String(config['numEnvs'] ?? '?')} envs · hidden ${hidden} · ${String(config['optimizer'] ?? '?')} lr ${String(config['lr'] ?? '?')}`,
+        subtitle: `${estimator} · seed ${seed} · ${formatSteps(steps)} env steps · ${describeTraining(config)}`,
       });
       this.kind = 'run';
       this.readers = [{ estimator, seed, dir: this.dir, tail: new CsvTail(join(this.dir, 'episodes.csv')), ended: false }];

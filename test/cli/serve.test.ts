@@ -86,5 +86,33 @@ test('serve: prints the URL on stderr, answers, and stops on SIGTERM', async () 
   assert.is(code, 0);
 });
 
+test('train --serve: the page follows the new run folder to the end, then stays up until SIGTERM', async () => {
+  const out = join(root, 'train-serve');
+  const child = spawn(process.execPath, [MAIN, 'train', '--env', 'CartPole-v1', '--steps', '4000', '--num-envs', '4', '--out', out, '--serve', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, REWARDCAST_BACKEND: 'cpu' },
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const t0 = Date.now();
+  let state: { phase: string; meta: { kind: string; folder: string } | null; runs: { status: string; steps: number }[] } | undefined;
+  while (Date.now() - t0 < 30_000) {
+    const url = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err)?.[1];
+    if (url && err.includes('still serving')) {
+      state = (await (await fetch(`${url}api/state`)).json()) as typeof state;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(state, `train --serve never reported it was done; stderr:\n${err}`);
+  assert.is(state!.phase, 'done');
+  assert.is(state!.meta!.kind, 'run');
+  assert.match(state!.meta!.folder, /^CartPole-v1__reinforce-optimal__1__\d+/);
+  assert.equal(state!.runs.map((r) => [r.status, r.steps]), [['finished', 4000]]);
+  child.kill('SIGTERM');
+  assert.is(await exited, 0);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();
