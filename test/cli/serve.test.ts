@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parseHost, parsePort } from '../../src/server/flags.js';
 import { appendEpisodes, fakeEpisodes, finishRun, makeRunFolder } from '../server/fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -37,10 +38,10 @@ test('serve, train --serve and compare --serve: a port in use is one line naming
       [['train', '--env', 'CartPole-v1', '--steps', '500', '--out', join(root, 'train-out'), '--serve', String(taken.port)], '--serve'],
       [['compare', '--env', 'BernoulliBandit-v0', '--seeds', '1', '--steps', '100', '--out', join(root, 'compare-out'), '--serve', String(taken.port)], '--serve'],
     ];
-    for (const [args, flag] of cases) {
-      const r = await cli(args);
-      assert.is(r.code, 2, args.join(' '));
-      assert.is(r.stderr, `rewardcast: ${flag}: port ${taken.port} is already in use on 127.0.0.1\n`, args.join(' '));
+    const results = await Promise.all(cases.map(([args]) => cli(args)));
+    for (const [i, [args, flag]] of cases.entries()) {
+      assert.is(results[i]!.code, 2, args.join(' '));
+      assert.is(results[i]!.stderr, `rewardcast: ${flag}: port ${taken.port} is already in use on 127.0.0.1\n`, args.join(' '));
     }
     assert.not.ok(existsSync(join(root, 'train-out')), 'train wrote nothing');
     assert.not.ok(existsSync(join(root, 'compare-out')), 'compare wrote nothing');
@@ -54,15 +55,18 @@ test('serve: bad arguments are one line naming them, exit 2', async () => {
     [['serve', join(root, 'missing')], /^rewardcast: <folder>: .*missing: no such folder\n$/],
     [['serve', root], /^rewardcast: <folder>: .* is neither a run folder/],
     [['serve', run, '--port', 'http'], /^rewardcast: --port must be a port number in \[0, 65535\], got "http"\n$/],
-    [['serve', run, '--port', '70000'], /--port must be a port number in \[0, 65535\], got "70000"/],
-    [['serve', run, '--host', 'a b'], /^rewardcast: --host must be a host name or IP address, got "a b"\n$/],
     [['train', '--host', '0.0.0.0'], /^rewardcast: --host needs --serve/],
   ];
-  for (const [args, re] of cases) {
-    const r = await cli(args);
-    assert.is(r.code, 2, args.join(' '));
-    assert.match(r.stderr, re, args.join(' '));
+  const results = await Promise.all(cases.map(([args]) => cli(args)));
+  for (const [i, [args, re]] of cases.entries()) {
+    assert.is(results[i]!.code, 2, args.join(' '));
+    assert.match(results[i]!.stderr, re, args.join(' '));
   }
+  assert.throws(() => parsePort('--port', '70000'), /--port must be a port number in \[0, 65535\], got "70000"/);
+  assert.throws(() => parsePort('--serve', '-1'), /--serve must be a port number/);
+  assert.is(parsePort('--port', '0'), 0);
+  assert.throws(() => parseHost('--host', 'a b'), /^--host must be a host name or IP address, got "a b"$/);
+  assert.is(parseHost('--host', '[::1]'), '::1');
 });
 
 test('serve: prints the URL on stderr, answers, and stops on SIGTERM', async () => {
