@@ -112,6 +112,8 @@ interface Client {
   blockedSince: number;
   sent: number;
   coalesced: number;
+  /** The state version last handed to this client. */
+  version: number;
 }
 
 interface Asset {
@@ -242,9 +244,14 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
         return;
       }
       if (model.version === sentVersion && model.stalePoints === 0) return;
+      const { json } = snapshot();
       sentVersion = model.version;
-      const chunk = event(snapshot().json);
-      for (const c of clients) write(c, chunk);
+      const chunk = event(json);
+      for (const c of clients) {
+        if (c.version === sentVersion) continue; // it got this one when it connected
+        c.version = sentVersion;
+        write(c, chunk);
+      }
     } finally {
       busyMs += performance.now() - t0;
     }
@@ -290,12 +297,13 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     if (head) return void res.end();
     res.socket?.setNoDelay(true);
-    const c: Client = { res, pending: undefined, blocked: false, blockedSince: 0, sent: 0, coalesced: 0 };
+    const { json } = snapshot();
+    const c: Client = { res, pending: undefined, blocked: false, blockedSince: 0, sent: 0, coalesced: 0, version: model.version };
     clients.add(c);
     const drop = (): void => void clients.delete(c);
     res.on('close', drop);
     res.on('error', drop);
-    write(c, `retry: 2000\n\n${event(snapshot().json)}`);
+    write(c, `retry: 2000\n\n${event(json)}`);
   };
 
   const server: Server = createServer((req, res) => {

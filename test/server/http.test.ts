@@ -148,17 +148,21 @@ const until = async (cond: () => boolean, what: string, ms = 5000): Promise<void
 test('a client that disconnects mid-stream is dropped; the others keep getting updates', async () => {
   const a = subscribe(server.port);
   const b = subscribe(server.port);
-  await until(() => a.versions.length > 0 && b.versions.length > 0, 'the first snapshot');
-  assert.is(server.clients().length, 2);
-  appendEpisodes(dir, fakeEpisodes(2, 20).map((e) => ({ ...e, step: e.step + 10_000 })), 50);
-  await until(() => a.versions.length > 1, 'an update');
-  a.close();
-  await until(() => server.clients().length === 1, 'the server to drop the closed client');
-  const seen = b.versions.length;
-  appendEpisodes(dir, fakeEpisodes(3, 20).map((e) => ({ ...e, step: e.step + 20_000 })), 70);
-  await until(() => b.versions.length > seen, 'the remaining client to get the next update');
-  assert.ok(b.versions.every((v, i) => i === 0 || v > b.versions[i - 1]!), 'versions only increase');
-  b.close();
+  try {
+    await until(() => a.versions.length > 0 && b.versions.length > 0, 'the first snapshot');
+    assert.is(server.clients().length, 2);
+    appendEpisodes(dir, fakeEpisodes(2, 20).map((e) => ({ ...e, step: e.step + 10_000 })), 50);
+    await until(() => a.versions.length > 1, 'an update');
+    a.close();
+    await until(() => server.clients().length === 1, 'the server to drop the closed client');
+    const seen = b.versions.length;
+    appendEpisodes(dir, fakeEpisodes(3, 20).map((e) => ({ ...e, step: e.step + 20_000 })), 70);
+    await until(() => b.versions.length > seen, 'the remaining client to get the next update');
+    assert.ok(b.versions.every((v, i) => i === 0 || v > b.versions[i - 1]!), `versions only increase: ${b.versions.join(', ')}`);
+  } finally {
+    a.close();
+    b.close();
+  }
   await until(() => server.clients().length === 0, 'no client left');
 });
 
