@@ -118,8 +118,8 @@ async function compareCase(serve: boolean, steps: number, backend: BackendName):
     const rates: number[] = [];
     const { value: _done, ...cost } = await withServer(serve, (server) =>
       compare({
-        env: 'CartPole-v1', estimators: ['reinforce-optimal', 'reinforce'], seeds: 2, steps, numEnvs: 16, hidden: [64], lr: 0.01,
-        optimizer: 'adam', credit: 'segment', gamma: 0.99, batchSize: 256, out, workers: 2, backend,
+        env: 'CartPole-v1', estimators: ['reinforce-optimal', 'reinforce'], seeds: 2, steps, numEnvs: 16,
+        agent: { hidden: [64], learningRate: 0.01, optimizer: 'adam', credit: 'segment', gamma: 0.99, batchSize: 256 }, out, workers: 2, backend,
         onEvent: (e) => {
           if (e.type === 'start') server?.show(e.dir);
           if (e.type === 'run') rates.push(e.summary.stepsPerSecond);
@@ -134,12 +134,13 @@ async function compareCase(serve: boolean, steps: number, backend: BackendName):
 
 async function trainCase(serve: boolean, steps: number, backend: BackendName): Promise<Measured> {
   const out = mkdtempSync(join(tmpdir(), 'rewardcast-bench-serve-'));
-  const dir = join(out, 'CartPole-v1__reinforce-optimal__1__0');
+  const name = 'CartPole-v1__reinforce-optimal__1__0';
+  const dir = join(out, name); // a fresh parent: no -2 suffix
   try {
     const { value, ...cost } = await withServer(serve, (server) => {
       let shown = false;
       return trainToFolder({
-        dir, config: { env: 'CartPole-v1', estimator: 'reinforce-optimal', seed: 1, steps, numEnvs: 16 }, env: 'CartPole-v1', estimator: 'reinforce-optimal',
+        parent: out, name, config: { env: 'CartPole-v1', estimator: 'reinforce-optimal', seed: 1, steps, numEnvs: 16 }, env: 'CartPole-v1', estimator: 'reinforce-optimal',
         seed: 1, steps, numEnvs: 16, agent: WORKLOAD_AGENT, backend,
         onEpisode: () => {
           if (server && !shown) {

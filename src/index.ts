@@ -22,5 +22,5 @@ export { runTraining, agentSeedFor, type LoopOptions, type LoopResult } from './
 export { BroadcastAgent, AGENT_DEFAULTS, resolveAgentOptions, saveAgent, loadAgent, type AgentOptions, type LearnEvent, type AgentSnapshot, type CreditMode } from '../agents/agent.js';
 export { registerBuiltins } from '../envs/index.js';
 export { compare, type CompareOptions, type CompareResult } from './train/compare.js';
-export { plotFolder, writeCompareReport } from './train/report.js';
+export { plotFolder, writeCompareReport, writeRunPlot } from './plot/compare-report.js';
 export { PRESETS, presetFor, type Preset } from './train/presets.js';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import type { CompareEvent } from '../train/compare.js';
-import { envSlug } from '../train/worker.js';
+import { envSlug } from '../train/run-folder.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PortInUseError, startLiveServer, type LiveServer } from './http.js';
 
 /** Parses a port flag: an integer in [0, 65535] (0: any free port). */
@@ -51,9 +51,9 @@ export interface ServeHook {
   watchRun(out: string, env: string, estimator: string, seed: number): void;
   /**
    * The work ended (`status` undefined: it threw). Finished: keep serving until Ctrl-C or SIGTERM,
-   * then close; otherwise close now.
+   * then close; otherwise (interrupted, failed, threw) close now.
    */
-  end(status: 'finished' | 'interrupted' | undefined): Promise<void>;
+  end(status: 'finished' | 'interrupted' | 'failed' | undefined): Promise<void>;
 }
 
 /**

@@ -11,9 +11,11 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { AGENT_DEFAULTS } from '../../agents/options.js';
 import { isRegistered, spec as envSpec } from '../core/registry.js';
 import { COMPARE_FILE, formatSteps, isCompareFolder, isRunFolder, listRunEntries, readCompareMeta, readJsonFile, type CompareStats } from '../train/report.js';
 import { EPISODES_HEADER } from '../train/run-folder.js';
+import { RUN_DEFAULTS } from '../train/schemas.js';
 import type { LiveEpisode, LiveMeta, LiveModel } from './model.js';
 
 /** A run whose files have not changed for this long is shown as stalled. */
@@ -97,14 +99,17 @@ interface Reader {
 
 /**
  * The training options of a config (`compare.json`'s or a run's `config.json`) in one line: envs,
- * hidden layers, optimiser and learning rate, read at the top level or under `agent`.
+ * hidden layers, optimiser and learning rate, read at the top level or under `agent` (which holds
+ * only the options that differ from `AGENT_DEFAULTS`), by their names (`learningRate`; `lr` in
+ * folders written before the options had one name each), else the default.
  */
 export function describeTraining(config: Readonly<Record<string, unknown>>): string {
   const agent = (typeof config['agent'] === 'object' && config['agent'] !== null ? config['agent'] : {}) as Record<string, unknown>;
   const pick = (...keys: string[]): unknown => keys.map((k) => config[k] ?? agent[k]).find((v) => v !== undefined);
-  const hidden = pick('hidden');
+  const hidden = pick('hidden') ?? AGENT_DEFAULTS.hidden;
   const h = Array.isArray(hidden) ? hidden.join('×') || 'none' : '?';
-  return `${String(pick('numEnvs') ?? '?')} envs · hidden ${h} · ${String(pick('optimizer') ?? 'adam')} lr ${String(pick('lr', 'learningRate') ?? '?')}`;
+  const numEnvs = pick('numEnvs') ?? RUN_DEFAULTS.numEnvs;
+  return `${String(numEnvs)} envs · hidden ${h} · ${String(pick('optimizer') ?? AGENT_DEFAULTS.optimizer)} lr ${String(pick('learningRate', 'lr') ?? AGENT_DEFAULTS.learningRate)}`;
 }
 
 /** Whether `dir` is a folder `serve` can show; the message says why not. */

@@ -30,7 +30,7 @@ export function fakeEpisodes(seed: number, count: number, maxLength = 40): FakeE
 /** Creates a run folder with its config and the CSV header. */
 export function makeRunFolder(dir: string, config: { env: string; estimator: string; seed: number; steps: number }): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ command: 'train', numEnvs: 1, hidden: [8], optimizer: 'adam', lr: 0.01, ...config }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ command: 'train', numEnvs: 1, agent: { estimator: config.estimator, hidden: [8], learningRate: 0.02 }, ...config }));
   writeFileSync(join(dir, 'episodes.csv'), `${EPISODES_HEADER}\n`);
 }
 

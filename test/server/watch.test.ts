@@ -5,7 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
 import { LiveModel } from '../../src/server/model.js';
-import { checkServeFolder, CsvTail, FolderWatcher } from '../../src/server/watch.js';
+import { checkServeFolder, CsvTail, describeTraining, FolderWatcher } from '../../src/server/watch.js';
+import { AGENT_DEFAULTS } from '../../agents/options.js';
+import { RUN_DEFAULTS } from '../../src/train/schemas.js';
 import { compare } from '../../src/train/compare.js';
 import { readCompareFolder, summaryRows, type CompareStats } from '../../src/train/report.js';
 import { commonGrid, iqm, resampleToGrid } from '../../src/stats/index.js';
@@ -59,6 +61,12 @@ test('FolderWatcher: a run folder being written, polled as it grows, then finish
   assert.ok(s.files.includes('episodes.csv') && s.files.includes('summary.json'));
 });
 
+test('describeTraining: agent options under agent by their names, older top-level names, defaults for what is not written', () => {
+  assert.is(describeTraining({ numEnvs: 4, agent: { hidden: [16, 8], optimizer: 'sgd', learningRate: 0.002 } }), '4 envs · hidden 16×8 · sgd lr 0.002');
+  assert.is(describeTraining({ numEnvs: 1, hidden: [], lr: 0.05 }), '1 envs · hidden none · adam lr 0.05');
+  assert.is(describeTraining({ agent: {} }), `${RUN_DEFAULTS.numEnvs} envs · hidden ${AGENT_DEFAULTS.hidden.join('×')} · ${AGENT_DEFAULTS.optimizer} lr ${AGENT_DEFAULTS.learningRate}`);
+});
+
 test('checkServeFolder: names what is wrong', () => {
   assert.is(checkServeFolder(join(root, 'CartPole-v1__st__3__1700000000')), undefined);
   assert.match(checkServeFolder(join(root, 'nope'))!, /no such folder/);
@@ -67,8 +75,8 @@ test('checkServeFolder: names what is wrong', () => {
 
 test('FolderWatcher: a finished comparison shows the statistics of stats.json and the curves of its runs', async () => {
   const result = await compare({
-    env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], seeds: 2, steps: 1500, numEnvs: 1, hidden: [], lr: 0.05,
-    optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, out: root, workers: 2, backend: 'cpu',
+    env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], seeds: 2, steps: 1500, numEnvs: 1,
+    agent: { hidden: [], learningRate: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16 }, out: root, workers: 2, backend: 'cpu',
   });
   assert.is(result.status, 'finished');
   const model = new LiveModel();
@@ -78,6 +86,7 @@ test('FolderWatcher: a finished comparison shows the statistics of stats.json an
   assert.ok(s.curves.final);
   const stats = JSON.parse(readFileSync(join(result.dir, 'stats.json'), 'utf8')) as CompareStats;
   assert.equal(s.stats!.rows, summaryRows(stats), 'the table of report.html');
+  assert.match(model.meta!.subtitle, /· 1 envs · hidden none · adam lr 0\.05$/, 'the config line from compare.json');
   assert.ok(s.runs.every((r) => r.status === 'finished' && r.steps === 1500));
   // The final curves are the IQM over seeds of resampleToGrid of each run's CSV.
   const folder = readCompareFolder(result.dir);
