@@ -18,8 +18,9 @@ if tar -tzf "$work/$tarball" | grep -E '(^package/(test|dist/test|\.ci)/)|\.map$
   echo "pack-smoke: the tarball holds tests, CI files or source maps (above)" >&2
   exit 1
 fi
+listing="$(tar -tzf "$work/$tarball")"
 for f in index.html app.js style.css; do
-  tar -tzf "$work/$tarball" | grep -qx "package/src/server/page/$f" || { echo "pack-smoke: the tarball lacks the live view's src/server/page/$f" >&2; exit 1; }
+  grep -qx "package/src/server/page/$f" <<<"$listing" || { echo "pack-smoke: the tarball lacks the live view's src/server/page/$f" >&2; exit 1; }
 done
 mkdir "$work/project"
 cd "$work/project"
