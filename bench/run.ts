@@ -36,6 +36,7 @@ import { availableParallelism } from 'node:os';
 import { kernelChoice, useKernels, type KernelPath } from '../src/kernels/index.js';
 import { measureReference } from './reference.js';
 import { runWorkload, type WorkloadResult } from './workload.js';
+import { serveSection } from './serve.js';
 
 /** PyTorch + Gymnasium env steps per second, by N (from the throughput issue). */
 export const PYTORCH_REFERENCE: Readonly<Record<number, number>> = { 1: 4971, 16: 67355, 64: 211997, 256: 493327 };
@@ -254,6 +255,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   const ceiling = await computeScaling(Math.min(o.seconds, 2));
   emit('workers-ceiling', { speedup: ceiling }, `  control: a pure-compute loop in 1 vs 2 threads speeds up ${ceiling.toFixed(2)}× on this machine`);
 
+  await serveSection(o, emit, choice.name);
   if (!o.json) print(`\nmemory (a ${o.memorySteps.toLocaleString('en')}-step run in a fresh process, N = 64):`);
   const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', choice.name], { encoding: 'utf8' });
   if (child.status !== 0) {

@@ -18,6 +18,10 @@ if tar -tzf "$work/$tarball" | grep -E '(^package/(test|dist/test|\.ci)/)|\.map$
   echo "pack-smoke: the tarball holds tests, CI files or source maps (above)" >&2
   exit 1
 fi
+listing="$(tar -tzf "$work/$tarball")"
+for f in index.html app.js style.css; do
+  grep -qx "package/src/server/page/$f" <<<"$listing" || { echo "pack-smoke: the tarball lacks the live view's src/server/page/$f" >&2; exit 1; }
+done
 mkdir "$work/project"
 cd "$work/project"
 npm init -y >/dev/null

@@ -28,6 +28,7 @@ import { importOption, importsOf, loadCliImports } from './imports.js';
 import { addAgentFlags, agentFromFlags, backendFrom, definedKeys, readConfigFile } from './options.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
+import { serveFromFlags } from '../server/flags.js';
 
 /**
  * The options of `rewardcast compare`, declared once: the comparison's config
@@ -290,6 +291,8 @@ export function registerCompare(program: Command): void {
     .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
     .addOption(importOption())
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
+    .option('--serve [port]', 'live view in the browser while it runs, kept open after it until Ctrl-C (default port 8642)')
+    .option('--host <addr>', 'address the --serve page binds (default 127.0.0.1: this machine only)')
     .addHelpText(
       'after',
       [
@@ -309,11 +312,14 @@ export function registerCompare(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const live = await serveFromFlags(flags);
+      let status: CompareResult['status'] | undefined;
       const ac = new AbortController();
       const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ncompare: ${signal}: stopping; running runs are marked interrupted (again to quit at once)\n`));
       const display = progressDisplay(!o.json && process.stderr.isTTY === true);
       try {
-        const result = await runCompareCommand(o, ac.signal, display.onEvent);
+        const result = await runCompareCommand(o, ac.signal, live ? live.tap(display.onEvent) : display.onEvent);
+        status = result.status;
         display.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(compareJson(result))}\n`);
         if (result.status === 'interrupted') {
@@ -327,6 +333,8 @@ export function registerCompare(program: Command): void {
       } finally {
         display.stop();
         release();
+        if (status === undefined) await live?.end(undefined);
       }
+      await live?.end(status);
     });
 }

@@ -17,6 +17,7 @@ import { registerPlot } from './plot.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
 import { registerTune } from './tune.js';
+import { registerServe } from './serve.js';
 
 /** The `version` of rewardcast's package.json. */
 function packageVersion(): string {
@@ -40,6 +41,7 @@ registerPlot(program);
 registerDiagnose(program);
 registerBench(program);
 registerTune(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

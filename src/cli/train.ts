@@ -18,6 +18,7 @@ import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
 import { addAgentFlags, agentFromFlags, backendFrom, readConfigFile } from './options.js';
+import { serveFromFlags } from '../server/flags.js';
 
 /**
  * The options of `rewardcast train`, declared once: the run's fields (`src/train/schemas.ts`), the
@@ -192,6 +193,8 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .addOption(importOption())
     .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${AGENT_DEFAULTS.threads})`)
+    .option('--serve [port]', 'live view in the browser while it runs, kept open after it until Ctrl-C (default port 8642)')
+    .option('--host <addr>', 'address the --serve page binds (default 127.0.0.1: this machine only)')
     .addHelpText(
       'after',
       [
@@ -211,6 +214,9 @@ export function registerTrain(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const live = await serveFromFlags(flags);
+      live?.watchRun(o.out, o.env, estimatorOf(o), o.seed);
+      let status: TrainSummary['status'] | undefined;
       const ac = new AbortController();
       const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ntrain: ${signal}: stopping; finished episodes are kept (again to quit at once)\n`));
       const bar =
@@ -226,6 +232,7 @@ export function registerTrain(program: Command): void {
         const summary = await runTrainCommand(o, ac.signal, (steps, avg) =>
           bar?.update(Math.min(steps, o.steps), { sps: Math.round(steps / ((performance.now() - t0) / 1000)), avg: avg === null ? '-' : avg.toFixed(2) }),
         );
+        status = summary.status;
         bar?.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
@@ -240,6 +247,8 @@ export function registerTrain(program: Command): void {
       } finally {
         bar?.stop();
         release();
+        if (status === undefined) await live?.end(undefined);
       }
+      await live?.end(status);
     });
 }
