@@ -23,6 +23,9 @@ import { TRAIN_DEFAULTS } from './train.js';
 import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { parseGrid, type GridAxis } from '../train/grid.js';
+import { QueueConnectionError } from '../queue/connection.js';
+import { openQueueSubmitter } from '../queue/submit.js';
 
 /** Options of `rewardcast compare`, each with its default. */
 export interface CompareCommandOptions {
@@ -60,6 +63,10 @@ export interface CompareCommandOptions {
   readonly perEstimator: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
   /** Options for `make`, from the env's preset (e.g. a step limit). @default {} */
   readonly envKwargs: Readonly<Record<string, unknown>>;
+  /** Agent options swept as grid axes (`--grid name=v1,v2`, repeatable; see src/train/grid.ts). @default [] */
+  readonly grid: readonly GridAxis[];
+  /** Train on the workers of this Redis queue instead of local threads (see src/queue/). @default undefined */
+  readonly queue?: string;
 }
 
 /** The defaults of {@link CompareCommandOptions}; the training options are those of `train`. */
@@ -81,6 +88,7 @@ export const COMPARE_DEFAULTS: CompareCommandOptions = {
   json: false,
   perEstimator: {},
   envKwargs: {},
+  grid: [],
 };
 
 /** The schema of a `--config` file for `compare`: any subset of the options. */
@@ -145,6 +153,8 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
     ...(has('out') ? { out: String(flags['out']) } : {}),
     ...(has('backend') ? { backend: String(flags['backend']) as BackendRequest } : {}),
     ...(flags['json'] ? { json: true } : {}),
+    ...(has('grid') ? { grid: parseGridFlags(flags['grid']) } : {}),
+    ...(has('queue') || env['REWARDCAST_QUEUE'] ? { queue: String(flags['queue'] ?? env['REWARDCAST_QUEUE']) } : {}),
   };
   // Per-estimator preset options yield to any shared value the user set by config or flag.
   const userSet = new Set([...Object.keys(fromFile), ...Object.keys(flags).filter(has)]);
@@ -165,6 +175,15 @@ export function resolveCompareOptions(flags: Record<string, unknown>, env: NodeJ
   const o: CompareCommandOptions = { ...o0, perEstimator };
   validateCompareOptions(o, flags);
   return o;
+}
+
+/** Parses the repeated `--grid` flag, as a {@link UsageError} naming the value. */
+function parseGridFlags(value: unknown): GridAxis[] {
+  try {
+    return parseGrid(Array.isArray(value) ? value.map(String) : [String(value)]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The shared options an env's preset sets for `compare` (see `src/train/presets.ts`). */
@@ -261,6 +280,8 @@ function progressDisplay(showBar: boolean): { onEvent: (e: CompareEvent) => void
  */
 export async function runCompareCommand(o: CompareCommandOptions, signal?: AbortSignal, onEvent?: (e: CompareEvent) => void): Promise<CompareResult> {
   try {
+    // The queue is reached before anything is written (src/queue/submit.ts).
+    const executor = o.queue ? await openQueueSubmitter({ queue: o.queue, imports: (o as { imports?: readonly string[] }).imports ?? [], log: (line) => onEvent?.({ type: 'log', text: `${line}\n` }) }) : undefined;
     return await compare({
       env: o.env,
       estimators: o.estimators,
@@ -275,6 +296,8 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       batchSize: o.batchSize,
       perEstimator: o.perEstimator,
       envKwargs: o.envKwargs,
+      ...(o.grid.length ? { grid: o.grid } : {}),
+      ...(executor ? { executor } : {}),
       out: o.out,
       workers: o.workers,
       backend: o.backend,
@@ -282,9 +305,18 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       ...(onEvent ? { onEvent } : {}),
     });
   } catch (e) {
-    if (e instanceof CompareConfigError || e instanceof RunFolderError) throw new UsageError(e.message);
+    if (e instanceof CompareConfigError || e instanceof RunFolderError || e instanceof QueueConnectionError) throw new UsageError(e.message);
+    if ((e as Error).cause instanceof QueueConnectionError) throw new UsageError(((e as Error).cause as Error).message);
     throw e;
   }
+}
+
+/** The runs that failed (on a queue, after their retries), as a table with their errors. */
+export function formatFailedRuns(r: CompareResult): string {
+  const failed = r.runs.filter((x) => x.status === 'failed');
+  const name = (x: (typeof failed)[number]): string => (x.point ? `${x.estimator}@${x.point}` : x.estimator);
+  const w = Math.max('run'.length, ...failed.map((x) => `${name(x)} seed ${x.seed}`.length));
+  return [`${failed.length} run${failed.length === 1 ? '' : 's'} failed:`, `${'run'.padEnd(w)}  status  error`, ...failed.map((x) => `${`${name(x)} seed ${x.seed}`.padEnd(w)}  failed  ${x.error ?? ''}`)].join('\n');
 }
 
 /** The `--json` output: the result without the curves. */
@@ -315,6 +347,8 @@ export function registerCompare(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--config <file>', 'JSON file with any of these options, by their camelCase names (flags override it)')
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
+    .option('--grid <name=values>', 'sweep an agent option: e.g. learningRate=0.01,0.03 or hidden=16,32x32; repeatable (the grid is their product)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--queue <url>', 'train on the workers of this Redis queue (rewardcast worker) instead of local threads: redis://[:password@]host:port[/db] or rediss:// (default: REWARDCAST_QUEUE)')
     .addHelpText(
       'after',
       [
@@ -326,6 +360,8 @@ export function registerCompare(program: Command): void {
         '  $ rewardcast compare --env CartPole-v1 --estimators reinforce-optimal,reinforce-critic,st,st-sigmoid,backprop --seeds 10 --steps 200000',
         '  $ rewardcast compare --env BernoulliBandit-v0 --estimators reinforce,reinforce-optimal --seeds 5 --steps 5000 --hidden none --num-envs 1 --batch-size 16 --lr 0.05',
         '  $ rewardcast compare --config presets/compare-cartpole.json --workers 4 --json',
+        '  $ rewardcast compare --env CartPole-v1 --grid learningRate=0.01,0.03,0.1 --grid hidden=16,32 --seeds 5',
+        '  $ rewardcast compare --env CartPole-v1 --seeds 10 --queue redis://10.0.0.5:6379   # with rewardcast worker on each machine',
       ].join('\n'),
     )
     .action(async (flags: Record<string, unknown>) => {
@@ -351,6 +387,10 @@ export function registerCompare(program: Command): void {
           process.exitCode = 130;
         } else if (!o.json && result.report) {
           process.stderr.write(`\n${result.report.table}\n\nreport: ${result.report.files.report}\n`);
+        }
+        if (result.status === 'failed') {
+          process.stderr.write(`\n${formatFailedRuns(result)}\n`);
+          process.exitCode = 1;
         }
       } finally {
         display.stop();

@@ -15,6 +15,8 @@ import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
+import { registerWorker } from './worker.js';
+import { registerQueue } from './queue.js';
 
 const program = new Command();
 program
@@ -39,6 +41,8 @@ registerCompare(program);
 registerPlot(program);
 registerDiagnose(program);
 registerBench(program);
+registerWorker(program);
+registerQueue(program);
 
 try {
   await program.parseAsync(process.argv);

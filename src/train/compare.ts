@@ -52,6 +52,7 @@ import {
 import { readEpisodes, writeJsonAtomic } from './run-folder.js';
 import type { AgentOptions } from '../../agents/agent.js';
 import type { EnvKwargs } from '../core/registry.js';
+import { gridSchema, seriesName, seriesOf, type GridAxis, type GridPoint } from './grid.js';
 import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
 
 /** What decides a comparison's runs: the grid and the training options shared by every run. */
@@ -85,10 +86,12 @@ export interface CompareConfig {
   readonly perEstimator?: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
   /** Options for `make` (from the env's preset, e.g. a step limit). @default {} */
   readonly envKwargs?: EnvKwargs;
+  /** Agent options swept as grid axes (`--grid`, see `./grid.ts`); every point is run for every estimator. @default none */
+  readonly grid?: readonly GridAxis[];
 }
 
 /** The fields of {@link CompareConfig}, in the order differences are reported. */
-export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator', 'envKwargs'] as const;
+export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator', 'envKwargs', 'grid'] as const;
 
 /** Options of {@link compare}: the config, and how to run it. */
 export interface CompareOptions extends CompareConfig {
@@ -102,6 +105,20 @@ export interface CompareOptions extends CompareConfig {
   readonly signal?: AbortSignal;
   /** Receives progress as it happens; must be cheap. */
   readonly onEvent?: (e: CompareEvent) => void;
+  /** Trains the planned runs somewhere else than the local worker pool (a queue: `src/queue/submit.ts`); `compare` closes it. @default a local WorkerPool */
+  readonly executor?: RunExecutor;
+}
+
+/** Where the planned runs are trained: {@link WorkerPool} locally, or a queue of workers. */
+export interface RunExecutor {
+  /** Trains one run into a folder inside `task.parent`; rejects with PoolAbortedError when stopped before it started. */
+  run(task: RunTask, onProgress: (p: RunProgress) => void): Promise<RunSummary>;
+  /** Stops: runs not started reject with PoolAbortedError. */
+  abort(): void;
+  /** Releases everything (idempotent). */
+  close(): Promise<void>;
+  /** Whether an error of `run` is that run's own failure, recorded while the others go on (the queue); else the first error stops them all (local). */
+  isRunFailure?(e: unknown): boolean;
 }
 
 /** What {@link compare} reports while it runs. */
@@ -126,6 +143,8 @@ export class CompareConfigError extends Error {
 export interface RunOutcome {
   readonly estimator: EstimatorId;
   readonly seed: number;
+  /** The grid point's label, in a sweep. */
+  readonly point?: string;
   /** `reused`: finished by an earlier invocation and kept; `not run`: stopped before it started. */
   readonly status: 'reused' | 'finished' | 'interrupted' | 'failed' | 'not run';
   /** The run folder, when there is one. */
@@ -136,8 +155,8 @@ export interface RunOutcome {
 
 /** What {@link compare} returns. */
 export interface CompareResult {
-  /** `interrupted` when the signal stopped it before every run finished. */
-  readonly status: 'finished' | 'interrupted';
+  /** `interrupted` when the signal stopped it before every run finished; `failed` when an executor's runs failed on their own (the report covers the others). */
+  readonly status: 'finished' | 'interrupted' | 'failed';
   /** The comparison folder. */
   readonly dir: string;
   /** Full sha256 of the config's identity. */
@@ -170,12 +189,13 @@ export function validateCompareConfig(c: CompareConfig): void {
   if (!(c.gamma >= 0 && c.gamma <= 1)) throw new RangeError(`gamma must be in [0, 1], got ${JSON.stringify(c.gamma)}`);
   if (!['adam', 'sgd'].includes(c.optimizer)) throw new RangeError(`optimizer must be adam or sgd, got ${JSON.stringify(c.optimizer)}`);
   if (!['episode', 'segment', 'traces'].includes(c.credit)) throw new RangeError(`credit must be episode, segment or traces, got ${JSON.stringify(c.credit)}`);
+  if (c.grid !== undefined && c.grid.length > 0) gridSchema.parse(c.grid);
 }
 
 /** The config with its fields in a fixed order, as stored in `compare.json`. */
 function normalized(c: CompareConfig): CompareConfig {
   return Object.fromEntries(
-    COMPARE_CONFIG_FIELDS.map((k) => [k, Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : k === 'envKwargs' ? (c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined) : c[k]]),
+    COMPARE_CONFIG_FIELDS.map((k) => [k, k === 'grid' ? (c.grid?.length ? c.grid.map((g) => ({ name: g.name, values: [...g.values] })) : undefined) : Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : k === 'envKwargs' ? (c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined) : c[k]]),
   ) as unknown as CompareConfig;
 }
 
@@ -208,8 +228,8 @@ export function compareFolderName(c: CompareConfig): string {
 }
 
 /** The config of one run of the grid. */
-export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number): RunConfig {
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...extra } = c.perEstimator?.[estimator] ?? {};
+export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number, point?: GridPoint): RunConfig {
+  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...extra } = { ...(c.perEstimator?.[estimator] ?? {}), ...(point?.options ?? {}) };
   return {
     env: c.env,
     estimator,
@@ -224,6 +244,7 @@ export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number
     batchSize: batchSize ?? c.batchSize,
     extra: sortedKeys(extra),
     envKwargs: sortedKeys(c.envKwargs ?? {}),
+    ...(point ? { point: point.label } : {}),
   };
 }
 
@@ -231,6 +252,8 @@ export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number
 export interface RunPlan {
   readonly estimator: EstimatorId;
   readonly seed: number;
+  /** The grid point, in a sweep. */
+  readonly point?: GridPoint | undefined;
   /** The finished run folder to keep, if any. */
   readonly keep: string | undefined;
   /** Unfinished or corrupt folders of this run, deleted before it is redone. */
@@ -313,16 +336,17 @@ export function planCompare(c: CompareConfig, out: string): ComparePlan {
   const entries = meta ? listRunEntries(dir, c.env) : [];
   const runs: RunPlan[] = [];
   for (let seed = 1; seed <= c.seeds; seed++) {
-    for (const estimator of c.estimators) {
-      const expected = runConfig(c, estimator, seed);
+    for (const { estimator: est, point, name } of seriesOf(c)) {
+      const estimator = est as EstimatorId;
+      const expected = runConfig(c, estimator, seed, point);
       let keep: string | undefined;
       const remove: string[] = [];
-      for (const e of entries.filter((x) => x.estimator === estimator && x.seed === seed)) {
+      for (const e of entries.filter((x) => x.estimator === name && x.seed === seed)) {
         // Every folder is checked, so that one from another config is refused even next to a finished one.
         if (runIsFinished(e.path, expected)) keep ??= e.path;
         else remove.push(e.path);
       }
-      runs.push({ estimator, seed, keep, remove });
+      runs.push({ estimator, seed, point, keep, remove });
     }
   }
   return { dir, hash, resumed: meta !== undefined, meta, runs };
@@ -362,13 +386,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   for (const r of plan.runs) for (const p of r.remove) rmSync(p, { recursive: true, force: true });
 
   const outcomes = new Map<string, RunOutcome>();
-  const key = (estimator: string, seed: number): string => `${estimator}\u0000${seed}`;
-  for (const r of plan.runs) outcomes.set(key(r.estimator, r.seed), r.keep ? { estimator: r.estimator, seed: r.seed, status: 'reused', dir: r.keep } : { estimator: r.estimator, seed: r.seed, status: 'not run' });
+  const key = (estimator: string, seed: number, point?: GridPoint): string => `${seriesName({ estimator, point: point?.label })}\u0000${seed}`;
+  const id = (r: RunPlan): Pick<RunOutcome, 'estimator' | 'seed' | 'point'> => ({ estimator: r.estimator, seed: r.seed, ...(r.point ? { point: r.point.label } : {}) });
+  for (const r of plan.runs) outcomes.set(key(r.estimator, r.seed, r.point), r.keep ? { ...id(r), status: 'reused', dir: r.keep } : { ...id(r), status: 'not run' });
   const todo = plan.runs.filter((r) => r.keep === undefined);
   const total = plan.runs.length;
   const totalSteps = total * config.steps;
   const stepsOf = new Map<string, number>();
-  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r.estimator, r.seed), config.steps);
+  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r.estimator, r.seed, r.point), config.steps);
   let runsDone = total - todo.length;
   const stepsDone = (): number => {
     let s = 0;
@@ -386,34 +411,40 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       seen.add(text);
       emit({ type: 'log', text });
     };
-    const pool = new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
-      size: workers,
-      workerData: WORKER_MARKER,
-      onLog: (line) => once(`${line}\n`),
-      onOutput: (text) => once(text),
-    });
+    const pool: RunExecutor =
+      options.executor ??
+      new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
+        size: workers,
+        workerData: WORKER_MARKER,
+        onLog: (line) => once(`${line}\n`),
+        onOutput: (text) => once(text),
+      });
     const onAbort = (): void => pool.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) pool.abort();
     try {
       await Promise.all(
         todo.map(async (r) => {
-          const k = key(r.estimator, r.seed);
-          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed), backend, compareHash: hash };
+          const k = key(r.estimator, r.seed, r.point);
+          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed, r.point), backend, compareHash: hash };
           try {
             const summary = await pool.run(task, (p) => {
               stepsOf.set(k, p.steps);
               emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
             });
             stepsOf.set(k, summary.status === 'finished' ? config.steps : summary.envSteps);
-            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: summary.status, dir: summary.runDir });
+            outcomes.set(k, { ...id(r), status: summary.status, dir: summary.runDir });
             if (summary.status === 'finished') runsDone += 1;
             emit({ type: 'run', summary, runsDone, runs: total });
             emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
           } catch (e) {
             if (e instanceof PoolAbortedError) return; // stopped before it started: stays 'not run'
             const error = e as Error;
-            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: 'failed', error: error.message });
+            outcomes.set(k, { ...id(r), status: 'failed', error: error.message });
+            if (pool.isRunFailure?.(e)) {
+              emit({ type: 'log', text: `run ${seriesName({ estimator: r.estimator, point: r.point?.label })} seed ${r.seed} failed: ${error.message}\n` });
+              return;
+            }
             // The first failure stops the others cleanly, then fails the comparison.
             if (!failure) {
               failure = { run: r, error };
@@ -427,9 +458,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       await pool.close();
     }
   }
-  const runs = plan.runs.map((r) => outcomes.get(key(r.estimator, r.seed))!);
+  const runs = plan.runs.map((r) => outcomes.get(key(r.estimator, r.seed, r.point))!);
   if (failure) {
     throw new Error(`run ${failure.run.estimator} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
+  }
+  if (runs.some((r) => r.status === 'failed') && !runs.some((r) => r.status === 'not run' || r.status === 'interrupted')) {
+    // Runs failed on their own (after the executor's retries): report the others, name the failures.
+    const report = runs.some((r) => r.status === 'reused' || r.status === 'finished') ? (emit({ type: 'report' }), await writeCompareReport(dir)) : undefined;
+    return { status: 'failed', dir, hash, runs, report };
   }
   const complete = runs.every((r) => r.status === 'reused' || r.status === 'finished');
   if (!complete) return { status: 'interrupted', dir, hash, runs, report: undefined };

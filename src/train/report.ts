@@ -67,6 +67,8 @@ import type { CompareConfig } from './compare.js';
 import { readEpisodes, writeJsonAtomic, type EpisodeRow } from './run-folder.js';
 import { envSlug, type RunSummary } from './worker.js';
 import { estimatorIdSchema, trainingFieldSchemas } from './schemas.js';
+import { chartedSeries, gridPoints, gridSchema, gridTable, seriesOf } from './grid.js';
+import { OKABE_ITO } from '../plot/theme.js';
 
 /** Bad or missing data in a run or compare folder; the message names the file (and line). */
 export class RunFolderError extends Error {
@@ -107,6 +109,7 @@ const compareMetaSchema = z
       ...trainingFieldSchemas,
       perEstimator: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
       envKwargs: z.record(z.string(), z.unknown()).optional(),
+      grid: gridSchema.optional(),
     }),
     threshold: z.number().nullable(),
     created: z.string(),
@@ -229,11 +232,12 @@ export interface CompareFolder {
  */
 export function readCompareFolder(dir: string): CompareFolder {
   const meta = readCompareMeta(dir);
-  const { env, estimators, seeds } = meta.config;
+  const { env, seeds } = meta.config;
   const entries = listRunEntries(dir, env);
   const runs = new Map<string, RunData[]>();
   const skipped: { estimator: string; seed: number; reason: string }[] = [];
-  for (const estimator of estimators) {
+  // In a sweep, each estimator at each grid point is one series (`./grid.ts`).
+  for (const { name: estimator } of seriesOf(meta.config)) {
     const list: RunData[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const mine = entries.filter((e) => e.estimator === estimator && e.seed === seed);
@@ -362,7 +366,8 @@ export function compareStats(folder: CompareFolder): CompareStats {
   const threshold = meta.threshold;
   const grid = commonGrid(config.steps, Math.min(GRID_POINTS, config.steps));
   const seedOf = (statistic: string, estimator: string): number => bootstrapSeed(hash, statistic, estimator);
-  const present = config.estimators.filter((e) => (folder.runs.get(e)?.length ?? 0) > 0);
+  const seriesNames = seriesOf(config).map((s) => s.name);
+  const present = seriesNames.filter((e) => (folder.runs.get(e)?.length ?? 0) > 0);
   const episodesOf = new Map(present.map((e) => [e, folder.runs.get(e)!.map((r) => toEpisodes(r.episodes))]));
   const curvesOf = new Map(present.map((e) => [e, episodesOf.get(e)!.map((eps) => resampleToGrid(eps, grid, DEFAULT_WINDOW))]));
   // The AUC is taken from the first grid step at which every run of every estimator has a value.
@@ -370,10 +375,10 @@ export function compareStats(folder: CompareFolder): CompareStats {
   for (const curves of curvesOf.values()) for (const c of curves) while (aucFrom < grid.length && Number.isNaN(c[aucFrom]!)) aucFrom++;
   const aucGrid = grid.subarray(aucFrom);
   const aucSteps: [number, number] | null = aucGrid.length > 0 ? [aucGrid[0]!, aucGrid[aucGrid.length - 1]!] : null;
-  const reference = config.estimators[0]!;
+  const reference = seriesNames[0]!;
   const finalsOf = new Map<string, number[]>();
   const rows: Omit<EstimatorStats, 'probabilityOfImprovement'>[] = [];
-  for (const estimator of config.estimators) {
+  for (const estimator of seriesNames) {
     const runs = folder.runs.get(estimator) ?? [];
     const episodes = episodesOf.get(estimator) ?? [];
     const curves = curvesOf.get(estimator) ?? [];
@@ -562,9 +567,10 @@ export async function writeCompareReport(dir: string): Promise<CompareReport> {
   const folder = readCompareFolder(dir);
   const stats = compareStats(folder);
   const { config } = stats;
-  const seriesList = curveSeries(stats).filter((s) => s.points.length > 0);
+  const charted = new Set(chartedSeries(config, stats.estimators, OKABE_ITO.length));
+  const seriesList = curveSeries(stats).filter((s) => s.points.length > 0 && charted.has(s.label));
   const maxRuns = Math.max(...stats.estimators.map((e) => e.runs));
-  const subtitle = `${config.estimators.length} estimator${config.estimators.length === 1 ? '' : 's'} × ${config.seeds} seed${config.seeds === 1 ? '' : 's'} × ${formatSteps(config.steps)} env steps · ${config.numEnvs} envs · hidden ${config.hidden.length ? config.hidden.join('×') : 'none'} · ${config.optimizer} lr ${config.lr}`;
+  const subtitle = `${config.estimators.length} estimator${config.estimators.length === 1 ? '' : 's'} × ${config.grid?.length ? `${gridPoints(config.grid).length} grid points × ` : ''}${config.seeds} seed${config.seeds === 1 ? '' : 's'} × ${formatSteps(config.steps)} env steps · ${config.numEnvs} envs · hidden ${config.hidden.length ? config.hidden.join('×') : 'none'} · ${config.optimizer} lr ${config.lr}`;
   const spec = learningCurveSpec(seriesList, {
     title: `${config.env}: learning curves`,
     subtitle,
@@ -664,6 +670,20 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
         },
       ],
     },
+    ...(stats.config.grid?.length
+      ? [
+          {
+            heading: 'Grid',
+            blocks: [
+              {
+                kind: 'table' as const,
+                ...gridTable(stats.config, stats.estimators, (e) => withCi({ ...e, n: 0 })),
+                caption: `Final return (IQM [${pct} CI]) of each estimator at each grid point; ★ marks each estimator's best point.${seriesOf(stats.config).length > OKABE_ITO.length ? " The chart shows each estimator's best point only." : ''}`,
+              },
+            ],
+          },
+        ]
+      : []),
     {
       heading: 'Runs',
       blocks: [

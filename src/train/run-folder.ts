@@ -74,6 +74,12 @@ export class RunWriter {
     writeSync(this.fd, `${e.envSteps},${e.episode},${e.return},${e.length},${e.wallSeconds.toFixed(3)}\n`);
   }
 
+  /** Closes the CSV without a summary (the run is abandoned, e.g. a queue attempt that is discarded). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   /** Writes `summary.json` and closes the CSV. */
   finish(summary: unknown): void {
     if (this.fd !== undefined) closeSync(this.fd);

@@ -21,6 +21,7 @@ import { initBackend, type BackendRequest } from '../tensor/backend.js';
 import { serveTasks } from './pool.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { runName, trainToFolder, type RunSummary } from './run-folder.js';
+import { seriesName } from './grid.js';
 
 export type { RunSummary } from './run-folder.js';
 
@@ -55,10 +56,12 @@ export interface RunConfig {
   readonly extra: AgentOptions;
   /** Options for `make` (from the env's preset, e.g. a step limit). */
   readonly envKwargs: EnvKwargs;
+  /** The grid point of a `--grid` sweep, e.g. `hidden=16,learningRate=0.01` (see `./grid.ts`); absent without a grid. */
+  readonly point?: string;
 }
 
 /** The fields of {@link RunConfig}, in the order differences are reported. */
-export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra', 'envKwargs'] as const;
+export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra', 'envKwargs', 'point'] as const;
 
 /** One task of the pool: train one run into a folder inside `parent`. */
 export interface RunTask {
@@ -119,7 +122,7 @@ export async function trainRun(
 ): Promise<RunSummary> {
   const c = task.config;
   const backend = await initBackend(task.backend, report);
-  const dir = join(task.parent, runName(envSlug(c.env), c.estimator, c.seed));
+  const dir = join(task.parent, runName(envSlug(c.env), seriesName(c), c.seed));
   let lastReport = performance.now();
   const summary = await trainToFolder({
     dir,
