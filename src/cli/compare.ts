@@ -16,7 +16,7 @@ import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { OKABE_ITO } from '../plot/theme.js';
 import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
-import { compare, CompareConfigError, type CompareEvent, type CompareResult } from '../train/compare.js';
+import { compare, CompareConfigError, type CompareEvent, type CompareResult, type RunExecutor } from '../train/compare.js';
 import { formatSteps, RunFolderError } from '../train/report.js';
 import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
 import { TRAIN_DEFAULTS } from './train.js';
@@ -279,9 +279,10 @@ function progressDisplay(showBar: boolean): { onEvent: (e: CompareEvent) => void
  * another config to a {@link UsageError}.
  */
 export async function runCompareCommand(o: CompareCommandOptions, signal?: AbortSignal, onEvent?: (e: CompareEvent) => void): Promise<CompareResult> {
+  let executor: RunExecutor | undefined;
   try {
     // The queue is reached before anything is written (src/queue/submit.ts).
-    const executor = o.queue ? await openQueueSubmitter({ queue: o.queue, imports: (o as { imports?: readonly string[] }).imports ?? [], log: (line) => onEvent?.({ type: 'log', text: `${line}\n` }) }) : undefined;
+    executor = o.queue ? await openQueueSubmitter({ queue: o.queue, imports: (o as { imports?: readonly string[] }).imports ?? [], log: (line) => onEvent?.({ type: 'log', text: `${line}\n` }) }) : undefined;
     return await compare({
       env: o.env,
       estimators: o.estimators,
@@ -308,6 +309,8 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
     if (e instanceof CompareConfigError || e instanceof RunFolderError || e instanceof QueueConnectionError) throw new UsageError(e.message);
     if ((e as Error).cause instanceof QueueConnectionError) throw new UsageError(((e as Error).cause as Error).message);
     throw e;
+  } finally {
+    await executor?.close();
   }
 }
 

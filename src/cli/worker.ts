@@ -23,10 +23,12 @@ export interface WorkerCommandOptions {
   readonly lockDuration: number;
   /** ms between stalled-job checks (BullMQ stalledInterval). @default 30000 */
   readonly stalledInterval: number;
+  /** Episode rows per stream entry at most (1: one entry per episode, to measure what batching saves). @default unbounded (a batch every 250 ms) */
+  readonly maxBatch: number | undefined;
 }
 
 /** The defaults of {@link WorkerCommandOptions} (`queue` has none). */
-export const WORKER_DEFAULTS: Omit<WorkerCommandOptions, 'queue'> = { concurrency: availableParallelism(), imports: [], lockDuration: 30_000, stalledInterval: 30_000 };
+export const WORKER_DEFAULTS: Omit<WorkerCommandOptions, 'queue'> = { concurrency: availableParallelism(), imports: [], lockDuration: 30_000, stalledInterval: 30_000, maxBatch: undefined };
 
 /** Resolves the flags; errors name the flag and the value. */
 export function resolveWorkerOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): WorkerCommandOptions {
@@ -39,6 +41,7 @@ export function resolveWorkerOptions(flags: Record<string, unknown>, env: NodeJS
     imports: Array.isArray(flags['import']) ? flags['import'].map(String) : [],
     lockDuration: has('lockDuration') ? parseIntFlag('--lock-duration', flags['lockDuration'], 100) : WORKER_DEFAULTS.lockDuration,
     stalledInterval: has('stalledInterval') ? parseIntFlag('--stalled-interval', flags['stalledInterval'], 100) : WORKER_DEFAULTS.stalledInterval,
+    maxBatch: has('maxBatch') ? parseIntFlag('--max-batch', flags['maxBatch']) : WORKER_DEFAULTS.maxBatch,
   };
 }
 
@@ -53,6 +56,7 @@ export function registerWorker(program: Command): void {
     .option('--import <module>', 'a module jobs may use (path or package), loaded at start; repeatable. Jobs naming any other module fail', (v: string, acc: string[] = []) => [...acc, v])
     .option('--lock-duration <ms>', `how long a job's lock lasts without renewal; a dead worker's job is redone after about this long (default ${d.lockDuration})`)
     .option('--stalled-interval <ms>', `how often this worker looks for stalled jobs (default ${d.stalledInterval})`)
+    .option('--max-batch <n>', 'episode rows per stream entry at most (default: a batch every 250 ms; 1 measures unbatched streaming)')
     .addHelpText(
       'after',
       [
@@ -68,7 +72,7 @@ export function registerWorker(program: Command): void {
       const o = resolveWorkerOptions(flags);
       let worker;
       try {
-        worker = await startQueueWorker({ queue: o.queue, concurrency: o.concurrency, imports: o.imports, lockDuration: o.lockDuration, stalledInterval: o.stalledInterval });
+        worker = await startQueueWorker({ queue: o.queue, concurrency: o.concurrency, imports: o.imports, lockDuration: o.lockDuration, stalledInterval: o.stalledInterval, ...(o.maxBatch ? { maxBatch: o.maxBatch } : {}) });
       } catch (e) {
         if (e instanceof QueueConnectionError || e instanceof ImportError) throw new UsageError(e.message);
         throw e;
@@ -80,6 +84,8 @@ export function registerWorker(program: Command): void {
           signals += 1;
           if (signals > 1) process.exit(130);
           process.stderr.write('worker: stopping; running jobs go back to the queue (again to quit at once)\n');
+          // Without Redis the hand-back cannot happen; stalled-job detection recovers the jobs then.
+          setTimeout(() => process.exit(130), 15_000).unref();
           void w.close().then(resolve);
         };
         process.on('SIGINT', stop);

@@ -82,12 +82,13 @@ export function connectionReason(e: unknown, target: QueueTarget): string {
  */
 export async function checkReachable(target: QueueTarget, timeoutMs = 5000): Promise<void> {
   const client = new Redis({ ...target.redis, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported through connect()'s rejection
+  let first: unknown;
+  client.on('error', (e: unknown) => void (first ??= e)); // the cause (e.g. WRONGPASS); connect() only says the connection closed
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new QueueConnectionError(`--queue ${target.display}: cannot reach Redis (${connectionReason(e, target)})`);
+    throw new QueueConnectionError(`--queue ${target.display}: cannot reach Redis (${connectionReason(first ?? e, target)})`);
   } finally {
     client.disconnect();
   }

@@ -16,7 +16,7 @@
  *   the rows of an attempt whose worker died, or that BullMQ's stalled-job check gave to another
  *   worker, are told apart and discarded.
  *
- * An attempt writes `start` (with the tfjs backend it got), then `rows` entries (each a batch of
+ * An attempt writes, numbered from 0, `start` (with the tfjs backend it got), then `rows` entries (each a batch of
  * episodes, see {@link ROW_BATCH_MS}), then `end` (its summary) or `fail` (its error). The job's
  * BullMQ return value names the attempt that completed and the id of its `end` entry: the
  * submitter finishes a run folder only when BullMQ says the job completed *and* it has read that
@@ -127,12 +127,19 @@ export interface StreamSummary {
   readonly stepsPerSecond: number;
 }
 
-/** One entry of a row stream (see the module doc). */
+/**
+ * One entry of a row stream (see the module doc). `seq` counts an attempt's entries from 0: a
+ * command that ioredis resends after a lost connection (Redis ran it, the reply was lost) writes
+ * an entry twice, and the reader keeps only the first of each `seq`.
+ */
 export type StreamEntry =
-  | { readonly type: 'start'; readonly attempt: string; readonly backend: string; readonly worker: string }
-  | { readonly type: 'rows'; readonly attempt: string; readonly rows: readonly RowTuple[] }
-  | { readonly type: 'end'; readonly attempt: string; readonly summary: StreamSummary }
-  | { readonly type: 'fail'; readonly attempt: string; readonly error: string };
+  | { readonly type: 'start'; readonly attempt: string; readonly seq: number; readonly backend: string; readonly worker: string }
+  | { readonly type: 'rows'; readonly attempt: string; readonly seq: number; readonly rows: readonly RowTuple[] }
+  | { readonly type: 'end'; readonly attempt: string; readonly seq: number; readonly summary: StreamSummary }
+  | { readonly type: 'fail'; readonly attempt: string; readonly seq: number; readonly error: string };
+
+/** A stream entry before its `seq` is given. */
+export type StreamEntryBody = StreamEntry extends infer E ? (E extends StreamEntry ? Omit<E, 'seq'> : never) : never;
 
 /** The return value of a completed job. */
 export interface JobResult {
@@ -145,11 +152,12 @@ export interface JobResult {
 
 const row = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]);
 const entrySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), attempt: z.string(), backend: z.string(), worker: z.string() }),
-  z.object({ type: z.literal('rows'), attempt: z.string(), rows: z.array(row) }),
+  z.object({ type: z.literal('start'), attempt: z.string(), seq: z.number().int(), backend: z.string(), worker: z.string() }),
+  z.object({ type: z.literal('rows'), attempt: z.string(), seq: z.number().int(), rows: z.array(row) }),
   z.object({
     type: z.literal('end'),
     attempt: z.string(),
+    seq: z.number().int(),
     summary: z.object({
       status: z.enum(['finished', 'interrupted']),
       backend: z.string(),
@@ -161,7 +169,7 @@ const entrySchema = z.discriminatedUnion('type', [
       stepsPerSecond: z.number(),
     }),
   }),
-  z.object({ type: z.literal('fail'), attempt: z.string(), error: z.string() }),
+  z.object({ type: z.literal('fail'), attempt: z.string(), seq: z.number().int(), error: z.string() }),
 ]);
 
 /** Stream entries are stored as one field `e` holding the entry's JSON. */

@@ -68,6 +68,8 @@ interface Pending {
   readonly reject: (e: unknown) => void;
   lastId: string;
   attempt: string | undefined;
+  /** The last `seq` read of the current attempt. */
+  seq: number;
   attempts: number;
   writer: RunWriter | undefined;
   dir: string | undefined;
@@ -148,6 +150,7 @@ export class QueueSubmitter implements RunExecutor {
         reject,
         lastId: '0',
         attempt: undefined,
+        seq: -1,
         attempts: 0,
         writer: undefined,
         dir: undefined,
@@ -238,11 +241,13 @@ export class QueueSubmitter implements RunExecutor {
     const e = decodeEntry(fields[1] ?? '');
     if (!e) return;
     if (e.type === 'start') {
+      if (e.attempt === p.attempt) return; // written twice by a resent command
       if (p.writer || p.dir) {
         this.log(`queue: ${p.label}: restarted on ${e.worker}; the earlier attempt's rows are discarded`);
         this.discard(p);
       }
       p.attempt = e.attempt;
+      p.seq = e.seq;
       p.attempts += 1;
       const c = p.task.config;
       p.dir = join(p.task.parent, runName(envSlug(c.env), seriesName(c), c.seed));
@@ -250,6 +255,8 @@ export class QueueSubmitter implements RunExecutor {
       return;
     }
     if (e.attempt !== p.attempt) return; // a dead or superseded attempt
+    if (e.seq <= p.seq) return; // written twice by a resent command
+    p.seq = e.seq;
     if (e.type === 'rows') {
       for (const [envSteps, episode, ret, length, wallSeconds] of e.rows) {
         p.writer?.episode({ envSteps, episode, return: ret, length, wallSeconds } as EpisodeEvent);

@@ -33,7 +33,7 @@ import { PoolAbortedError, WorkerPool } from '../train/pool.js';
 import { envSlug } from '../train/worker.js';
 import { loadImports } from '../user/imports.js';
 import { checkReachable, openClient, parseQueueUrl, QUEUE_NAME } from './connection.js';
-import { encodeEntry, KEEP_SECONDS, parseRunJob, PayloadError, rowsKey, type JobResult, type StreamEntry, type StreamSummary } from './payload.js';
+import { encodeEntry, KEEP_SECONDS, parseRunJob, PayloadError, rowsKey, type JobResult, type StreamEntry, type StreamEntryBody, type StreamSummary } from './payload.js';
 import { RUN_THREAD_MARKER, type ThreadProgress, type ThreadTask } from './run-thread.js';
 
 /** Options of {@link startQueueWorker}. */
@@ -94,7 +94,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const attempt = randomUUID();
     const key = rowsKey(String(job.id));
     let chain: Promise<unknown> = Promise.resolve();
-    const send = (e: StreamEntry): Promise<string> => {
+    let seq = 0;
+    const send = (body: StreamEntryBody): Promise<string> => {
+      const e = { ...body, seq: seq++ } as StreamEntry;
       const p = chain.then(async () => {
         const r = await client.multi().xadd(key, '*', 'e', encodeEntry(e)).expire(key, KEEP_SECONDS).exec();
         const err = r?.find(([x]) => x)?.[0];

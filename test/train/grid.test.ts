@@ -1,0 +1,75 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bestPoints, chartedSeries, GRID_OPTIONS, GridError, gridPoints, gridTable, parseGrid, seriesName, seriesOf } from '../../src/train/grid.js';
+
+test('parseGrid: values typed by the option default; lists of layers with x; none', () => {
+  assert.equal(parseGrid(['learningRate=0.01,0.03,0.1', 'hidden=16,16x16,none', 'firingRateControl=true,false', 'head=categorical,binary-code']), [
+    { name: 'learningRate', values: [0.01, 0.03, 0.1] },
+    { name: 'hidden', values: [[16], [16, 16], []] },
+    { name: 'firingRateControl', values: [true, false] },
+    { name: 'head', values: ['categorical', 'binary-code'] },
+  ]);
+  assert.ok(GRID_OPTIONS.includes('learningRate') && !GRID_OPTIONS.includes('estimator') && !GRID_OPTIONS.includes('seed'));
+});
+
+test('parseGrid: bad flags are GridErrors naming the flag and the value', () => {
+  const cases: [string[], RegExp][] = [
+    [['lr'], /--grid must be name=value1,value2/],
+    [['estimator=st'], /unknown agent option "estimator"/],
+    [['learningRat=0.1'], /unknown agent option "learningRat"/],
+    [['learningRate=abc'], /learningRate takes numbers, got "abc"/],
+    [['hidden=16,a'], /hidden takes layer sizes like 16 or 16x16 \(or none\), got "a"/],
+    [['firingRateControl=yes'], /takes true or false, got "yes"/],
+    [['gamma=0.9', 'gamma=0.99'], /gamma is given twice/],
+    [['gamma=0.9,0.90'], /gamma=0.9 is listed twice/],
+  ];
+  for (const [flags, re] of cases) {
+    try {
+      parseGrid(flags);
+      assert.unreachable(flags.join(' '));
+    } catch (e) {
+      assert.instance(e, GridError);
+      assert.match((e as Error).message, re);
+    }
+  }
+});
+
+test('gridPoints: the cartesian product, first axis slowest; no grid is one point', () => {
+  const points = gridPoints(parseGrid(['learningRate=0.01,0.1', 'hidden=16,32x32']));
+  assert.equal(
+    points.map((p) => p!.label),
+    ['learningRate=0.01,hidden=16', 'learningRate=0.01,hidden=32x32', 'learningRate=0.1,hidden=16', 'learningRate=0.1,hidden=32x32'],
+  );
+  assert.equal(points[1]!.options, { learningRate: 0.01, hidden: [32, 32] });
+  assert.equal(gridPoints(undefined), [undefined]);
+  assert.equal(gridPoints([]), [undefined]);
+});
+
+test('series: estimator@point, point-major; best point per estimator by IQM final return', () => {
+  const config = { estimators: ['a', 'b'], grid: parseGrid(['gamma=0.9,0.99']) };
+  assert.equal(
+    seriesOf(config).map((s) => s.name),
+    ['a@gamma=0.9', 'b@gamma=0.9', 'a@gamma=0.99', 'b@gamma=0.99'],
+  );
+  assert.is(seriesName({ estimator: 'a' }), 'a');
+  const fr = (point: number | null) => ({ point, lo: point, hi: point });
+  const stats = [
+    { estimator: 'a@gamma=0.9', finalReturn: fr(10), runs: 2 },
+    { estimator: 'a@gamma=0.99', finalReturn: fr(12), runs: 2 },
+    { estimator: 'b@gamma=0.9', finalReturn: fr(5), runs: 2 },
+    { estimator: 'b@gamma=0.99', finalReturn: fr(5), runs: 2 },
+  ];
+  assert.equal(bestPoints(config, stats), [
+    { estimator: 'a', series: 'a@gamma=0.99', point: 'gamma=0.99', finalReturn: 12 },
+    { estimator: 'b', series: 'b@gamma=0.9', point: 'gamma=0.9', finalReturn: 5 },
+  ]);
+  const t = gridTable(config, stats, (e) => String(e.point));
+  assert.equal(t.rows, [
+    { point: 'gamma=0.9', a: '10', b: '5 ★ best' },
+    { point: 'gamma=0.99', a: '12 ★ best', b: '5' },
+  ]);
+  assert.equal(chartedSeries(config, stats, 8).length, 4, 'all series fit the colours');
+  assert.equal(chartedSeries(config, stats, 3), ['a@gamma=0.99', 'b@gamma=0.9'], 'else the best point of each estimator');
+});
+
+test.run();
