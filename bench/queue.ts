@@ -80,21 +80,19 @@ async function stopWorkers(procs: readonly ChildProcess[]): Promise<void> {
   await Promise.all(procs.map((p) => new Promise<void>((resolve) => (p.once('exit', () => resolve()), p.kill('SIGTERM')))));
 }
 
-const config = (out: string): CompareOptions => ({
-  env: 'CartPole-v1',
-  estimators: ['reinforce-optimal', 'st'],
-  seeds: 8,
-  steps,
-  numEnvs: 8,
-  hidden: [32],
-  lr: 0.03,
-  optimizer: 'adam',
-  credit: 'episode',
-  gamma: 0.99,
-  batchSize: 256,
-  out,
-  workers: 2,
-});
+/** The two workloads: CartPole (a row per ~40 env steps) and a bandit (a row per env step: the most rows per second rewardcast makes). */
+const WORKLOADS: readonly { readonly name: string; readonly config: (out: string) => CompareOptions; readonly steps: number }[] = [
+  {
+    name: 'CartPole-v1',
+    steps,
+    config: (out) => ({ env: 'CartPole-v1', estimators: ['reinforce-optimal', 'st'], seeds: 8, steps, numEnvs: 8, hidden: [32], lr: 0.03, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256, out, workers: 2 }),
+  },
+  {
+    name: 'BernoulliBandit-v0',
+    steps: steps / 10,
+    config: (out) => ({ env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], seeds: 8, steps: steps / 10, numEnvs: 1, hidden: [], lr: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, perEstimator: { reinforce: { head: 'categorical' }, 'reinforce-optimal': { head: 'categorical' } }, out, workers: 2 }),
+  },
+];
 
 async function timed(o: CompareOptions): Promise<{ seconds: number; episodes: number }> {
   const t0 = performance.now();
@@ -112,31 +110,39 @@ try {
   await until(() => listening(port), 'redis-server');
   const url = `redis://127.0.0.1:${port}`;
   const runs = 16;
-  const totalSteps = runs * steps;
+  for (const w of WORKLOADS) {
+    const config = w.config;
+    const totalSteps = runs * w.steps;
+    const local = await timed(config(join(root, `${w.name}-local`)));
+    print('local', `${w.name}: local pool, 2 threads: ${local.seconds.toFixed(1)} s, ${Math.round(totalSteps / local.seconds)} env steps/s (${runs} runs × ${w.steps} steps, ${local.episodes} episode rows)`, {
+      env: w.name,
+      seconds: local.seconds,
+      stepsPerSecond: totalSteps / local.seconds,
+      episodes: local.episodes,
+    });
 
-  const local = await timed(config(join(root, 'local')));
-  print('local', `local pool, 2 threads:        ${local.seconds.toFixed(1)} s, ${Math.round(totalSteps / local.seconds)} env steps/s (${runs} runs × ${steps} steps, ${local.episodes} episodes)`, {
-    seconds: local.seconds,
-    stepsPerSecond: totalSteps / local.seconds,
-    episodes: local.episodes,
-  });
-
-  for (const [label, extra] of [
-    ['batched (250 ms)', []],
-    ['unbatched (1 row per entry)', ['--max-batch', '1']],
-  ] as const) {
-    const workers = await startWorkers(url, 2, extra);
-    try {
-      const submitter = await openQueueSubmitter({ queue: url, log: () => {} });
-      const q = await timed({ ...config(join(root, label.split(' ')[0]!)), executor: submitter });
-      print('queue', `queue, 2 worker processes, ${label}: ${q.seconds.toFixed(1)} s, ${Math.round(totalSteps / q.seconds)} env steps/s: ${(local.seconds / q.seconds).toFixed(2)}× the local pool (target ≥ 0.9)`, {
-        rows: label,
-        seconds: q.seconds,
-        stepsPerSecond: totalSteps / q.seconds,
-        ratioToLocal: local.seconds / q.seconds,
-      });
-    } finally {
-      await stopWorkers(workers);
+    for (const [label, extra] of [
+      ['batched (250 ms)', []],
+      ['unbatched (1 row per entry)', ['--max-batch', '1']],
+    ] as const) {
+      // A fresh queue: the same comparison's finished jobs would otherwise be replayed from their streams.
+      const flush = new Redis({ host: '127.0.0.1', port });
+      await flush.flushall();
+      flush.disconnect();
+      const workers = await startWorkers(url, 2, extra);
+      try {
+        const submitter = await openQueueSubmitter({ queue: url, log: () => {} });
+        const q = await timed({ ...config(join(root, `${w.name}-${label.split(' ')[0]!}`)), executor: submitter });
+        print('queue', `${w.name}: queue, 2 worker processes, rows ${label}: ${q.seconds.toFixed(1)} s, ${Math.round(totalSteps / q.seconds)} env steps/s: ${(local.seconds / q.seconds).toFixed(2)}× the local pool (target ≥ 0.9)`, {
+          env: w.name,
+          rows: label,
+          seconds: q.seconds,
+          stepsPerSecond: totalSteps / q.seconds,
+          ratioToLocal: local.seconds / q.seconds,
+        });
+      } finally {
+        await stopWorkers(workers);
+      }
     }
   }
 

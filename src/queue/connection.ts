@@ -3,11 +3,15 @@
  * checking that Redis answers before anything is written.
  *
  * Accepted URLs: `redis://[[user]:password@]host[:port][/db]` and the same with `rediss://` for
- * TLS (Node's default certificate checks apply, against the system's CAs; there is deliberately no
- * switch that turns them off). The password never leaves this module except inside the ioredis options:
+ * TLS. The server's certificate is checked as Node checks any TLS peer, against the system's CAs,
+ * or against the PEM file named by `REWARDCAST_QUEUE_CA` (for a Redis with a private CA); there is
+ * deliberately no switch that turns the check off. The password never leaves this module except inside the ioredis options:
  * everything printed or stored uses {@link QueueTarget.display}, where it is replaced by `***`.
  * @module
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** The BullMQ queue that carries rewardcast's runs (one per Redis database). */
@@ -42,7 +46,7 @@ export function redactUrl(url: string): string {
  * Parses a `--queue` URL.
  * @throws {QueueConnectionError} naming the (redacted) URL and what is wrong with it
  */
-export function parseQueueUrl(url: string): QueueTarget {
+export function parseQueueUrl(url: string, env: NodeJS.ProcessEnv = process.env): QueueTarget {
   const display = redactUrl(url);
   let u: URL;
   try {
@@ -61,9 +65,23 @@ export function parseQueueUrl(url: string): QueueTarget {
     db: path === '' ? 0 : Number(path),
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: tlsOptions(u.hostname, env['REWARDCAST_QUEUE_CA']) } : {}),
   };
   return { display, redis };
+}
+
+/** TLS options: SNI for host names (not IPs), and the CA file of `REWARDCAST_QUEUE_CA` when set. */
+function tlsOptions(hostname: string, caFile: string | undefined): ConnectionOptions {
+  let ca: Buffer | undefined;
+  if (caFile) {
+    try {
+      ca = readFileSync(caFile);
+    } catch (e) {
+      throw new QueueConnectionError(`REWARDCAST_QUEUE_CA: cannot read ${JSON.stringify(caFile)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return { ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) };
 }
 
 /** The first line of a connection error, with any password taken out. */

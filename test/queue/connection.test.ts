@@ -6,9 +6,16 @@ import { freePort } from './helpers.js';
 test('parseQueueUrl: host, port, db, user and password, and TLS for rediss://', () => {
   assert.equal(parseQueueUrl('redis://127.0.0.1:6390').redis, { host: '127.0.0.1', port: 6390, db: 0 });
   assert.equal(parseQueueUrl('redis://cache').redis, { host: 'cache', port: 6379, db: 0 });
-  const t = parseQueueUrl('rediss://alice:p%40ss@redis.example:6380/3');
+  const t = parseQueueUrl('rediss://alice:p%40ss@redis.example:6380/3', {});
   assert.equal(t.redis, { host: 'redis.example', port: 6380, db: 3, username: 'alice', password: 'p@ss', tls: { servername: 'redis.example' } });
   assert.is(t.display, 'rediss://alice:***@redis.example:6380/3');
+  assert.equal(parseQueueUrl('rediss://10.0.0.5:6380', {}).redis.tls, {}, 'no SNI for an IP');
+  try {
+    parseQueueUrl('rediss://h:1', { REWARDCAST_QUEUE_CA: '/no/such/ca.pem' });
+    assert.unreachable('read a missing CA file');
+  } catch (e) {
+    assert.match((e as Error).message, /REWARDCAST_QUEUE_CA: cannot read "\/no\/such\/ca.pem" \(ENOENT\)/);
+  }
 });
 
 test('parseQueueUrl: bad URLs are errors naming the URL without its password', () => {

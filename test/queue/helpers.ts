@@ -51,14 +51,18 @@ export interface RedisProc {
   start(): Promise<void>;
 }
 
-/** Starts redis-server on a free port (password and append-only file in `dir` optional). */
-export async function startRedis(o: { password?: string; dir?: string } = {}): Promise<RedisProc> {
+/**
+ * Starts redis-server on a free port (password, append-only file in `dir`, TLS only with the
+ * certificate and key of `tls`, all optional).
+ */
+export async function startRedis(o: { password?: string; dir?: string; tls?: { cert: string; key: string } } = {}): Promise<RedisProc> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...(o.dir ? ['--appendonly', 'yes', '--dir', o.dir] : ['--appendonly', 'no']), ...(o.password ? ['--requirepass', o.password] : [])];
+  const listen = o.tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', o.tls.cert, '--tls-key-file', o.tls.key, '--tls-ca-cert-file', o.tls.cert, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--save', '', ...(o.dir ? ['--appendonly', 'yes', '--dir', o.dir] : ['--appendonly', 'no']), ...(o.password ? ['--requirepass', o.password] : [])];
   const r: RedisProc = {
     port,
-    url: `redis://${o.password ? `:${o.password}@` : ''}127.0.0.1:${port}`,
+    url: `${o.tls ? 'rediss' : 'redis'}://${o.password ? `:${o.password}@` : ''}127.0.0.1:${port}`,
     start: async () => {
       proc = spawn('redis-server', args, { stdio: 'ignore' });
       await waitForPort(port);
@@ -126,8 +130,8 @@ export async function run(args: readonly string[], cwd: string, env: Record<stri
 }
 
 /** Starts a worker and waits until it takes jobs. */
-export async function startWorker(url: string, cwd: string, extra: readonly string[] = []): Promise<CliProc> {
-  const w = cli(['worker', '--queue', url, '--concurrency', '1', ...extra], cwd);
+export async function startWorker(url: string, cwd: string, extra: readonly string[] = [], env: Record<string, string> = {}): Promise<CliProc> {
+  const w = cli(['worker', '--queue', url, '--concurrency', '1', ...extra], cwd, env);
   await w.waitFor(/takes jobs from/);
   return w;
 }

@@ -3,6 +3,7 @@
  * ports, two or three `rewardcast worker` processes, and `rewardcast compare` submitters. Each
  * scenario compares its folder with a local `compare` of the same arguments.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,8 @@ const FAST_STALL = ['--lock-duration', '2000', '--stalled-interval', '1000'];
 
 const procs: CliProc[] = [];
 const redises: RedisProc[] = [];
-const worker = async (url: string, extra: readonly string[] = []): Promise<CliProc> => {
-  const w = await startWorker(url, root, extra);
+const worker = async (url: string, extra: readonly string[] = [], env: Record<string, string> = {}): Promise<CliProc> => {
+  const w = await startWorker(url, root, extra, env);
   procs.push(w);
   return w;
 };
@@ -214,6 +215,25 @@ test('a password-protected Redis: works, and the password appears in no output a
   const noWorker = await run(['worker', '--queue', r.url], root);
   assert.is(noWorker.code, 2);
   assert.match(noWorker.out, /cannot reach Redis/);
+  await stopAll(procs.splice(0));
+});
+
+test('rediss:// with TLS: the certificate is checked (here against REWARDCAST_QUEUE_CA), and the comparison equals the local one', async () => {
+  const cert = join(root, 'tls-cert.pem');
+  const key = join(root, 'tls-key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  assert.is(made.status, 0, 'openssl made a certificate');
+  const r = await redis({ tls: { cert, key } });
+  assert.match(r.url, /^rediss:/);
+  const ca = { REWARDCAST_QUEUE_CA: cert };
+  await worker(r.url, [], ca);
+  const ok = await run([...TINY, '--queue', r.url, '--out', 'q7'], root, ca);
+  assert.is(ok.code, 0, ok.out);
+  assertSameCompare(localTiny, compareDir(join(root, 'q7')));
+  // Without the CA, the self-signed certificate is refused: one line, exit 2.
+  const refused = await run([...TINY, '--queue', r.url, '--out', 'q8'], root);
+  assert.is(refused.code, 2, refused.out);
+  assert.match(refused.out, /^rewardcast: --queue rediss:\/\/127\.0\.0\.1:\d+: cannot reach Redis \(.*(self.signed|certificate).*\)\n$/);
   await stopAll(procs.splice(0));
 });
 
