@@ -117,6 +117,7 @@ export type RowTuple = readonly [number, number, number, number, number];
 
 /** What the worker thread reports at the end of a run (its summary, without the folder). */
 export interface StreamSummary {
+  /** `interrupted` only when the worker was stopping (such a job goes back to the queue). */
   readonly status: 'finished' | 'interrupted';
   readonly backend: string;
   readonly envSteps: number;

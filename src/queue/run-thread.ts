@@ -28,7 +28,9 @@ export const RUN_THREAD_MARKER = 'rewardcast-queue-run-thread';
 
 /** One run for a thread. */
 export interface ThreadTask {
+  /** The run, from the job's payload. */
   readonly config: RunConfig;
+  /** The tfjs backend to ask for. */
   readonly backend: BackendRequest;
   /** Modules to load first (already checked against the worker's allow-list). */
   readonly imports: readonly string[];
