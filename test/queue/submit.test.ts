@@ -150,6 +150,22 @@ test('SIGKILL of a worker mid-run: the job goes to another worker, the dead atte
   await stopAll(procs.splice(0));
 });
 
+test('Ctrl-C on a worker hands its running job back to the queue at once; another worker redoes it', async () => {
+  const r = await redis();
+  const w1 = await worker(r.url);
+  await worker(r.url);
+  const sub = cli([...ARGS, '--queue', r.url, '--out', 'q9'], root);
+  await w1.waitFor(/tfjs backend/);
+  await sleep(300);
+  w1.proc.kill('SIGINT');
+  assert.is(await w1.exited, 130, w1.out());
+  assert.is(await sub.exited, 0, sub.out());
+  if (/: finished/.test(w1.out())) assert.not.match(w1.out(), /handed back/, 'it had finished its run');
+  else assert.match(w1.out(), /: handed back to the queue \(stopping\)/);
+  assertSameCompare(local, compareDir(join(root, 'q9')));
+  await stopAll(procs.splice(0));
+});
+
 test('the submitter killed and restarted with the same command resumes', async () => {
   const r = await redis();
   await worker(r.url);
