@@ -95,12 +95,12 @@ const WORKLOADS: readonly { readonly name: string; readonly config: (out: string
   {
     name: 'CartPole-v1',
     steps,
-    config: (out) => ({ env: 'CartPole-v1', estimators: ['reinforce-optimal', 'st'], seeds: 8, steps, numEnvs: 8, hidden: [32], lr: 0.03, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256, out, workers: 2 }),
+    config: (out) => ({ env: 'CartPole-v1', estimators: ['reinforce-optimal', 'st'], seeds: 8, steps, numEnvs: 8, agent: { hidden: [32], learningRate: 0.03, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256 }, out, workers: 2 }),
   },
   {
     name: 'BernoulliBandit-v0',
     steps: steps / 10,
-    config: (out) => ({ env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], seeds: 8, steps: steps / 10, numEnvs: 1, hidden: [], lr: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, perEstimator: { reinforce: { head: 'categorical' }, 'reinforce-optimal': { head: 'categorical' } }, out, workers: 2 }),
+    config: (out) => ({ env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], seeds: 8, steps: steps / 10, numEnvs: 1, agent: { hidden: [], learningRate: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16 }, perEstimator: { reinforce: { head: 'categorical' }, 'reinforce-optimal': { head: 'categorical' } }, out, workers: 2 }),
   },
 ];
 

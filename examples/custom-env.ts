@@ -2,7 +2,12 @@
  * Writing a new environment in one file: subclass `Env`, set the two spaces, implement `reset` and
  * `step`, register an id, and check it with `checkEnv`.
  *
- * Run: `node dist/examples/custom-env.js`
+ * Run: `node dist/examples/custom-env.js`. Importing the module registers `Corridor-v0`, so the
+ * CLI can train and compare on it with `--import` (every compare worker loads it too):
+ *
+ * ```sh
+ * npx rewardcast compare --import ./dist/examples/custom-env.js --env Corridor-v0 --seeds 5 --steps 20000
+ * ```
  * @module
  */
 import { pathToFileURL } from 'node:url';
@@ -104,6 +109,7 @@ function main(): void {
   }
   console.log(`walked right to cell ${observation} with return ${ret.toFixed(2)}: ${env.render()}`);
   env.close();
+  console.log('compare the estimators on it:\n  npx rewardcast compare --import ./dist/examples/custom-env.js --env Corridor-v0 --seeds 5 --steps 20000');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

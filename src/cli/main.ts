@@ -6,10 +6,12 @@
  * 1 anything else.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import '../../envs/index.js';
 import { UsageError } from './errors.js';
 import { formatEnvTable, listEnvs } from './envs.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 import { registerTrain } from './train.js';
 import { registerCompare } from './compare.js';
 import { registerPlot } from './plot.js';
@@ -18,10 +20,17 @@ import { registerBench } from './bench.js';
 import { registerWorker } from './worker.js';
 import { registerQueue } from './queue.js';
 
+/** The `version` of rewardcast's package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 const program = new Command();
 program
   .name('rewardcast')
   .description('Reinforcement learning with stochastic binary neurons that learn only from a broadcast reward.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError(false)
   .configureOutput({ outputError: () => {} })
   .exitOverride();
@@ -30,8 +39,10 @@ program
   .command('envs')
   .description('list the registered environments with their spaces, step limits and reward thresholds')
   .option('--json', 'print the list as JSON')
-  .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --json')
-  .action((opts: { json?: boolean }) => {
+  .addOption(importOption())
+  .addHelpText('after', '\nExamples:\n  $ rewardcast envs\n  $ rewardcast envs --json\n  $ rewardcast envs --import ./dist/examples/custom-env.js')
+  .action(async (opts: { json?: boolean; import?: string[] }) => {
+    await loadCliImports(importsOf(opts));
     const rows = listEnvs();
     process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatEnvTable(rows)}\n`);
   });

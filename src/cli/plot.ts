@@ -1,13 +1,16 @@
 /**
  * `rewardcast plot <folder>…`: redraws from the files alone. A run folder gets `curve.svg` and
  * `curve.png`; a comparison folder gets everything `compare` writes after training (`curves.svg`,
- * `curves.png`, `stats.json`, `report.html` and the summary table on stderr). A folder with no
+ * `curves.png`, `stats.json`, `report.html` and the summary table on stdout, or with `--json` on
+ * stderr). A folder with no
  * runs, or a corrupt file, is a usage error naming the file (and the line of a bad CSV row).
  * @module
  */
 import type { Command } from 'commander';
-import { plotFolder, RunFolderError, type PlotResult } from '../train/report.js';
+import { plotFolder, type PlotResult } from '../plot/compare-report.js';
+import { RunFolderError } from '../train/folders.js';
 import { UsageError } from './errors.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
 
 /** Redraws each folder in turn; stops at the first bad one with a {@link UsageError}. */
 export async function runPlotCommand(folders: readonly string[], log: (line: string) => void = (l) => void process.stderr.write(`${l}\n`)): Promise<PlotResult[]> {
@@ -37,6 +40,7 @@ export function registerPlot(program: Command): void {
     .description('redraw plots from run folders (curve.svg/png) or compare folders (curves, stats.json, report.html), from the files alone')
     .argument('<folders...>', 'run folders and/or compare folders')
     .option('--json', 'print what was written as JSON on stdout')
+    .addOption(importOption())
     .addHelpText(
       'after',
       [
@@ -47,8 +51,10 @@ export function registerPlot(program: Command): void {
         '  $ rewardcast plot runs/*__compare__* --json',
       ].join('\n'),
     )
-    .action(async (folders: string[], flags: { json?: boolean }) => {
-      const results = await runPlotCommand(folders);
+    .action(async (folders: string[], flags: { json?: boolean; import?: string[] }) => {
+      await loadCliImports(importsOf(flags));
+      // Results on stdout; with --json only the JSON is, and the lines go to stderr.
+      const results = await runPlotCommand(folders, (l) => void (flags.json ? process.stderr : process.stdout).write(`${l}\n`));
       if (flags.json) {
         const rows = results.map((r) =>
           r.kind === 'run'

@@ -2,103 +2,74 @@
  * `rewardcast train`: one run, streamed to a run folder.
  * @module
  */
-import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { AGENT_DEFAULTS, agentOptionsSchema, type AgentOptions } from '../../agents/options.js';
 import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
-import { initBackend, parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
-import { runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
-import type { AgentOptions, CreditMode } from '../../agents/agent.js';
-import { UsageError, readConfigFile, parseIntFlag, parseIntList, parsePositiveFlag } from './errors.js';
-import { presetAgentOptions, presetFor, presetRunOptions } from '../train/presets.js';
-import type { EnvKwargs } from '../core/registry.js';
-import { backendSchema, estimatorIdSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { initBackend, parseBackendRequest } from '../tensor/backend.js';
+import { envSlug, FolderError, runName, trainToFolder, type RunSummary } from '../train/run-folder.js';
+import { presetAgentOptions, presetFor } from '../train/presets.js';
+import { backendSchema, RUN_DEFAULTS, runFields } from '../train/schemas.js';
+import { UsageError, parseIntFlag } from './errors.js';
+import { importOption, importsOf, loadCliImports } from './imports.js';
+import { presetHelpForArgv } from './preset-help.js';
+import { exitCodeOf, stopOnSignals } from './signals.js';
+import { addAgentFlags, agentFromFlags, backendFrom, readConfigFile } from './options.js';
 
-/** Options of `rewardcast train`, each with its default. */
-export interface TrainCommandOptions {
-  /** Registered env id. @default 'CartPole-v1' */
-  readonly env: string;
-  /** Estimator id. @default 'reinforce-optimal' */
-  readonly estimator: EstimatorId;
-  /** Seed of everything. @default 1 */
-  readonly seed: number;
-  /** Env steps, summed over sub-envs. @default 100000 */
-  readonly steps: number;
-  /** Parallel sub-envs. @default 8 */
-  readonly numEnvs: number;
-  /** Units per hidden layer. @default [32] */
-  readonly hidden: number[];
-  /** Optimiser step size. @default 0.01 */
-  readonly lr: number;
-  /** Optimiser. @default 'adam' */
-  readonly optimizer: 'adam' | 'sgd';
-  /** Temporal credit. @default 'episode' */
-  readonly credit: CreditMode;
-  /** Discount γ. @default 0.99 */
-  readonly gamma: number;
-  /** Transitions per update under episode credit. @default 256 */
-  readonly batchSize: number;
-  /** Parent folder of run folders. @default 'runs' */
-  readonly out: string;
-  /** Save the trained agent as `agent.json` in the run folder. @default false */
-  readonly save: boolean;
-  /** Print the summary as JSON on stdout (and no progress bar). @default false */
-  readonly json: boolean;
-  /** tfjs backend. @default 'auto' */
-  readonly backend: BackendRequest;
-  /** Threads for the agent's forward pass and update (`AgentOptions.threads`; same numbers with any count). @default 1 */
-  readonly threads: number;
-  /** Further agent options (any `AgentOptions` field: head, baseline, rolloutLength, …), under the fields above. @default {} */
-  readonly agent: AgentOptions;
-  /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`). @default {} (or the preset's) */
-  readonly envKwargs: EnvKwargs;
-}
+/**
+ * The options of `rewardcast train`, declared once: the run's fields (`src/train/schemas.ts`), the
+ * agent's options (`agents/options.ts`, one name each: `learningRate`, never `lr`), and how to run
+ * it. The type, the defaults and the `--config` schema all derive from it.
+ */
+export const trainOptionsSchema = z.strictObject({
+  ...runFields,
+  /** Seed of everything (envs, weights, neuron noise). */
+  seed: z.number().int().min(0),
+  /**
+   * Agent options: `estimator`, `hidden`, `learningRate`, `threads` and every other `AgentOptions`
+   * field. The flags `--estimator`, `--hidden`, `--learning-rate`, … set fields of it.
+   */
+  agent: agentOptionsSchema,
+  /** Parent folder of run folders. */
+  out: z.string().min(1),
+  /** Save the trained agent as `agent.json` in the run folder. */
+  save: z.boolean(),
+  /** Print the summary as JSON on stdout (and no progress bar). */
+  json: z.boolean(),
+  /** tfjs backend. */
+  backend: backendSchema,
+  /** User modules (`--import`, repeatable) that register envs or estimators, loaded before any id is resolved. */
+  imports: z.array(z.string().min(1)).readonly(),
+});
 
-/** The defaults of {@link TrainCommandOptions}. */
+/** Options of `rewardcast train`; see {@link trainOptionsSchema} for each field and {@link TRAIN_DEFAULTS}. */
+export type TrainCommandOptions = Readonly<z.output<typeof trainOptionsSchema>>;
+
+/** The defaults of {@link TrainCommandOptions} (the agent's are `AGENT_DEFAULTS`; an env's preset comes over them). */
 export const TRAIN_DEFAULTS: TrainCommandOptions = {
-  env: 'CartPole-v1',
-  estimator: 'reinforce-optimal',
+  ...RUN_DEFAULTS,
   seed: 1,
-  steps: 100_000,
-  numEnvs: 8,
-  hidden: [32],
-  lr: 0.01,
-  optimizer: 'adam',
-  credit: 'episode',
-  gamma: 0.99,
-  batchSize: 256,
+  agent: {},
   out: 'runs',
   save: false,
   json: false,
   backend: 'auto',
-  threads: 1,
-  agent: {},
-  envKwargs: {},
+  imports: [],
 };
 
 /** The schema of a `--config` file: any subset of the options. */
-export const trainConfigSchema = z
-  .object({
-    env: z.string(),
-    estimator: estimatorIdSchema,
-    seed: z.number().int().min(0),
-    ...trainingFieldSchemas,
-    out: z.string(),
-    save: z.boolean(),
-    json: z.boolean(),
-    backend: backendSchema,
-    threads: z.number().int().min(1).max(64),
-    agent: z.record(z.string(), z.unknown()),
-    envKwargs: z.record(z.string(), z.unknown()),
-  })
-  .partial()
-  .strict();
+export const trainConfigSchema = trainOptionsSchema.partial();
 
-/** Reads and validates a config file, naming the file, the field and the problem. */
+/** Reads and validates a config file, naming the file, the field and the value. */
 export function readTrainConfig(path: string): Partial<TrainCommandOptions> {
-  return readConfigFile(path, trainConfigSchema) as Partial<TrainCommandOptions>;
+  return readConfigFile(path, trainConfigSchema);
+}
+
+/** The estimator of resolved options. */
+export function estimatorOf(o: TrainCommandOptions): EstimatorId {
+  return o.agent.estimator ?? AGENT_DEFAULTS.estimator;
 }
 
 /** Checks the resolved options before anything is written. */
@@ -109,7 +80,7 @@ export function validateTrainOptions(o: TrainCommandOptions): void {
     throw new UsageError(`--env: ${(e as Error).message}`);
   }
   try {
-    estimatorSpec(o.estimator);
+    estimatorSpec(estimatorOf(o));
   } catch (e) {
     throw new UsageError(`--estimator: ${(e as Error).message}`);
   }
@@ -119,17 +90,19 @@ export function validateTrainOptions(o: TrainCommandOptions): void {
 /** The summary written to `summary.json` and printed by `--json`. */
 export type TrainSummary = RunSummary;
 
-/** Runs `train` with resolved options. `signal` aborts it (Ctrl-C). */
+/** Runs `train` with resolved options. `signal` aborts it (Ctrl-C; its reason, e.g. `'SIGTERM'`, goes into the summary). */
 export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSignal, progress?: (steps: number, avg: number | null) => void): Promise<TrainSummary> {
+  await loadCliImports(o.imports);
   validateTrainOptions(o);
   const backend = await initBackend(o.backend);
-  const agent: AgentOptions = { ...o.agent, estimator: o.estimator, hidden: o.hidden, learningRate: o.lr, optimizer: o.optimizer, credit: o.credit, gamma: o.gamma, batchSize: o.batchSize, threads: o.threads };
-  const dir = join(o.out, runName(o.env, o.estimator, o.seed));
+  const estimator = estimatorOf(o);
+  const agent: AgentOptions = { ...o.agent, estimator };
   return trainToFolder({
-    dir,
-    config: { command: 'train', ...o, backend: backend.name, agent },
+    parent: o.out,
+    name: runName(envSlug(o.env), estimator, o.seed),
+    config: { command: 'train', ...o, estimator, backend: backend.name, agent },
     env: o.env,
-    estimator: o.estimator,
+    estimator,
     seed: o.seed,
     steps: o.steps,
     numEnvs: o.numEnvs,
@@ -145,75 +118,75 @@ export async function runTrainCommand(o: TrainCommandOptions, signal?: AbortSign
 /** The options an env's preset sets (see `src/train/presets.ts`), for an estimator. */
 export function presetTrainOptions(env: string, estimator: EstimatorId): Partial<TrainCommandOptions> {
   const p = presetFor(env);
-  return presetRunOptions(p, presetAgentOptions(p, estimator));
+  return {
+    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
+    ...(p.steps !== undefined ? { steps: p.steps } : {}),
+    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
+    agent: presetAgentOptions(p, estimator),
+  };
 }
 
 /**
  * Resolves the options of one `train` call: defaults, then the env's preset, then the config
- * file, then the flags (as commander gives them: strings, booleans or undefined).
+ * file, then the flags (as commander gives them: strings, booleans or undefined). The agent
+ * options merge field by field in the same order.
  */
-export function resolveTrainOptions(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined> = process.env): TrainCommandOptions {
+export function resolveTrainOptions(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>> = process.env): TrainCommandOptions {
   const fromFile = typeof flags['config'] === 'string' ? readTrainConfig(flags['config']) : {};
   const str = (k: string): string | undefined => (flags[k] === undefined ? undefined : String(flags[k]));
+  const agentFlags: AgentOptions = {
+    ...agentFromFlags(flags),
+    ...(str('estimator') !== undefined ? { estimator: str('estimator') as EstimatorId } : {}),
+    ...(flags['threads'] !== undefined ? { threads: parseIntFlag('--threads', flags['threads']) } : {}),
+  };
+  if (agentFlags.threads !== undefined && agentFlags.threads > 64) throw new UsageError(`--threads must be an integer in [1, 64], got ${JSON.stringify(flags['threads'])}`);
+  const flagBackend = backendFrom(flags['backend'], {});
+  const envBackend = backendFrom(undefined, env);
   const fromFlags: Partial<TrainCommandOptions> = {
     ...(str('env') !== undefined ? { env: str('env')! } : {}),
-    ...(str('estimator') !== undefined ? { estimator: str('estimator') as EstimatorId } : {}),
     ...(flags['seed'] !== undefined ? { seed: parseIntFlag('--seed', flags['seed'], 0) } : {}),
     ...(flags['steps'] !== undefined ? { steps: parseIntFlag('--steps', flags['steps']) } : {}),
     ...(flags['numEnvs'] !== undefined ? { numEnvs: parseIntFlag('--num-envs', flags['numEnvs']) } : {}),
-    ...(flags['hidden'] !== undefined ? { hidden: parseIntList('--hidden', flags['hidden']) } : {}),
-    ...(flags['lr'] !== undefined ? { lr: parsePositiveFlag('--lr', flags['lr']) } : {}),
-    ...(str('optimizer') !== undefined ? { optimizer: str('optimizer') as TrainCommandOptions['optimizer'] } : {}),
-    ...(str('credit') !== undefined ? { credit: str('credit') as CreditMode } : {}),
-    ...(flags['gamma'] !== undefined ? { gamma: Number(flags['gamma']) } : {}),
-    ...(flags['batchSize'] !== undefined ? { batchSize: parseIntFlag('--batch-size', flags['batchSize']) } : {}),
     ...(str('out') !== undefined ? { out: str('out')! } : {}),
     ...(flags['save'] ? { save: true } : {}),
     ...(flags['json'] ? { json: true } : {}),
-    ...(flags['threads'] !== undefined ? { threads: parseIntFlag('--threads', flags['threads']) } : {}),
-    ...(str('backend') !== undefined ? { backend: str('backend') as BackendRequest } : env['REWARDCAST_BACKEND'] ? { backend: env['REWARDCAST_BACKEND'] as BackendRequest } : {}),
+    ...(flags['import'] !== undefined ? { imports: importsOf(flags) } : {}),
   };
   const envId = fromFlags.env ?? fromFile.env ?? TRAIN_DEFAULTS.env;
-  const estimator = fromFlags.estimator ?? fromFile.estimator ?? TRAIN_DEFAULTS.estimator;
+  const estimator = agentFlags.estimator ?? fromFile.agent?.estimator ?? AGENT_DEFAULTS.estimator;
   const preset = presetTrainOptions(envId, estimator);
-  const o: TrainCommandOptions = {
+  return {
     ...TRAIN_DEFAULTS,
+    ...(envBackend !== undefined ? { backend: envBackend } : {}),
     ...preset,
     ...fromFile,
     ...fromFlags,
-    agent: { ...(preset.agent ?? {}), ...(fromFile.agent ?? {}) },
-    envKwargs: { ...(preset.envKwargs ?? {}), ...(fromFile.envKwargs ?? {}) },
+    ...(flagBackend !== undefined ? { backend: flagBackend } : {}),
+    agent: { ...preset.agent, ...fromFile.agent, ...agentFlags, estimator },
+    envKwargs: { ...preset.envKwargs, ...fromFile.envKwargs },
   };
-  if (!['adam', 'sgd'].includes(o.optimizer)) throw new UsageError(`--optimizer must be adam or sgd, got ${JSON.stringify(o.optimizer)}`);
-  if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new UsageError(`--credit must be episode, segment or traces, got ${JSON.stringify(o.credit)}`);
-  if (!(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) throw new UsageError(`--threads must be an integer in [1, 64], got ${JSON.stringify(flags['threads'] ?? o.threads)}`);
-  if (!(o.gamma >= 0 && o.gamma <= 1)) throw new UsageError(`--gamma must be in [0, 1], got ${JSON.stringify(flags['gamma'] ?? o.gamma)}`);
-  return o;
 }
 
 /** Adds the `train` command to the program. */
 export function registerTrain(program: Command): void {
   const d = TRAIN_DEFAULTS;
-  program
+  const cmd = program
     .command('train')
     .description('train one agent on one env and write a run folder (config.json, episodes.csv, summary.json)')
     .option('--env <id>', `registered env id (default ${d.env})`)
-    .option('--estimator <id>', `estimator: ${ESTIMATOR_IDS.join(', ')} (default ${d.estimator})`)
+    .option('--estimator <id>', `estimator: ${ESTIMATOR_IDS.join(', ')} (default ${AGENT_DEFAULTS.estimator})`)
     .option('--seed <n>', `seed of everything (default ${d.seed})`)
     .option('--steps <n>', `env steps summed over sub-envs (default: the env's preset, else ${d.steps})`)
-    .option('--num-envs <n>', `parallel sub-envs (default: the env's preset, else ${d.numEnvs})`)
-    .option('--hidden <list>', `units per hidden layer, e.g. 64,64, or none (default: the preset, else ${d.hidden.join(',')})`)
-    .option('--lr <x>', `learning rate (default: the preset, else ${d.lr})`)
-    .option('--optimizer <name>', `adam or sgd (default ${d.optimizer})`)
-    .option('--credit <mode>', `episode, segment or traces (default ${d.credit})`)
-    .option('--gamma <x>', `discount (default ${d.gamma})`)
-    .option('--batch-size <n>', `transitions per update (default: the preset, else ${d.batchSize})`)
-    .option('--config <file>', 'JSON file with any of these options, and "agent" for any other agent option (flags override it)')
+    .option('--num-envs <n>', `parallel sub-envs (default: the env's preset, else ${d.numEnvs})`);
+  addAgentFlags(cmd, (fallback) => `default: the env's preset, else ${fallback}`);
+  cmd
+    .option('--config <file>', 'JSON file with any of these options by their camelCase names, agent options in "agent" (flags override it)')
     .option('--out <dir>', `parent folder of run folders (default ${d.out})`)
     .option('--save', 'save the trained agent as agent.json in the run folder')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
-    .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${d.threads})`)
+    .addOption(importOption())
+    .option('--threads <n>', `threads for acting and learning, same results with any count; pays off from ~256 sub-envs (default ${AGENT_DEFAULTS.threads})`)
     .addHelpText(
       'after',
       [
@@ -225,13 +198,15 @@ export function registerTrain(program: Command): void {
         '  $ rewardcast train --env CartPole-v1 --steps 200000',
         '  $ rewardcast train --env BernoulliBandit-v0 --estimator reinforce --json',
         '  $ rewardcast train --config my-run.json --seed 3',
+        '  $ rewardcast train --import ./dist/examples/custom-env.js --env Corridor-v0 --steps 20000',
       ].join('\n'),
     )
+    .addHelpText('after', () => `\n${presetHelpForArgv(d.env)}`)
     .action(async (flags: Record<string, string | boolean | undefined>) => {
+      await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       const ac = new AbortController();
-      const onSigint = (): void => ac.abort();
-      process.once('SIGINT', onSigint);
+      const release = stopOnSignals(ac, (signal) => process.stderr.write(`\ntrain: ${signal}: stopping; finished episodes are kept (again to quit at once)\n`));
       const bar =
         !o.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -248,14 +223,17 @@ export function registerTrain(program: Command): void {
         bar?.stop();
         if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         else {
-          process.stderr.write(
+          process.stdout.write(
             `${summary.status}: ${summary.envSteps} steps, ${summary.episodes} episodes, final mean return ${summary.finalReturn?.toFixed(2) ?? '-'}, ${Math.round(summary.stepsPerSecond)} steps/s\nrun folder: ${summary.runDir}\n`,
           );
         }
-        if (summary.status === 'interrupted') process.exitCode = 130;
+        if (summary.status === 'interrupted') process.exitCode = exitCodeOf(summary.signal);
+      } catch (e) {
+        if (e instanceof FolderError) throw new UsageError(e.message);
+        throw e;
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSigint);
+        release();
       }
     });
 }

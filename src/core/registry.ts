@@ -2,7 +2,8 @@
  * The environment registry, after Gymnasium's `gymnasium.envs.registration`.
  *
  * Ids are versioned: `Name-vN`. {@link make} builds an env from its spec and wraps it, innermost
- * first, in {@link PassiveEnvChecker} (unless disabled), {@link TimeLimit} when the spec or the
+ * first, in {@link PassiveEnvChecker} (unless disabled; it warns once on an observation outside the
+ * space, or throws with `strictEnvChecker`), {@link TimeLimit} when the spec or the
  * call sets a step limit, and {@link OrderEnforcing}. Gymnasium puts `TimeLimit` outermost; here
  * `OrderEnforcing` is outermost so that it sees truncations too and refuses a step after one.
  *
@@ -60,6 +61,8 @@ export interface MakeOptions extends EnvKwargs {
   readonly maxEpisodeSteps?: number;
   /** Leaves out the {@link PassiveEnvChecker}. @default false */
   readonly disableEnvChecker?: boolean;
+  /** Makes the {@link PassiveEnvChecker} throw on an observation outside the space, instead of warning once. @default false */
+  readonly strictEnvChecker?: boolean;
 }
 
 const ID_RE = /^(?:[\w.-]+\/)?([\w.:-]+?)-v(\d+)$/;
@@ -112,13 +115,13 @@ export function unregister(id: string): boolean {
  */
 export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOptions = {}): Env<Obs, Act> {
   const s = spec(id);
-  const { maxEpisodeSteps, disableEnvChecker, ...rest } = options;
+  const { maxEpisodeSteps, disableEnvChecker, strictEnvChecker, ...rest } = options;
   const kwargs = { ...(s.kwargs ?? {}), ...rest };
   let env = s.create(kwargs) as Env<Obs, Act>;
   const limit = maxEpisodeSteps ?? s.maxEpisodeSteps;
   env.unwrapped.spec = { id: s.id, ...(limit !== undefined ? { maxEpisodeSteps: limit } : {}), ...(s.rewardThreshold !== undefined ? { rewardThreshold: s.rewardThreshold } : {}) };
   env.spec = env.unwrapped.spec;
-  if (!disableEnvChecker) env = new PassiveEnvChecker(env);
+  if (!disableEnvChecker) env = new PassiveEnvChecker(env, { strict: strictEnvChecker ?? false });
   if (limit !== undefined) env = new TimeLimit(env, limit);
   return new OrderEnforcing(env);
 }
@@ -138,7 +141,7 @@ export function makeVec(id: string, numEnvs: number, options: MakeVecOptions = {
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`makeVec: numEnvs must be a positive integer, got ${numEnvs}`);
   const { autoresetMode = 'next-step', ...makeOptions } = options;
   if (s.vectorCreate) {
-    const { maxEpisodeSteps, disableEnvChecker: _ignored, ...rest } = makeOptions;
+    const { maxEpisodeSteps, disableEnvChecker: _ignored, strictEnvChecker: _alsoIgnored, ...rest } = makeOptions;
     return s.vectorCreate(numEnvs, { autoresetMode, maxEpisodeSteps: maxEpisodeSteps ?? s.maxEpisodeSteps, kwargs: { ...(s.kwargs ?? {}), ...rest } });
   }
   return new SyncVectorEnv(

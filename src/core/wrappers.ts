@@ -3,7 +3,8 @@
  *
  * - {@link TimeLimit}: the only place an episode is truncated.
  * - {@link OrderEnforcing}: `step` before `reset`, or after the episode ended, is an error.
- * - {@link PassiveEnvChecker}: checks every action, reward and observation against the contract.
+ * - {@link PassiveEnvChecker}: checks every action, reward and observation against the contract
+ *   (an observation outside its space warns once, as in Gymnasium; `strict` makes it an error).
  * - {@link RecordEpisodeStatistics}: episode return, length and wall time in `info.episode`.
  * - {@link OneHotObservation}: a `Discrete` observation as a one-hot `Float32Array`, the vector
  *   input that binary neurons need.
@@ -85,21 +86,55 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
   }
 }
 
+/** Options of {@link PassiveEnvChecker}. */
+export interface PassiveEnvCheckerOptions {
+  /**
+   * Throw when an observation leaves the observation space, instead of warning once. @default false
+   * (Gymnasium's behaviour: a CartPole state past its bounds, say after termination or when set
+   * through `unwrapped.state`, is a legitimate transition.)
+   */
+  readonly strict?: boolean;
+  /** Where the warning goes. @default one line on stderr */
+  readonly warn?: (message: string) => void;
+}
+
 /**
- * Checks each step against the contract and throws with the offending value named: the action must
- * lie in the action space, the reward must be a finite number, `terminated` and `truncated` must be
- * booleans, and the observation must lie in the observation space.
+ * Checks each step against the contract. The action must lie in the action space, the reward must
+ * be a finite number, and `terminated` and `truncated` must be booleans: breaking those throws,
+ * naming the value. An observation outside the observation space is, as in Gymnasium's passive
+ * checker, a warning naming the value, given once per env (the transition is returned as it is);
+ * with `strict: true` it throws instead. `checkEnv` reports it either way.
  */
 export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
   private stepCount = 0;
+  private warned = false;
+  private readonly strict: boolean;
+  private readonly warn: (message: string) => void;
+
+  /**
+   * @param env the env to check
+   * @param options `strict` and where warnings go
+   */
+  constructor(env: Env<Obs, Act>, options: PassiveEnvCheckerOptions = {}) {
+    super(env);
+    this.strict = options.strict ?? false;
+    this.warn = options.warn ?? ((m) => void process.stderr.write(`rewardcast: warning: ${m}\n`));
+  }
   private get id(): string {
     return this.spec?.id ?? this.env.unwrapped.constructor.name;
+  }
+  /** Throws in strict mode; else warns, the first time only. */
+  private outside(message: string): void {
+    if (this.strict) throw new RangeError(message);
+    if (this.warned) return;
+    this.warned = true;
+    this.warn(`${message} (warned once per env; make(id, { strictEnvChecker: true }) makes it an error)`);
   }
   override reset(opts: ResetOptions = {}): ResetResult<Obs> {
     const r = this.env.reset(opts);
     this.stepCount = 0;
     if (!this.observationSpace.contains(r.observation)) {
-      throw new RangeError(`${this.id}.reset: observation ${describeValue(r.observation)} is not in ${this.observationSpace.toString()}`);
+      this.outside(`${this.id}.reset: observation ${describeValue(r.observation)} is not in ${this.observationSpace.toString()}`);
     }
     return r;
   }
@@ -109,7 +144,10 @@ export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
     }
     const r = this.env.step(action);
     this.stepCount += 1;
-    checkStepResult(r, this.id, this.stepCount, (o) => this.observationSpace.contains(o), this.observationSpace.toString());
+    checkStepResult(r, this.id, this.stepCount, () => true, '');
+    if (!this.observationSpace.contains(r.observation)) {
+      this.outside(`${this.id}.step: observation ${describeValue(r.observation)} is not in ${this.observationSpace.toString()} at step ${this.stepCount}`);
+    }
     return r;
   }
 }

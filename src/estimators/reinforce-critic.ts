@@ -12,18 +12,29 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { baselineState, localEstimate } from './rules.js';
+import { reinforceUpdate } from './reinforce.js';
+import { reinforceExactRule, tfjsReinforce } from './exact-rules.js';
 
-/** The estimator's description. */
-export const reinforceCritic: EstimatorSpec = {
+/** The estimator. */
+export const reinforceCritic: Estimator = {
   id: 'reinforce-critic',
   summary: 'REINFORCE with a learned critic: the signal is G − V(s) (or the TD error)',
   source: 'Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5',
+  information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'critic',
-  critic: true,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: true,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
+  exact: reinforceExactRule('critic', (net, t) => tfjsReinforce({ ...t, R: advantageSignal(t.R, tf.fill([t.R.shape[0], 1], net.objective) as tf.Tensor2D) }), {
+    theory: { sameAs: 'reinforce-mean' },
+    note: 'reinforce-critic equals reinforce-mean here: with one fixed input the ideal critic is V(s) = E[R].',
+  }),
 };
 
 /** The advantage signal G − V(s), M × 1. */

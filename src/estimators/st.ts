@@ -13,18 +13,28 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
+import { straightThroughExactRule } from './exact-rules.js';
 
-/** The estimator's description. */
-export const st: EstimatorSpec = {
+/** diagnose's note on the straight-through family (shared by `st` and `st-sigmoid`). */
+export const STRAIGHT_THROUGH_NOTE =
+  'st and st-sigmoid have the same per-unit SNR: each hidden estimate is the output unit’s REINFORCE estimate ĝ_o times a constant (w_oⱼ, or w_oⱼ·pⱼ(1 − pⱼ)); pooled over units their SNRs differ only by those weights. Backprop follows only the path h → o → R, so with --reward-of all it misses the direct effect of h on R.';
+
+/** The estimator. */
+export const st: Estimator = {
   id: 'st',
   summary: 'straight-through: hidden units backprop through the threshold as identity',
   source: 'Hinton 2012 lecture 15b; arXiv:1308.3432 §4, Eq. 13',
+  information: 'backprop',
   hiddenKind: 'binary',
-  hiddenRule: 'backprop',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  hiddenGradient: (ctx) => backpropEstimate(ctx),
+  exact: straightThroughExactRule(() => 1, straightThrough, { theory: { lowVarianceBiased: true, sameSnrAs: 'st-sigmoid' }, note: STRAIGHT_THROUGH_NOTE }),
 };
 
 /**

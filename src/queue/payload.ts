@@ -25,7 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { backendSchema, trainingFieldSchemas } from '../train/schemas.js';
+import { backendSchema, runFields } from '../train/schemas.js';
 import type { RunConfig, RunTask } from '../train/worker.js';
 
 /** Format version of {@link RunJob}; a worker refuses any other. */
@@ -45,17 +45,22 @@ export interface RunJob {
   readonly version: number;
   /** sha256 of the comparison's config (recorded in the run's `config.json`). */
   readonly compareHash: string;
-  /** The run. */
+  /** The run, as `compare` normalised it (`runConfig` in src/train/compare.ts: agent options under their one name, keys sorted). */
   readonly config: RunConfig;
   /** tfjs backend the worker asks for. */
   readonly backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  /** `--import` modules the run needs; a worker runs the job only when each is on its own allow-list. */
+  /** `--import` modules the run needs, as the submitter was given them (paths resolve against each worker's folder); a worker runs the job only when each is on its own allow-list. */
   readonly imports: readonly string[];
 }
 
 const jsonRecord = z.record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string().max(1000)])).max(64)]));
 
-/** The zod schema of {@link RunJob}: strict, bounded, nothing executable. */
+/**
+ * The zod schema of {@link RunJob}: strict, bounded, nothing executable. The agent options are only
+ * bounded here: the worker checks them with `parseAgentOptions` once it knows the job's modules
+ * are allowed (a user estimator's id is known only after its module is loaded).
+ */
+
 export const runJobSchema = z
   .object({
     kind: z.literal('rewardcast-run'),
@@ -66,10 +71,11 @@ export const runJobSchema = z
         env: z.string().min(1).max(200),
         estimator: z.string().min(1).max(100),
         seed: z.number().int().min(0).max(2 ** 32 - 1),
-        ...trainingFieldSchemas,
-        point: z.string().max(1000).optional(),
-        extra: jsonRecord,
+        steps: runFields.steps,
+        numEnvs: runFields.numEnvs,
+        agent: jsonRecord,
         envKwargs: jsonRecord,
+        point: z.string().max(1000).optional(),
       })
       .strict(),
     backend: backendSchema,

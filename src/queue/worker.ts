@@ -31,7 +31,8 @@ import { spec as envSpec } from '../core/registry.js';
 import { estimatorSpec } from '../estimators/index.js';
 import { PoolAbortedError, WorkerPool } from '../train/pool.js';
 import { envSlug } from '../train/worker.js';
-import { loadImports } from '../user/imports.js';
+import { loadImports, resolveImport } from '../user/imports.js';
+import { parseAgentOptions } from '../../agents/options.js';
 import { checkReachable, openClient, parseQueueUrl, QUEUE_NAME } from './connection.js';
 import { encodeEntry, KEEP_SECONDS, parseRunJob, PayloadError, rowsKey, type JobResult, type StreamEntry, type StreamEntryBody, type StreamSummary } from './payload.js';
 import { RUN_THREAD_MARKER, type ThreadProgress, type ThreadTask } from './run-thread.js';
@@ -78,6 +79,17 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const cwd = o.cwd ?? process.cwd();
   const allowed = [...(o.imports ?? [])];
   await loadImports(allowed, cwd);
+  // A job's module is allowed when it is on the list as written, or resolves (against this
+  // worker's folder, as it would be loaded) to the same module as an entry of the list.
+  const allowedUrls = new Set(allowed.map((m) => resolveImport(m, cwd)));
+  const isAllowed = (m: string): boolean => {
+    if (allowed.includes(m)) return true;
+    try {
+      return allowedUrls.has(resolveImport(m, cwd));
+    } catch {
+      return false;
+    }
+  };
   const name = `${hostname()}:${process.pid}`;
   const seen = new Set<string>();
   const pool = new WorkerPool<ThreadTask, StreamSummary, ThreadProgress>(new URL('./run-thread.js', import.meta.url), {
@@ -116,7 +128,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       }
       const c = payload.config;
       label = `${envSlug(c.env)} ${c.estimator}${c.point ? ` [${c.point}]` : ''} seed ${c.seed}`;
-      const refused = payload.imports.filter((m) => !allowed.includes(m));
+      const refused = payload.imports.filter((m) => !isAllowed(m));
       if (refused.length > 0) {
         throw new Error(`job needs --import ${refused.join(', ')}, which this worker does not allow (its --import list: ${allowed.length ? allowed.join(', ') : 'empty'}); start a worker with --import ${refused[0]}`);
       }
@@ -125,6 +137,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         estimatorSpec(c.estimator);
       } catch (e) {
         throw new UnrecoverableError(`job names ${(e as Error).message.split('\n')[0]}`);
+      }
+      try {
+        parseAgentOptions(c.agent, 'job agent options: ');
+      } catch (e) {
+        throw new UnrecoverableError((e as Error).message);
       }
       log(`worker: ${label}: started (attempt ${job.attemptsMade + 1}${job.stalledCounter ? `, after ${job.stalledCounter} stall${job.stalledCounter === 1 ? '' : 's'}` : ''})`);
       const summary = await pool.run(

@@ -213,6 +213,45 @@ export function finalReturn(episodes: readonly Episode[], window: number = DEFAU
   return meanReturn(episodes, Math.max(0, episodes.length - window), episodes.length);
 }
 
+/**
+ * Whether a run stays solved: of the `window`-episode windows from the first one whose mean reaches
+ * `threshold` to the last one of the run (windows slide by one episode), the share whose mean is at
+ * or above `threshold`. The first solving window counts, so a run that solves and never drops has
+ * share 1; a run that never solves has `windows` 0 and share NaN (it has nothing to stay at).
+ *
+ * This is the stability measure of `compare`'s statistics, beside the final return: a curve that
+ * reaches the threshold and then drifts below it has a share well under 1.
+ *
+ * @param episodes the run's episodes, sorted by `step`
+ * @param threshold the return a window must reach (e.g. the env's reward threshold)
+ * @param window episodes per window, a positive integer; default 100
+ *
+ * @example
+ * ```ts
+ * const eps = [1, 3, 3, 1, 3].map((r, i) => ({ step: i + 1, return: r }));
+ * stayedSolved(eps, 2.5, 2); // windows (3,3), (3,1), (1,3) from the first solve → { windows: 3, above: 1, share: 1/3 }
+ * ```
+ */
+export function stayedSolved(
+  episodes: readonly Episode[],
+  threshold: number,
+  window: number = DEFAULT_WINDOW,
+): { readonly windows: number; readonly above: number; readonly share: number } {
+  const fn = 'stayedSolved';
+  checkEpisodes(episodes, fn);
+  assertFinite(threshold, fn, 'threshold');
+  assertInteger(window, fn, 'window', 1);
+  let windows = 0;
+  let above = 0;
+  for (let end = window; end <= episodes.length; end++) {
+    const ok = meanReturn(episodes, end - window, end) >= threshold;
+    if (windows === 0 && !ok) continue;
+    windows += 1;
+    if (ok) above += 1;
+  }
+  return { windows, above, share: windows === 0 ? NaN : above / windows };
+}
+
 /** Mean of `episodes[from..to).return`; no checks. */
 function meanReturn(episodes: readonly Episode[], from: number, to: number): number {
   let s = 0;

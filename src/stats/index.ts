@@ -36,6 +36,7 @@ export {
   areaUnderCurve,
   stepsToThreshold,
   finalReturn,
+  stayedSolved,
   DEFAULT_WINDOW,
   type Episode,
   type ThresholdResult,

@@ -12,9 +12,24 @@
  * forced backend that cannot load is an error, never a silent fallback. The choice and its reason
  * are reported once.
  *
+ * ## Using the library without calling initBackend
+ * Importing rewardcast registers the cpu backend, so tfjs always has one and code that makes an
+ * agent straight away (`new BroadcastAgent(…)`) runs, on cpu. {@link runTraining} and `compare`
+ * call {@link ensureBackend} first, so they run on the fastest backend without being asked.
+ * `await initBackend()` picks the fastest backend for code that uses agents directly.
+ *
+ * ## Quiet tfjs
+ * rewardcast says which backend it uses and why, so tfjs's own console notes are switched off
+ * (`tf.enableProdMode()`; in tfjs 4.22 the flag only gates those notes). Among them is the cpu
+ * backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner, which recommends a
+ * package that many machines cannot install.
+ *
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+
+tf.enableProdMode();
 
 /** A backend rewardcast can run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -97,6 +112,14 @@ export async function initBackend(
     reported = true;
   }
   return choice;
+}
+
+/**
+ * The backend chosen so far, or {@link initBackend}'s automatic choice (`REWARDCAST_BACKEND`, else
+ * the fastest that loads) when none was chosen yet. Library entry points that train call it.
+ */
+export async function ensureBackend(report?: (line: string) => void): Promise<BackendChoice> {
+  return current ?? (await initBackend(undefined, report));
 }
 
 /** The backend chosen by {@link initBackend}, if any. */

@@ -4,8 +4,8 @@
  *
  * ## The comparison folder
  * `<out>/<env>__compare__<hash>/`, where `<hash>` is the first 10 hex digits of the sha256 of the
- * config's identity ({@link configIdentity}: env, the set of estimators, seeds, steps, numEnvs,
- * hidden, lr, optimizer, credit, gamma, batchSize). The same arguments always name the same
+ * config's identity ({@link configIdentity}: env, the set of estimators, seeds, steps, numEnvs, the
+ * shared and per-estimator agent options, envKwargs). The same arguments always name the same
  * folder; the estimators' order does not change it (it only decides which one is the reference
  * of the report), and neither do `--workers`, `--backend` or `--json`, which do not change what is
  * computed. The folder holds `compare.json` (the config), one run folder per run,
@@ -31,67 +31,27 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { CreditMode } from '../../agents/agent.js';
 import { spec as envSpec } from '../core/registry.js';
 import { estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { OKABE_ITO } from '../plot/theme.js';
 import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
 import { PoolAbortedError, WorkerPool } from './pool.js';
-import {
-  COMPARE_FILE,
-  listRunEntries,
-  readCompareMeta,
-  readJsonFile,
-  writeCompareReport,
-  type CompareMeta,
-  type CompareReport,
-} from './report.js';
-import { readEpisodes, writeJsonAtomic } from './run-folder.js';
-import type { AgentOptions } from '../../agents/agent.js';
-import type { EnvKwargs } from '../core/registry.js';
-import { gridSchema, seriesName, seriesOf, type GridAxis, type GridPoint } from './grid.js';
+import { COMPARE_FILE, listRunEntries, readCompareMeta, readJsonFile, type CompareMeta } from './folders.js';
+import { writeCompareReport, type CompareReport } from '../plot/compare-report.js';
+import { makeFolder, readEpisodes, writeJsonAtomic } from './run-folder.js';
+import { loadImports, resolveImport } from '../user/imports.js';
+import { parseAgentOptions } from '../../agents/options.js';
+import { RUN_DEFAULTS, type CompareConfig, type NormalizedCompareConfig } from './schemas.js';
+import { gridPoints, gridSchema, seriesName, seriesOf, type GridPoint } from './grid.js';
 import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
 
-/** What decides a comparison's runs: the grid and the training options shared by every run. */
-export interface CompareConfig {
-  /** Registered env id. */
-  readonly env: string;
-  /** Estimator ids, distinct, at most 8 (one chart colour each); the first is the reference. */
-  readonly estimators: readonly EstimatorId[];
-  /** Number of seeds N; the seeds are 1..N. */
-  readonly seeds: number;
-  /** Env steps per run, summed over sub-envs. */
-  readonly steps: number;
-  /** Parallel sub-envs per run. */
-  readonly numEnvs: number;
-  /** Units per hidden layer. */
-  readonly hidden: readonly number[];
-  /** Optimiser step size. */
-  readonly lr: number;
-  /** Optimiser. */
-  readonly optimizer: 'adam' | 'sgd';
-  /** Temporal credit. */
-  readonly credit: CreditMode;
-  /** Discount γ. */
-  readonly gamma: number;
-  /** Transitions per update under episode credit. */
-  readonly batchSize: number;
-  /**
-   * Per-estimator agent options over the shared ones (from the env's preset: an action head, or a
-   * hidden layer for estimators that need one where the preset has none). @default {}
-   */
-  readonly perEstimator?: Readonly<Partial<Record<EstimatorId, AgentOptions>>>;
-  /** Options for `make` (from the env's preset, e.g. a step limit). @default {} */
-  readonly envKwargs?: EnvKwargs;
-  /** Agent options swept as grid axes (`--grid`, see `./grid.ts`); every point is run for every estimator. @default none */
-  readonly grid?: readonly GridAxis[];
-}
+export type { CompareConfig, NormalizedCompareConfig } from './schemas.js';
 
 /** The fields of {@link CompareConfig}, in the order differences are reported. */
-export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'perEstimator', 'envKwargs', 'grid'] as const;
+export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'agent', 'perEstimator', 'envKwargs', 'grid'] as const;
 
 /** Options of {@link compare}: the config, and how to run it. */
 export interface CompareOptions extends CompareConfig {
@@ -101,6 +61,11 @@ export interface CompareOptions extends CompareConfig {
   readonly workers?: number;
   /** tfjs backend each worker asks for. @default 'auto' */
   readonly backend?: BackendRequest;
+  /**
+   * User modules (paths against the current folder, or package names) that register envs or
+   * estimators: loaded here and in every worker before any id is resolved. @default []
+   */
+  readonly imports?: readonly string[];
   /** Stops the comparison cleanly (Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Receives progress as it happens; must be cheap. */
@@ -113,8 +78,8 @@ export interface CompareOptions extends CompareConfig {
 export interface RunExecutor {
   /** Trains one run into a folder inside `task.parent`; rejects with PoolAbortedError when stopped before it started. */
   run(task: RunTask, onProgress: (p: RunProgress) => void): Promise<RunSummary>;
-  /** Stops: runs not started reject with PoolAbortedError. */
-  abort(): void;
+  /** Stops: runs not started reject with PoolAbortedError; `reason` names the signal that stopped it, if any. */
+  abort(reason?: string): void;
   /** Releases everything (idempotent). */
   close(): Promise<void>;
   /** Whether an error of `run` is that run's own failure, recorded while the others go on (the queue); else the first error stops them all (local). */
@@ -177,33 +142,49 @@ export function validateCompareConfig(c: CompareConfig): void {
   if (c.estimators.length > OKABE_ITO.length) {
     throw new RangeError(`estimators: at most ${OKABE_ITO.length} can be compared (one colourblind-safe colour each), got ${c.estimators.length}`);
   }
-  const int = (name: string, v: number, min: number): void => {
-    if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  const int = (name: string, v: unknown, min: number): void => {
+    if (!Number.isSafeInteger(v) || (v as number) < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   };
   int('seeds', c.seeds, 1);
-  int('steps', c.steps, 1);
-  int('numEnvs', c.numEnvs, 1);
-  int('batchSize', c.batchSize, 1);
-  for (const h of c.hidden) int('hidden', h, 1);
-  if (!(Number.isFinite(c.lr) && c.lr > 0)) throw new RangeError(`lr must be a number > 0, got ${JSON.stringify(c.lr)}`);
-  if (!(c.gamma >= 0 && c.gamma <= 1)) throw new RangeError(`gamma must be in [0, 1], got ${JSON.stringify(c.gamma)}`);
-  if (!['adam', 'sgd'].includes(c.optimizer)) throw new RangeError(`optimizer must be adam or sgd, got ${JSON.stringify(c.optimizer)}`);
-  if (!['episode', 'segment', 'traces'].includes(c.credit)) throw new RangeError(`credit must be episode, segment or traces, got ${JSON.stringify(c.credit)}`);
-  if (c.grid !== undefined && c.grid.length > 0) gridSchema.parse(c.grid);
+  int('steps', c.steps ?? RUN_DEFAULTS.steps, 1);
+  int('numEnvs', c.numEnvs ?? RUN_DEFAULTS.numEnvs, 1);
+  const shared = parseAgentOptions(c.agent ?? {}, 'agent: ');
+  if (shared.estimator !== undefined) throw new RangeError(`agent: estimator ${JSON.stringify(shared.estimator)} cannot be shared; list the estimators in estimators`);
+  for (const [e, o] of Object.entries(c.perEstimator ?? {})) parseAgentOptions(o ?? {}, `perEstimator.${e}: `);
+  if (c.grid !== undefined && c.grid.length > 0) {
+    gridSchema.parse(c.grid);
+    for (const p of gridPoints(c.grid)) parseAgentOptions(p?.options ?? {}, `grid point ${p?.label ?? ''}: `);
+  }
 }
 
-/** The config with its fields in a fixed order, as stored in `compare.json`. */
-function normalized(c: CompareConfig): CompareConfig {
-  return Object.fromEntries(
-    COMPARE_CONFIG_FIELDS.map((k) => [k, k === 'grid' ? (c.grid?.length ? c.grid.map((g) => ({ name: g.name, values: [...g.values] })) : undefined) : Array.isArray(c[k]) ? [...(c[k] as unknown[])] : k === 'perEstimator' ? perEstimatorIdentity(c.perEstimator) : k === 'envKwargs' ? (c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined) : c[k]]),
-  ) as unknown as CompareConfig;
+/** The config with its defaults filled in and its fields in a fixed order, as stored in `compare.json`. */
+function normalized(c: CompareConfig): NormalizedCompareConfig {
+  const full: NormalizedCompareConfig = {
+    env: c.env,
+    estimators: Array.isArray(c.estimators) ? [...c.estimators] : c.estimators,
+    seeds: c.seeds,
+    steps: c.steps ?? RUN_DEFAULTS.steps,
+    numEnvs: c.numEnvs ?? RUN_DEFAULTS.numEnvs,
+    agent: sortedKeys(withoutUndefined(c.agent ?? {})),
+    perEstimator: perEstimatorIdentity(c.perEstimator),
+    envKwargs: c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined,
+    // Absent without a grid, so that a comparison without one keeps its hash.
+    grid: c.grid?.length ? c.grid.map((g) => ({ name: g.name, values: g.values.map((v) => (Array.isArray(v) ? [...v] : v)) })) : undefined,
+  };
+  return Object.fromEntries(COMPARE_CONFIG_FIELDS.map((k) => [k, full[k]])) as unknown as NormalizedCompareConfig;
+}
+
+/** The entries of an object whose value is defined. */
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** `perEstimator` without empty entries and with sorted keys; undefined (left out of JSON) when empty. */
 function perEstimatorIdentity(p: CompareConfig['perEstimator']): CompareConfig['perEstimator'] {
   const entries = Object.entries(p ?? {})
-    .filter(([, v]) => v && Object.keys(v).length > 0)
-    .map(([k, v]) => [k, sortedKeys(v as object)] as const);
+    .map(([k, v]) => [k, withoutUndefined(v ?? {})] as const)
+    .filter(([, v]) => Object.keys(v).length > 0)
+    .map(([k, v]) => [k, sortedKeys(v)] as const);
   return entries.length ? sortedKeys(Object.fromEntries(entries)) : undefined;
 }
 
@@ -213,7 +194,7 @@ function sortedKeys<T extends object>(o: T): T {
 }
 
 /** What identifies a comparison: the config in a fixed field order, with the estimators sorted. */
-export function configIdentity(c: CompareConfig): CompareConfig {
+export function configIdentity(c: CompareConfig): NormalizedCompareConfig {
   return { ...normalized(c), estimators: [...c.estimators].sort() };
 }
 
@@ -227,23 +208,17 @@ export function compareFolderName(c: CompareConfig): string {
   return `${envSlug(c.env)}__compare__${configHash(c).slice(0, 10)}`;
 }
 
-/** The config of one run of the grid. */
+/** The config of one run: the shared agent options, then the estimator's own, then the grid point's. */
 export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number, point?: GridPoint): RunConfig {
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...extra } = { ...(c.perEstimator?.[estimator] ?? {}), ...(point?.options ?? {}) };
+  const n = normalized(c);
   return {
-    env: c.env,
+    env: n.env,
     estimator,
     seed,
-    steps: c.steps,
-    numEnvs: c.numEnvs,
-    hidden: [...(hidden ?? c.hidden)],
-    lr: learningRate ?? c.lr,
-    optimizer: optimizer ?? c.optimizer,
-    credit: credit ?? c.credit,
-    gamma: gamma ?? c.gamma,
-    batchSize: batchSize ?? c.batchSize,
-    extra: sortedKeys(extra),
-    envKwargs: sortedKeys(c.envKwargs ?? {}),
+    steps: n.steps,
+    numEnvs: n.numEnvs,
+    agent: sortedKeys({ ...n.agent, ...(n.perEstimator?.[estimator] ?? {}), ...(point?.options ?? {}), estimator }),
+    envKwargs: sortedKeys(n.envKwargs ?? {}),
     ...(point ? { point: point.label } : {}),
   };
 }
@@ -274,12 +249,19 @@ export interface ComparePlan {
 
 const show = (v: unknown): string => JSON.stringify(v);
 
+/** JSON with every object's keys sorted, so that key order never makes two configs differ. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(sort) : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, y]) => [k, sort(y)])) : x;
+  return JSON.stringify(sort(v)) ?? 'undefined';
+}
+
 /** The first field in which two configs differ (estimators compared as sets), or undefined. */
-function differingField(there: Record<string, unknown>, here: CompareConfig): string | undefined {
+function differingField(there: Record<string, unknown>, here: NormalizedCompareConfig): string | undefined {
   for (const k of COMPARE_CONFIG_FIELDS) {
     const a = k === 'estimators' && Array.isArray(there[k]) ? [...(there[k] as string[])].sort() : there[k];
     const b = k === 'estimators' ? [...here.estimators].sort() : here[k];
-    if (show(a) !== show(b)) return `field '${k}' is ${show(there[k])} there, ${show(here[k])} here`;
+    if (canonical(a) !== canonical(b)) return `field '${k}' is ${show(there[k])} there, ${show(here[k])} here`;
   }
   return undefined;
 }
@@ -295,7 +277,7 @@ function runIsFinished(path: string, expected: RunConfig): boolean {
   if (config === null || typeof config !== 'object') return false;
   const c = config as Record<string, unknown>;
   for (const k of RUN_CONFIG_FIELDS) {
-    if (show(c[k]) !== show(expected[k])) {
+    if (canonical(c[k]) !== canonical(expected[k])) {
       throw new CompareConfigError(
         `${path} belongs to a different config: field '${k}' is ${show(c[k])} in its config.json, ${show(expected[k])} here; choose another --out or move the folder away`,
       );
@@ -316,7 +298,8 @@ function runIsFinished(path: string, expected: RunConfig): boolean {
  * and per run whether to keep a finished folder or (re)do it. Throws a {@link CompareConfigError}
  * when the folder belongs to a different config.
  */
-export function planCompare(c: CompareConfig, out: string): ComparePlan {
+export function planCompare(config: CompareConfig, out: string): ComparePlan {
+  const c = normalized(config);
   const hash = configHash(c);
   const dir = join(out, compareFolderName(c));
   let meta: CompareMeta | undefined;
@@ -363,12 +346,14 @@ export function planCompare(c: CompareConfig, out: string): ComparePlan {
  * ```ts
  * const result = await compare({
  *   env: 'CartPole-v1', estimators: ['reinforce-optimal', 'st'], seeds: 5, steps: 50_000,
- *   numEnvs: 8, hidden: [32], lr: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256,
+ *   agent: { hidden: [32], learningRate: 0.03 },
  * });
  * console.log(result.report?.table);
  * ```
  */
 export async function compare(options: CompareOptions): Promise<CompareResult> {
+  const imports = (options.imports ?? []).map((s) => resolveImport(s));
+  await loadImports(options.imports ?? []);
   const config = normalized(options);
   validateCompareConfig(config);
   const backend = parseBackendRequest(options.backend ?? 'auto', 'backend');
@@ -379,21 +364,21 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const emit = options.onEvent ?? (() => {});
 
   // Everything is checked; from here on the folder is written.
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const threshold = envSpec(config.env).rewardThreshold ?? null;
   const meta: CompareMeta = { kind: 'rewardcast-compare', version: 1, hash, config, threshold, created: plan.meta?.created ?? new Date().toISOString() };
   writeJsonAtomic(join(dir, COMPARE_FILE), meta);
   for (const r of plan.runs) for (const p of r.remove) rmSync(p, { recursive: true, force: true });
 
   const outcomes = new Map<string, RunOutcome>();
-  const key = (estimator: string, seed: number, point?: GridPoint): string => `${seriesName({ estimator, point: point?.label })}\u0000${seed}`;
+  const key = (r: RunPlan): string => `${seriesName({ estimator: r.estimator, point: r.point?.label })}\u0000${r.seed}`;
   const id = (r: RunPlan): Pick<RunOutcome, 'estimator' | 'seed' | 'point'> => ({ estimator: r.estimator, seed: r.seed, ...(r.point ? { point: r.point.label } : {}) });
-  for (const r of plan.runs) outcomes.set(key(r.estimator, r.seed, r.point), r.keep ? { ...id(r), status: 'reused', dir: r.keep } : { ...id(r), status: 'not run' });
+  for (const r of plan.runs) outcomes.set(key(r), r.keep ? { ...id(r), status: 'reused', dir: r.keep } : { ...id(r), status: 'not run' });
   const todo = plan.runs.filter((r) => r.keep === undefined);
   const total = plan.runs.length;
   const totalSteps = total * config.steps;
   const stepsOf = new Map<string, number>();
-  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r.estimator, r.seed, r.point), config.steps);
+  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r), config.steps);
   let runsDone = total - todo.length;
   const stepsDone = (): number => {
     let s = 0;
@@ -419,14 +404,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
         onLog: (line) => once(`${line}\n`),
         onOutput: (text) => once(text),
       });
-    const onAbort = (): void => pool.abort();
+    const onAbort = (): void => pool.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : undefined);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) pool.abort();
+    if (options.signal?.aborted) onAbort();
     try {
       await Promise.all(
         todo.map(async (r) => {
-          const k = key(r.estimator, r.seed, r.point);
-          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed, r.point), backend, compareHash: hash };
+          const k = key(r);
+          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed, r.point), backend, compareHash: hash, imports };
           try {
             const summary = await pool.run(task, (p) => {
               stepsOf.set(k, p.steps);
@@ -458,9 +443,9 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       await pool.close();
     }
   }
-  const runs = plan.runs.map((r) => outcomes.get(key(r.estimator, r.seed, r.point))!);
+  const runs = plan.runs.map((r) => outcomes.get(key(r))!);
   if (failure) {
-    throw new Error(`run ${failure.run.estimator} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
+    throw new Error(`run ${seriesName({ estimator: failure.run.estimator, point: failure.run.point?.label })} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
   }
   if (runs.some((r) => r.status === 'failed') && !runs.some((r) => r.status === 'not run' || r.status === 'interrupted')) {
     // Runs failed on their own (after the executor's retries): report the others, name the failures.

@@ -18,12 +18,12 @@
  * the tables and in `stats.json`.
  *
  * Values are parsed by the type of the option's default (number, boolean, list of numbers, or
- * text); their ranges are checked where every agent option is checked, when the agent is built,
- * so a bad value fails its runs with the agent's own message.
+ * text); each point's options are then checked like every agent option (`parseAgentOptions`) by
+ * `validateCompareConfig`, so a value out of range is refused before any run starts.
  * @module
  */
 import { z } from 'zod';
-import { AGENT_DEFAULTS, type AgentOptions } from '../../agents/agent.js';
+import { AGENT_DEFAULTS, type AgentOptions } from '../../agents/options.js';
 
 /** One value on a grid axis. */
 export type GridValue = number | string | boolean | readonly number[];
@@ -53,8 +53,9 @@ export const GRID_OPTIONS: readonly string[] = [...Object.keys(AGENT_DEFAULTS).f
 
 /** The zod schema of a grid as stored in `compare.json`. */
 export const gridSchema = z
-  .array(z.object({ name: z.string(), values: z.array(z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).min(1) }).strict())
-  .min(1);
+  .array(z.object({ name: z.string(), values: z.array(z.union([z.number(), z.string(), z.boolean(), z.array(z.number()).readonly()])).min(1).readonly() }).strict().readonly())
+  .min(1)
+  .readonly();
 
 /** A bad `--grid`; the message names the flag and the value. */
 export class GridError extends RangeError {

@@ -21,6 +21,8 @@ import { makeVec, spec as envSpec, type EnvKwargs } from '../core/registry.js';
 import type { VectorEnv } from '../core/vector.js';
 import { BroadcastVectorEnv } from '../stream/broadcast.js';
 import { isEpisode, type EpisodeEvent } from '../stream/events.js';
+import { ensureBackend } from '../tensor/backend.js';
+import { loadImports } from '../user/imports.js';
 
 /** Options of {@link runTraining}. */
 export interface LoopOptions {
@@ -46,6 +48,11 @@ export interface LoopOptions {
   readonly vectorEnv?: (numEnvs: number) => VectorEnv;
   /** How often the loop yields to the event loop, in ms. @default 50 */
   readonly yieldEveryMs?: number;
+  /**
+   * User modules (paths against the current folder, or package names) that register envs or
+   * estimators, loaded before `env` is resolved. @default []
+   */
+  readonly imports?: readonly string[];
 }
 
 /** What {@link runTraining} returns. */
@@ -76,6 +83,8 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   const seed = options.seed ?? 0;
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`numEnvs must be a positive integer, got ${numEnvs}`);
   if (!Number.isInteger(steps) || steps <= 0) throw new RangeError(`steps must be a positive integer, got ${steps}`);
+  await loadImports(options.imports ?? []);
+  await ensureBackend();
   envSpec(options.env);
   const inner = options.vectorEnv?.(numEnvs) ?? makeVec(options.env, numEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step' });
   const venv = new BroadcastVectorEnv(inner);

@@ -8,7 +8,7 @@
  *
  * ```
  * main → worker   { type: 'task', id, task }     start a task (a worker runs one at a time)
- *                 { type: 'abort', id }          abort the running task's signal
+ *                 { type: 'abort', id, reason? } abort the running task's signal (reason: e.g. 'SIGTERM')
  * worker → main   { type: 'progress', id, data }  handed to the task's onProgress
  *                 { type: 'done', id, result }    resolves run()
  *                 { type: 'error', id, error }    rejects run() with the handler's message
@@ -69,7 +69,7 @@ export class PoolAbortedError extends Error {
   override name = 'PoolAbortedError';
 }
 
-type ToWorker = { type: 'task'; id: number; task: unknown } | { type: 'abort'; id: number };
+type ToWorker = { type: 'task'; id: number; task: unknown } | { type: 'abort'; id: number; reason?: string };
 type SerializedError = { name: string; message: string; stack?: string };
 type FromWorker =
   | { type: 'progress'; id: number; data: unknown }
@@ -144,12 +144,13 @@ export class WorkerPool<Task, Result, Progress = unknown> {
    * Stops cleanly: queued tasks reject with {@link PoolAbortedError}, and each running task's
    * `signal` is aborted so that its handler can finish early and still resolve (e.g. with a
    * result marked interrupted). Idempotent.
+   * @param reason the running tasks' abort reason (a signal name, say)
    */
-  abort(): void {
+  abort(reason?: string): void {
     if (this.aborted) return;
     this.aborted = true;
     this.rejectQueued('WorkerPool: aborted before the task started');
-    for (const s of this.slots) if (s.job && !s.dead) s.worker.postMessage({ type: 'abort', id: s.job.id } satisfies ToWorker);
+    for (const s of this.slots) if (s.job && !s.dead) s.worker.postMessage({ type: 'abort', id: s.job.id, ...(reason !== undefined ? { reason } : {}) } satisfies ToWorker);
   }
 
   /**
@@ -266,7 +267,7 @@ export function serveTasks<Task, Result, Progress = unknown>(
   const running = new Map<number, AbortController>();
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'abort') {
-      running.get(msg.id)?.abort();
+      running.get(msg.id)?.abort(msg.reason);
       return;
     }
     const ac = new AbortController();

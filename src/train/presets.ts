@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { AgentOptions } from '../../agents/agent.js';
+import type { AgentOptions } from '../../agents/options.js';
+import { estimatorFor, hasEstimator, listEstimators } from '../estimators/index.js';
 import type { EnvKwargs } from '../core/registry.js';
 
 /** A preset: loop settings and agent options. */
@@ -28,14 +29,21 @@ export interface Preset {
   readonly note: string;
 }
 
-/** Estimators that need a hidden layer, for presets that have none. */
-const HIDDEN_FOR_BACKPROP: Preset['byEstimator'] = {
-  st: { hidden: [8] },
-  'st-sigmoid': { hidden: [8] },
-  'learned-correction': { hidden: [8] },
-  'noisy-relu': { hidden: [8] },
-  sts: { hidden: [8] },
-};
+/**
+ * Estimators that need a hidden layer get one of 8 units, for presets that have none: every
+ * registered estimator with `needsHidden`, looked up when a preset is read (so estimators that user
+ * code registers later count too).
+ */
+const HIDDEN_FOR_BACKPROP: Preset['byEstimator'] = new Proxy(
+  {},
+  {
+    get: (_target, id) => (typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden ? { hidden: [8] } : undefined),
+    has: (_target, id) => typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden,
+    ownKeys: () => listEstimators().filter((e) => e.needsHidden).map((e) => e.id),
+    getOwnPropertyDescriptor: (_target, id) =>
+      typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden ? { value: { hidden: [8] }, enumerable: true, configurable: true } : undefined,
+  },
+);
 
 /**
  * Bandits: one sub-env, because sub-env i is seeded with seed + i and so draws its own arm means:
@@ -94,36 +102,4 @@ export function presetFor(env: string): Preset {
 /** The agent options of a preset for one estimator. */
 export function presetAgentOptions(p: Preset, estimator: NonNullable<AgentOptions['estimator']>): AgentOptions {
   return { ...p.agent, ...(p.byEstimator?.[estimator] ?? {}) };
-}
-
-/** A preset's settings in the shape of the `train` and `compare` options (`lr` for `learningRate`). */
-export interface PresetRunOptions {
-  readonly numEnvs?: number;
-  readonly steps?: number;
-  readonly envKwargs?: EnvKwargs;
-  readonly hidden?: number[];
-  readonly lr?: number;
-  readonly optimizer?: 'adam' | 'sgd';
-  readonly credit?: 'episode' | 'segment' | 'traces';
-  readonly gamma?: number;
-  readonly batchSize?: number;
-  /** Every other agent option. */
-  readonly agent: AgentOptions;
-}
-
-/** Flattens a preset and its agent options (for one estimator, or the shared ones) into run options. */
-export function presetRunOptions(p: Preset, agent: AgentOptions = p.agent): PresetRunOptions {
-  const { hidden, learningRate, optimizer, credit, gamma, batchSize, ...rest } = agent;
-  return {
-    ...(p.numEnvs !== undefined ? { numEnvs: p.numEnvs } : {}),
-    ...(p.steps !== undefined ? { steps: p.steps } : {}),
-    ...(p.envKwargs !== undefined ? { envKwargs: { ...p.envKwargs } } : {}),
-    ...(hidden !== undefined ? { hidden: [...hidden] } : {}),
-    ...(learningRate !== undefined ? { lr: learningRate } : {}),
-    ...(optimizer !== undefined ? { optimizer } : {}),
-    ...(credit !== undefined ? { credit } : {}),
-    ...(gamma !== undefined ? { gamma } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    agent: rest,
-  };
 }

@@ -1,8 +1,8 @@
 /**
- * Reading run and compare folders back, and everything `compare` and `plot` draw from them: the
- * statistics (`stats.json` and a terminal table), the learning curves (`curves.svg`/`curves.png`,
- * or `curve.svg`/`curve.png` for a single run) and `report.html`. Everything here works from the
- * files alone, so `rewardcast plot` redraws exactly what `compare` wrote.
+ * The statistics of a comparison folder (`stats.json` and the terminal table), computed from its
+ * files alone, so that `rewardcast plot` recomputes exactly what `compare` wrote. Reading the
+ * folders is `./folders.ts` (re-exported here); drawing the charts and `report.html` is
+ * `src/plot/compare-report.ts`.
  *
  * ## The statistics of a comparison
  * Per estimator, over its finished runs (seeds 1..N), after Agarwal et al. (2021) (rliable):
@@ -38,15 +38,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { z } from 'zod';
-import { isRegistered, spec as envSpec } from '../core/registry.js';
+import { basename } from 'node:path';
 import { Rng } from '../core/rng.js';
-import { htmlReport, type ReportSection } from '../plot/report.js';
-import { learningCurveSpec, runCurveSpec, type CurveSeries } from '../plot/learning-curves.js';
-import { writeChart } from '../plot/render.js';
-import type { TopLevelSpec } from 'vega-lite';
 import {
   areaUnderCurve,
   commonGrid,
@@ -63,206 +56,15 @@ import {
   stratifiedBootstrapCI,
   type Episode,
 } from '../stats/index.js';
-import type { CompareConfig } from './compare.js';
-import { readEpisodes, writeJsonAtomic, type EpisodeRow } from './run-folder.js';
-import { envSlug, type RunSummary } from './worker.js';
-import { estimatorIdSchema, trainingFieldSchemas } from './schemas.js';
-import { chartedSeries, gridPoints, gridSchema, gridTable, seriesOf } from './grid.js';
-import { OKABE_ITO } from '../plot/theme.js';
+import type { CompareFolder } from './folders.js';
+import type { EpisodeRow } from './run-folder.js';
+import type { NormalizedCompareConfig } from './schemas.js';
+import { seriesOf } from './grid.js';
 
-/** Bad or missing data in a run or compare folder; the message names the file (and line). */
-export class RunFolderError extends Error {
-  override name = 'RunFolderError';
-}
-
-/** The file that marks a comparison folder and holds its config. */
-export const COMPARE_FILE = 'compare.json';
+export * from './folders.js';
 
 /** Grid points of the aggregated curves and of the area under the curve. */
 export const GRID_POINTS = 100;
-
-/** `compare.json`: the comparison's config and identity. */
-export interface CompareMeta {
-  /** Always `'rewardcast-compare'`. */
-  readonly kind: 'rewardcast-compare';
-  /** Format version. */
-  readonly version: 1;
-  /** sha256 (hex) of the config's identity; its first 10 characters end the folder name. */
-  readonly hash: string;
-  /** The config; `estimators` in the order of the latest run (the first is the reference). */
-  readonly config: CompareConfig;
-  /** The env's reward threshold when the comparison was made, or null. */
-  readonly threshold: number | null;
-  /** When the folder was made (ISO 8601). */
-  readonly created: string;
-}
-
-const compareMetaSchema = z
-  .object({
-    kind: z.literal('rewardcast-compare'),
-    version: z.literal(1),
-    hash: z.string().regex(/^[0-9a-f]{64}$/),
-    config: z.object({
-      env: z.string().min(1),
-      estimators: z.array(estimatorIdSchema).min(1),
-      seeds: z.number().int().positive(),
-      ...trainingFieldSchemas,
-      perEstimator: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-      envKwargs: z.record(z.string(), z.unknown()).optional(),
-      grid: gridSchema.optional(),
-    }),
-    threshold: z.number().nullable(),
-    created: z.string(),
-  })
-  .strict();
-
-/** Parses a JSON file, naming the file in the error. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new RunFolderError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new RunFolderError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** Reads and checks `compare.json` of a comparison folder. */
-export function readCompareMeta(dir: string): CompareMeta {
-  const file = join(dir, COMPARE_FILE);
-  const r = compareMetaSchema.safeParse(readJsonFile(file));
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new RunFolderError(`${file}: field '${issue.path.join('.') || '(top level)'}': ${issue.message}`);
-  }
-  return r.data as CompareMeta;
-}
-
-/** Whether `dir` is a comparison folder (holds `compare.json`). */
-export function isCompareFolder(dir: string): boolean {
-  return existsSync(join(dir, COMPARE_FILE));
-}
-
-/** Whether `dir` looks like a run folder (holds `episodes.csv` or `config.json`, and no `compare.json`). */
-export function isRunFolder(dir: string): boolean {
-  return !isCompareFolder(dir) && (existsSync(join(dir, 'episodes.csv')) || existsSync(join(dir, 'config.json')));
-}
-
-/** One run folder, read back. */
-export interface RunData {
-  /** The folder. */
-  readonly dir: string;
-  /** `config.json`. */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** `summary.json`, or undefined when the run never finished writing it. */
-  readonly summary: RunSummary | undefined;
-  /** `episodes.csv`. */
-  readonly episodes: readonly EpisodeRow[];
-}
-
-/**
- * Reads a run folder: `config.json` (required), `episodes.csv` (required; a corrupt row is an
- * error naming the file and line) and `summary.json` (optional).
- */
-export function readRunFolder(dir: string): RunData {
-  const configPath = join(dir, 'config.json');
-  if (!existsSync(configPath)) throw new RunFolderError(`${dir} is not a run folder: ${configPath} is missing`);
-  const config = readJsonFile(configPath);
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new RunFolderError(`${configPath}: expected a JSON object`);
-  const csv = join(dir, 'episodes.csv');
-  if (!existsSync(csv)) throw new RunFolderError(`${dir} is not a run folder: ${csv} is missing`);
-  let episodes: EpisodeRow[];
-  try {
-    episodes = readEpisodes(csv);
-  } catch (e) {
-    throw new RunFolderError((e as Error).message);
-  }
-  const summaryPath = join(dir, 'summary.json');
-  let summary: RunSummary | undefined;
-  if (existsSync(summaryPath)) {
-    const s = readJsonFile(summaryPath);
-    if (s === null || typeof s !== 'object' || !['finished', 'interrupted'].includes((s as { status?: unknown }).status as string)) {
-      throw new RunFolderError(`${summaryPath}: expected an object with status 'finished' or 'interrupted'`);
-    }
-    summary = s as RunSummary;
-  }
-  return { dir, config: config as Record<string, unknown>, summary, episodes };
-}
-
-/** A run folder inside a comparison folder, identified by its name `<env>__<estimator>__<seed>__<time>`. */
-export interface RunEntry {
-  readonly path: string;
-  readonly estimator: string;
-  readonly seed: number;
-  readonly time: number;
-}
-
-/** The run folders of `env` inside a comparison folder, newest first within each (estimator, seed). */
-export function listRunEntries(dir: string, env: string): RunEntry[] {
-  const prefix = `${envSlug(env)}__`;
-  const out: RunEntry[] = [];
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(.+)__(\d+)__(\d+)$/.exec(name.slice(prefix.length));
-    if (!m) continue;
-    const path = join(dir, name);
-    if (!statSync(path).isDirectory()) continue;
-    out.push({ path, estimator: m[1]!, seed: Number(m[2]), time: Number(m[3]) });
-  }
-  return out.sort((a, b) => a.estimator.localeCompare(b.estimator) || a.seed - b.seed || b.time - a.time);
-}
-
-/** A comparison folder, read back: its config and its finished runs. */
-export interface CompareFolder {
-  readonly dir: string;
-  readonly meta: CompareMeta;
-  /** Finished runs per estimator, in seed order (the newest finished folder of each seed). */
-  readonly runs: ReadonlyMap<string, readonly RunData[]>;
-  /** The (estimator, seed) pairs of the config without a finished run, and why. */
-  readonly skipped: readonly { readonly estimator: string; readonly seed: number; readonly reason: string }[];
-}
-
-/**
- * Reads a comparison folder. A finished run with a corrupt `episodes.csv` is an error naming the
- * file and line; a folder with no finished run at all is an error too.
- */
-export function readCompareFolder(dir: string): CompareFolder {
-  const meta = readCompareMeta(dir);
-  const { env, seeds } = meta.config;
-  const entries = listRunEntries(dir, env);
-  const runs = new Map<string, RunData[]>();
-  const skipped: { estimator: string; seed: number; reason: string }[] = [];
-  // In a sweep, each estimator at each grid point is one series (`./grid.ts`).
-  for (const { name: estimator } of seriesOf(meta.config)) {
-    const list: RunData[] = [];
-    for (let seed = 1; seed <= seeds; seed++) {
-      const mine = entries.filter((e) => e.estimator === estimator && e.seed === seed);
-      let found: RunData | undefined;
-      let reason = 'no run folder';
-      for (const e of mine) {
-        const summaryPath = join(e.path, 'summary.json');
-        const status = existsSync(summaryPath) ? (readJsonFile(summaryPath) as { status?: unknown } | null)?.status : undefined;
-        if (status !== 'finished') {
-          reason = status === 'interrupted' ? 'interrupted' : 'unfinished (no summary.json)';
-          continue;
-        }
-        found = readRunFolder(e.path);
-        break;
-      }
-      if (found) list.push(found);
-      else skipped.push({ estimator, seed, reason });
-    }
-    runs.set(estimator, list);
-  }
-  if ([...runs.values()].every((l) => l.length === 0)) {
-    throw new RunFolderError(`${dir} has no finished run (expected folders ${envSlug(env)}__<estimator>__<seed>__<time> with summary.json status 'finished')`);
-  }
-  return { dir, meta, runs, skipped };
-}
 
 /** The seed of one statistic's bootstrap generator (see the module doc). */
 export function bootstrapSeed(hash: string, statistic: string, estimator: string): number {
@@ -324,7 +126,7 @@ export interface CompareStats {
   /** The comparison folder's name (paths in this file are relative to it, so it can be moved). */
   readonly folder: string;
   readonly hash: string;
-  readonly config: CompareConfig;
+  readonly config: NormalizedCompareConfig;
   /** The env's reward threshold, or null. */
   readonly threshold: number | null;
   /** The first estimator, against which the probability of improvement is given. */
@@ -366,6 +168,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
   const threshold = meta.threshold;
   const grid = commonGrid(config.steps, Math.min(GRID_POINTS, config.steps));
   const seedOf = (statistic: string, estimator: string): number => bootstrapSeed(hash, statistic, estimator);
+  // In a sweep, each estimator at each grid point is one series (`./grid.ts`), named `<estimator>@<point>`.
   const seriesNames = seriesOf(config).map((s) => s.name);
   const present = seriesNames.filter((e) => (folder.runs.get(e)?.length ?? 0) > 0);
   const episodesOf = new Map(present.map((e) => [e, folder.runs.get(e)!.map((r) => toEpisodes(r.episodes))]));
@@ -485,7 +288,8 @@ export function formatSteps(x: number | null): string {
   return String(Math.round(x));
 }
 
-function withCi(e: Estimate | null, fmt: (x: number | null) => string = formatNumber): string {
+/** An estimate with its interval, as the tables show it. */
+export function withCi(e: Estimate | null, fmt: (x: number | null) => string = formatNumber): string {
   if (e === null || e.point === null) return '—';
   return `${fmt(e.point)} [${fmt(e.lo)}, ${fmt(e.hi)}]`;
 }
@@ -532,223 +336,3 @@ export function formatStatsTable(stats: CompareStats): string {
 }
 
 /** The files `writeCompareReport` writes. */
-export interface CompareReportFiles {
-  readonly curvesSvg: string;
-  readonly curvesPng: string;
-  readonly stats: string;
-  readonly report: string;
-}
-
-/** What {@link writeCompareReport} returns. */
-export interface CompareReport {
-  readonly stats: CompareStats;
-  readonly files: CompareReportFiles;
-  /** {@link formatStatsTable} of the stats. */
-  readonly table: string;
-}
-
-/** The learning-curve series drawn from the stats: points where every seed has data (or, failing that, any). */
-function curveSeries(stats: CompareStats): CurveSeries[] {
-  const grid = stats.curves.grid;
-  return stats.curves.series.map((s) => {
-    const runs = stats.estimators.find((e) => e.estimator === s.estimator)?.runs ?? 0;
-    const at = (g: number) => ({ step: grid[g]!, center: s.iqm[g]!, lo: s.lo[g]!, hi: s.hi[g]!, n: s.n[g]! });
-    const all = grid.map((_, g) => g).filter((g) => s.n[g]! > 0);
-    const full = all.filter((g) => s.n[g] === runs);
-    return { label: s.estimator, points: (full.length > 0 ? full : all).map(at) };
-  });
-}
-
-/**
- * Reads a comparison folder and writes `curves.svg`, `curves.png`, `stats.json` and `report.html`
- * into it. The same folder always gives the same files (the bootstrap is seeded from the config).
- */
-export async function writeCompareReport(dir: string): Promise<CompareReport> {
-  const folder = readCompareFolder(dir);
-  const stats = compareStats(folder);
-  const { config } = stats;
-  const charted = new Set(chartedSeries(config, stats.estimators, OKABE_ITO.length));
-  const seriesList = curveSeries(stats).filter((s) => s.points.length > 0 && charted.has(s.label));
-  const maxRuns = Math.max(...stats.estimators.map((e) => e.runs));
-  const subtitle = `${config.estimators.length} estimator${config.estimators.length === 1 ? '' : 's'} × ${config.grid?.length ? `${gridPoints(config.grid).length} grid points × ` : ''}${config.seeds} seed${config.seeds === 1 ? '' : 's'} × ${formatSteps(config.steps)} env steps · ${config.numEnvs} envs · hidden ${config.hidden.length ? config.hidden.join('×') : 'none'} · ${config.optimizer} lr ${config.lr}`;
-  const spec = learningCurveSpec(seriesList, {
-    title: `${config.env}: learning curves`,
-    subtitle,
-    seeds: maxRuns,
-    ...(stats.threshold === null ? {} : { threshold: { value: stats.threshold, label: `Reward threshold (${formatNumber(stats.threshold)})` } }),
-  });
-  const { svgPath, pngPath } = await writeChart(withStepDomain(spec, config.steps), join(dir, 'curves'));
-  const statsPath = join(dir, 'stats.json');
-  writeJsonAtomic(statsPath, stats);
-  const svg = readFileSync(svgPath, 'utf8');
-  const reportPath = join(dir, 'report.html');
-  const html = htmlReport({
-    title: `${config.env}: estimator comparison`,
-    subtitle: `${basename(dir)} · ${subtitle}`,
-    sections: reportSections(stats, svg),
-  });
-  writeTextAtomic(reportPath, html);
-  return { stats, files: { curvesSvg: svgPath, curvesPng: pngPath, stats: statsPath, report: reportPath }, table: formatStatsTable(stats) };
-}
-
-/**
- * The chart with its x axis spanning 0..budget. learningCurveSpec lets the data set the x domain,
- * which then starts at the first grid step (budget/100) and ends on an odd tick: its labels came
- * out as 10k, 30k, …, 190k, with neither 0 nor the budget shown. learningCurveSpec has no option
- * for the domain, so it is set here on every x encoding of a step field.
- */
-function withStepDomain(spec: TopLevelSpec, steps: number): TopLevelSpec {
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (node === null || typeof node !== 'object') return node;
-    const o = node as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) out[k] = walk(v);
-    const x = (o['encoding'] as { x?: { field?: unknown; scale?: object } } | undefined)?.x;
-    if (x?.field === 'step') {
-      out['encoding'] = { ...(out['encoding'] as object), x: { ...x, scale: { ...(x.scale ?? {}), domain: [0, steps] } } };
-    }
-    return out;
-  };
-  return walk(spec) as TopLevelSpec;
-}
-
-/** Writes a text file atomically (temp file, then rename), as `writeJsonAtomic`. */
-function writeTextAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-function reportSections(stats: CompareStats, svg: string): ReportSection[] {
-  const pct = `${Math.round(stats.method.bootstrap.confidence * 100)} %`;
-  const runsTable = stats.estimators.flatMap((e) =>
-    e.perRun.map((r) => ({
-      estimator: e.estimator,
-      seed: r.seed,
-      finalReturn: r.finalReturn,
-      auc: r.auc,
-      stepsToThreshold: stats.threshold === null ? 'no threshold' : r.stepsToThreshold === null ? 'not reached' : formatSteps(r.stepsToThreshold),
-      episodes: r.episodes,
-      seconds: r.seconds === null ? null : Number(r.seconds.toFixed(1)),
-      backend: r.backend,
-      folder: r.runDir,
-    })),
-  );
-  const thresholdText =
-    stats.threshold === null
-      ? `${stats.env} has no reward threshold, so there is no steps-to-threshold column.`
-      : `Steps to threshold: the first env step at which the mean of ${stats.method.thresholdWindow} consecutive episode returns reaches ${formatNumber(stats.threshold)} (Gymnasium's "solved" rule). The cell gives the median over the k of N seeds that reached it, with a bootstrap interval over those k seeds, and "not reached" when none did.`;
-  const aucText =
-    stats.method.aucSteps === null
-      ? 'AUC: undefined (some run never finished an episode).'
-      : `AUC: the normalised area under each run's curve (its average height, in return units) from ${formatSteps(stats.method.aucSteps[0])} to ${formatSteps(stats.method.aucSteps[1])} env steps, where every run has finished an episode.`;
-  return [
-    {
-      heading: 'Learning curves',
-      blocks: [
-        {
-          kind: 'chart',
-          svg,
-          caption: `Episodic return (mean of the last ${stats.method.curveWindow} episodes) against env steps: IQM over seeds with a pointwise ${pct} stratified-bootstrap band.`,
-        },
-      ],
-    },
-    {
-      heading: 'Summary',
-      blocks: [
-        { kind: 'table', columns: summaryColumns(stats), rows: summaryRows(stats), caption: `Per estimator, over its finished runs; intervals are ${pct} stratified-bootstrap percentile intervals.` },
-        {
-          kind: 'text',
-          text: [
-            `Final return: the mean return of each run's last ${stats.method.finalWindow} episodes; IQM over seeds.`,
-            aucText,
-            thresholdText,
-            `P(X > ${stats.reference}): the probability that a run of X ends with a higher final return than a run of ${stats.reference} (0.5: neither is ahead).`,
-            `Bootstrap: ${stats.method.bootstrap.reps} replicates, seeded from the config hash ${stats.hash.slice(0, 10)}, so the intervals are reproducible.`,
-          ].join('\n\n'),
-        },
-      ],
-    },
-    ...(stats.config.grid?.length
-      ? [
-          {
-            heading: 'Grid',
-            blocks: [
-              {
-                kind: 'table' as const,
-                ...gridTable(stats.config, stats.estimators, (e) => withCi({ ...e, n: 0 })),
-                caption: `Final return (IQM [${pct} CI]) of each estimator at each grid point; ★ marks each estimator's best point.${seriesOf(stats.config).length > OKABE_ITO.length ? " The chart shows each estimator's best point only." : ''}`,
-              },
-            ],
-          },
-        ]
-      : []),
-    {
-      heading: 'Runs',
-      blocks: [
-        {
-          kind: 'table',
-          columns: [
-            'estimator',
-            'seed',
-            { key: 'finalReturn', label: 'final return' },
-            { key: 'auc', label: 'AUC' },
-            { key: 'stepsToThreshold', label: 'steps to threshold' },
-            'episodes',
-            { key: 'seconds', label: 'seconds' },
-            'backend',
-            'folder',
-          ],
-          rows: runsTable,
-        },
-        ...(stats.skipped.length === 0
-          ? []
-          : [{ kind: 'text' as const, text: `Not included (no finished run): ${stats.skipped.map((s) => `${s.estimator} seed ${s.seed} (${s.reason})`).join(', ')}.` }]),
-      ],
-    },
-  ];
-}
-
-/** What {@link writeRunPlot} returns. */
-export interface RunPlot {
-  readonly curveSvg: string;
-  readonly curvePng: string;
-  readonly episodes: number;
-}
-
-/**
- * Reads a run folder and writes `curve.svg` and `curve.png` into it: every episode's return against
- * env steps, with a moving average, and the env's reward threshold when it has one.
- */
-export async function writeRunPlot(dir: string): Promise<RunPlot> {
-  const run = readRunFolder(dir);
-  if (run.episodes.length === 0) throw new RunFolderError(`${join(dir, 'episodes.csv')}: no finished episode to plot`);
-  const env = typeof run.config['env'] === 'string' ? run.config['env'] : undefined;
-  const threshold = env !== undefined && isRegistered(env) ? envSpec(env).rewardThreshold : undefined;
-  const parts = [env, run.config['estimator'], run.config['seed'] === undefined ? undefined : `seed ${String(run.config['seed'])}`, run.summary ? `${formatSteps(run.summary.envSteps)} env steps, ${run.summary.status}` : 'unfinished'];
-  const spec = runCurveSpec(
-    run.episodes.map((e) => ({ step: e.globalStep, value: e.return })),
-    {
-      title: basename(dir),
-      subtitle: parts.filter((p) => p !== undefined).join(' · '),
-      ...(threshold === undefined ? {} : { threshold: { value: threshold, label: `Reward threshold (${formatNumber(threshold)})` } }),
-    },
-  );
-  const { svgPath, pngPath } = await writeChart(spec, join(dir, 'curve'));
-  return { curveSvg: svgPath, curvePng: pngPath, episodes: run.episodes.length };
-}
-
-/** What {@link plotFolder} did with one folder. */
-export type PlotResult = ({ readonly kind: 'run'; readonly dir: string } & RunPlot) | ({ readonly kind: 'compare'; readonly dir: string } & CompareReport);
-
-/**
- * Redraws a run folder ({@link writeRunPlot}) or a comparison folder ({@link writeCompareReport})
- * from its files alone; anything else is a {@link RunFolderError}.
- */
-export async function plotFolder(dir: string): Promise<PlotResult> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RunFolderError(`${dir}: no such folder`);
-  if (isCompareFolder(dir)) return { kind: 'compare', dir, ...(await writeCompareReport(dir)) };
-  if (isRunFolder(dir)) return { kind: 'run', dir, ...(await writeRunPlot(dir)) };
-  throw new RunFolderError(`${dir} has no runs: it is neither a run folder (no config.json, episodes.csv) nor a compare folder (no ${COMPARE_FILE})`);
-}

@@ -12,18 +12,19 @@
  * {@link WORKER_MARKER} as its `workerData`.
  * @module
  */
-import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import '../../envs/index.js';
-import type { AgentOptions, CreditMode } from '../../agents/agent.js';
+import type { AgentOptions } from '../../agents/options.js';
 import type { EstimatorId } from '../estimators/index.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
 import { serveTasks } from './pool.js';
+import { loadImports } from '../user/imports.js';
 import type { EnvKwargs } from '../core/registry.js';
-import { runName, trainToFolder, type RunSummary } from './run-folder.js';
+import { envSlug, runName, trainToFolder, type RunSummary } from './run-folder.js';
 import { seriesName } from './grid.js';
 
 export type { RunSummary } from './run-folder.js';
+export { envSlug } from './run-folder.js';
 
 /** The `workerData` that makes this module serve tasks. */
 export const WORKER_MARKER = 'rewardcast-compare-worker';
@@ -32,7 +33,7 @@ export const WORKER_MARKER = 'rewardcast-compare-worker';
 export interface RunConfig {
   /** Registered env id. */
   readonly env: string;
-  /** Estimator id. */
+  /** Estimator id (also `agent.estimator`). */
   readonly estimator: EstimatorId;
   /** Seed of everything. */
   readonly seed: number;
@@ -40,20 +41,8 @@ export interface RunConfig {
   readonly steps: number;
   /** Parallel sub-envs. */
   readonly numEnvs: number;
-  /** Units per hidden layer. */
-  readonly hidden: readonly number[];
-  /** Optimiser step size. */
-  readonly lr: number;
-  /** Optimiser. */
-  readonly optimizer: 'adam' | 'sgd';
-  /** Temporal credit. */
-  readonly credit: CreditMode;
-  /** Discount γ. */
-  readonly gamma: number;
-  /** Transitions per update under episode credit. */
-  readonly batchSize: number;
-  /** Further agent options of this estimator (from the env's preset, e.g. the action head). */
-  readonly extra: AgentOptions;
+  /** The run's agent options (the comparison's shared ones, then its estimator's, then `estimator`), keys sorted. */
+  readonly agent: AgentOptions;
   /** Options for `make` (from the env's preset, e.g. a step limit). */
   readonly envKwargs: EnvKwargs;
   /** The grid point of a `--grid` sweep, e.g. `hidden=16,learningRate=0.01` (see `./grid.ts`); absent without a grid. */
@@ -61,7 +50,7 @@ export interface RunConfig {
 }
 
 /** The fields of {@link RunConfig}, in the order differences are reported. */
-export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'hidden', 'lr', 'optimizer', 'credit', 'gamma', 'batchSize', 'extra', 'envKwargs', 'point'] as const;
+export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'agent', 'envKwargs', 'point'] as const;
 
 /** One task of the pool: train one run into a folder inside `parent`. */
 export interface RunTask {
@@ -73,6 +62,8 @@ export interface RunTask {
   readonly backend: BackendRequest;
   /** Hash of the comparison's config, recorded in the run's `config.json`. */
   readonly compareHash: string;
+  /** User modules (resolved URLs) to load before the run's ids are resolved. @default [] */
+  readonly imports?: readonly string[];
 }
 
 /** What a run reports while it trains: env steps so far. */
@@ -80,14 +71,9 @@ export interface RunProgress {
   readonly steps: number;
 }
 
-/** An env id as it appears in folder names: a namespace's `/` and other unsafe characters become `_`. */
-export function envSlug(env: string): string {
-  return env.replace(/[^\w.-]/g, '_');
-}
-
 /** The agent options of a run, as `rewardcast train` builds them. */
 export function agentOptionsFor(c: RunConfig): AgentOptions {
-  return { ...c.extra, estimator: c.estimator, hidden: [...c.hidden], learningRate: c.lr, optimizer: c.optimizer, credit: c.credit, gamma: c.gamma, batchSize: c.batchSize };
+  return { ...c.agent, estimator: c.estimator };
 }
 
 /**
@@ -101,7 +87,6 @@ export function runConfigFor(task: RunTask, backendName: string): Record<string,
     ...Object.fromEntries(RUN_CONFIG_FIELDS.map((k) => [k, c[k]])),
     out: task.parent,
     backend: backendName,
-    agent: agentOptionsFor(c),
     compareHash: task.compareHash,
   };
 }
@@ -121,11 +106,12 @@ export async function trainRun(
   report?: (line: string) => void,
 ): Promise<RunSummary> {
   const c = task.config;
+  await loadImports(task.imports ?? []);
   const backend = await initBackend(task.backend, report);
-  const dir = join(task.parent, runName(envSlug(c.env), seriesName(c), c.seed));
   let lastReport = performance.now();
   const summary = await trainToFolder({
-    dir,
+    parent: task.parent,
+    name: runName(envSlug(c.env), seriesName(c), c.seed),
     config: runConfigFor(task, backend.name),
     env: c.env,
     estimator: c.estimator,

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,9 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   const { perEstimator, ...shared } = o;
   const { perEstimator: _none, ...defaults } = COMPARE_DEFAULTS;
   assert.equal(shared, { ...defaults, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
+  assert.is(o.agent.learningRate, 0.03, 'the CartPole preset, one name: learningRate');
   // Each estimator keeps only the preset options that differ from the shared ones.
+  assert.equal(perEstimator, { 'reinforce-critic': { learningRate: 0.05 } });
   for (const [est, own] of Object.entries(perEstimator)) {
     const full = presetAgentOptions(presetFor('CartPole-v1'), est as EstimatorId) as Record<string, unknown>;
     for (const [k, v] of Object.entries(own as Record<string, unknown>)) assert.equal(v, full[k], `${est}.${k}`);
@@ -48,11 +50,12 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   assert.is(r.env, 'BernoulliBandit-v0');
   assert.equal(r.estimators, ['st', 'reinforce']);
   assert.is(r.seeds, 5);
-  assert.equal(r.hidden, []);
+  assert.equal(r.agent.hidden, []);
+  assert.is(r.agent.head, 'categorical', 'the bandit preset');
   assert.is(r.workers, 1);
   assert.is(r.backend, 'wasm');
   assert.is(r.numEnvs, 1, 'the bandit preset');
-  assert.equal(r.perEstimator, { st: { head: 'categorical' }, reinforce: { head: 'categorical' } }, 'preset extras; the flag --hidden overrides the preset hidden layer of st');
+  assert.equal(r.perEstimator, {}, 'the flag --hidden overrides the preset hidden layer of st');
   assert.is(resolveCompareOptions({}, { REWARDCAST_BACKEND: 'cpu' }).backend, 'cpu');
 });
 
@@ -105,19 +108,20 @@ test('the compiled CLI: compare --json writes the folder, prints only JSON on st
 
   const again = await cli([...TINY, '--out', 'runs']);
   assert.is(again.code, 0, again.stderr);
-  assert.is(again.stdout, '', 'nothing on stdout without --json');
-  assert.match(again.stderr, /4 runs, 4 already finished, nothing to run/);
-  assert.match(again.stderr, /estimator +runs +final return/);
-  assert.match(again.stderr, /no threshold/);
+  assert.match(again.stderr, /4 runs, 4 already finished, nothing to run/, 'progress and logs on stderr');
+  assert.match(again.stdout, /^estimator +runs +final return/, 'the result table on stdout');
+  assert.match(again.stdout, /no threshold/);
+  assert.match(again.stdout, /\nreport: .*report\.html\n$/);
+  assert.not.match(again.stderr, /estimator +runs +final return/);
 
   // The same folder with a different config in compare.json: exit 2, naming the folder and the field.
   const meta = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
-  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ ...meta, config: { ...meta.config, batchSize: 32 } }));
+  writeFileSync(join(dir, 'compare.json'), JSON.stringify({ ...meta, config: { ...meta.config, agent: { ...meta.config.agent, batchSize: 32 } } }));
   const conflict = await cli([...TINY, '--out', 'runs']);
   assert.is(conflict.code, 2);
   assert.is(conflict.stderr.trim().split('\n').length, 1, conflict.stderr);
   assert.ok(conflict.stderr.includes(out.dir), conflict.stderr);
-  assert.match(conflict.stderr, /field 'batchSize' is 32 there, 16 here/);
+  assert.match(conflict.stderr, /field 'agent' is \{[^}]*"batchSize":32[^}]*\} there, \{[^}]*"batchSize":16[^}]*\} here/);
 });
 
 test('the compiled CLI: bad input is one line naming the value, exit 2; --help exits 0', async () => {
@@ -142,6 +146,56 @@ test('the compiled CLI: bad input is one line naming the value, exit 2; --help e
   assert.match(help.stdout, /Examples:/);
   assert.match(help.stdout, /--workers <n>/);
   assert.match(help.stdout, /seeds 1\.\.N/);
+});
+
+test('compare --help says which preset applies and shows its values for the chosen env', async () => {
+  const [cart, bandit, none] = await Promise.all([cli(['compare', '--env', 'CartPole-v1', '--help']), cli(['compare', '--help', '--env=BernoulliBandit-v0']), cli(['compare', '--env', 'Acrobot-v1', '--help'])]);
+  assert.is(cart.code, 0);
+  assert.match(cart.stdout, /Preset: the CartPole-v1 preset applies/);
+  assert.match(cart.stdout, /learningRate 0\.03/);
+  assert.match(cart.stdout, /for reinforce-critic: learningRate 0\.05/);
+  assert.match(bandit.stdout, /Preset: the BernoulliBandit-v0 preset applies/);
+  assert.match(bandit.stdout, /numEnvs 1, steps 5000, hidden none, head categorical/);
+  assert.match(none.stdout, /Preset: Acrobot-v1 has no preset/);
+  const plain = await cli(['compare', '--help']);
+  assert.match(plain.stdout, /Preset: the CartPole-v1 preset applies/, 'the default env');
+});
+
+test('the help\'s example config file exists and is valid', () => {
+  const file = fileURLToPath(new URL('../../../presets/compare-cartpole.json', import.meta.url));
+  const help = readFileSync(fileURLToPath(new URL('../../src/cli/compare.js', import.meta.url)), 'utf8');
+  assert.ok(help.includes('--config presets/compare-cartpole.json'), 'the example names it');
+  const o = resolveCompareOptions({ config: file }, {});
+  assert.is(o.env, 'CartPole-v1');
+  assert.ok(o.estimators.length >= 2);
+});
+
+test('SIGTERM stops a comparison: runs are marked interrupted with the signal, exit 143', async () => {
+  const args = ['compare', '--env', 'CartPole-v1', '--estimators', 'reinforce-optimal,st', '--seeds', '1', '--steps', '100000000', '--workers', '2', '--out', 'sigterm'];
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: root, env: { ...process.env, REWARDCAST_BACKEND: 'cpu' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const parent = join(root, 'sigterm');
+  const deadline = Date.now() + 60_000;
+  let csvs: string[] = [];
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const cmp = existsSync(parent) ? readdirSync(parent) : [];
+    if (cmp.length === 1) {
+      const dir = join(parent, cmp[0]!);
+      csvs = readdirSync(dir).filter((n) => n.startsWith('CartPole-v1__')).map((n) => join(dir, n, 'episodes.csv'));
+      if (csvs.length === 2 && csvs.every((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').length > 5)) break;
+    }
+  }
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.is(code, 143, stderr);
+  assert.match(stderr, /interrupted by SIGTERM: 0 of 2 runs finished/);
+  for (const csv of csvs) {
+    const summary = JSON.parse(readFileSync(join(csv, '..', 'summary.json'), 'utf8')) as { status: string; signal: string };
+    assert.is(summary.status, 'interrupted');
+    assert.is(summary.signal, 'SIGTERM');
+  }
 });
 
 test.after(() => {

@@ -35,8 +35,7 @@ test.before(async () => {
     seeds: 2,
     steps: 2000,
     numEnvs: 4,
-    hidden: [8],
-    batchSize: 64,
+    agent: { hidden: [8], batchSize: 64 },
     workers: 2,
     out: join(root, 'runs'),
     backend: 'cpu',
@@ -65,6 +64,20 @@ test('plot <run folder> <compare folder> redraws from the files alone: curve.*, 
   const html = readFileSync(join(compareDir, 'report.html'), 'utf8');
   assert.match(html, /<table>/);
   assert.match(html, /<svg/);
+});
+
+test('plot without --json prints the table on stdout; a half-written last row is dropped with a note on stderr', async () => {
+  const copy = join(root, 'half-row');
+  mkdirSync(copy);
+  for (const f of ['config.json', 'summary.json']) writeFileSync(join(copy, f), readFileSync(join(runDir, f)));
+  const text = readFileSync(join(runDir, 'episodes.csv'), 'utf8');
+  const n = text.split('\n').length; // the header, the rows, and '' after the last newline
+  writeFileSync(join(copy, 'episodes.csv'), `${text}2000,99,1`);
+  const r = await cli(['plot', copy, compareDir]);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(r.stderr.includes(`rewardcast: ${join(copy, 'episodes.csv')}:${n}: dropped a half-written last row "2000,99,1"`), r.stderr);
+  assert.match(r.stdout, /estimator +runs +final return/);
+  assert.not.match(r.stderr, /estimator +runs +final return/);
 });
 
 test('runPlotCommand: a corrupt CSV is a UsageError naming the file and the line', async () => {

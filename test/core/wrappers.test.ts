@@ -12,6 +12,9 @@ import {
   type EpisodeStatistics,
 } from '../../src/core/wrappers.js';
 import { CorridorEnv } from '../../examples/custom-env.js';
+import '../../envs/index.js';
+import { make, type MakeOptions } from '../../src/core/registry.js';
+import { checkEnv } from '../../src/core/check-env.js';
 import { BrokenEnv, NoisyEnv, ScriptedEnv } from '../fixtures/core-envs.js';
 import { thrown, throwsWith } from '../helpers.js';
 
@@ -155,19 +158,64 @@ test('PassiveEnvChecker counts steps from each reset', () => {
   throwsWith(() => env.step(0), 'at step 3');
 });
 
-test('PassiveEnvChecker: a bad observation or a non-boolean flag is an error naming it', () => {
-  const obs = new PassiveEnvChecker(new BrokenEnv('obs-outside-space'));
+test('PassiveEnvChecker: an observation outside the space warns once per env, naming the value (Gymnasium); strict throws', () => {
+  const warnings: string[] = [];
+  const obs = new PassiveEnvChecker(new BrokenEnv('obs-outside-space'), { warn: (m) => warnings.push(m) });
   obs.reset();
   obs.step(0);
   obs.step(0);
-  throwsWith(() => obs.step(0), 'BrokenEnv.step: observation 42 is not in Discrete(10) at step 3');
+  assert.is(obs.step(0).observation, 42, 'the transition is returned as it is');
+  obs.step(0);
+  assert.is(warnings.length, 1, warnings.join('\n'));
+  assert.ok(warnings[0]!.startsWith('BrokenEnv.step: observation 42 is not in Discrete(10) at step 3'), warnings[0]);
+  const other = new PassiveEnvChecker(new BrokenEnv('obs-outside-space'), { warn: (m) => warnings.push(m) });
+  other.reset();
+  for (let i = 0; i < 4; i++) other.step(0);
+  assert.is(warnings.length, 2, 'once per env');
+  const strict = new PassiveEnvChecker(new BrokenEnv('obs-outside-space'), { strict: true });
+  strict.reset();
+  strict.step(0);
+  strict.step(0);
+  throwsWith(() => strict.step(0), 'BrokenEnv.step: observation 42 is not in Discrete(10) at step 3');
+});
+
+test('make(CartPole-v1): a state past the bounds set through unwrapped.state returns the transition (warning once); strictEnvChecker throws; checkEnv still reports', () => {
+  const run = (options: MakeOptions): StepResult<Float32Array> => {
+    const env = make<Float32Array, number>('CartPole-v1', options);
+    env.reset({ seed: 0 });
+    (env.unwrapped as unknown as { state: Float64Array }).state.set([0, 0, 0.5, 0]);
+    return env.step(1);
+  };
+  const lines: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stderr.write;
+  let r: StepResult<Float32Array>;
+  try {
+    r = run({});
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.ok(r.terminated, 'θ = 0.5 rad is past the 12° threshold');
+  assert.ok(r.observation[2]! > 0.418);
+  assert.is(lines.length, 1, lines.join(''));
+  assert.match(lines[0]!, /^rewardcast: warning: CartPole-v1\.step: observation Float32Array \[.*0\.5.*\] is not in Box/);
+  throwsWith(() => run({ strictEnvChecker: true }), 'CartPole-v1.step: observation Float32Array');
+  const report = checkEnv(new BrokenEnv('obs-outside-space'));
+  assert.not.ok(report.ok);
+  assert.ok(report.problems.some((p) => p.includes('observation 42 is not in Discrete(10)')), report.problems.join('\n'));
+});
+
+test('PassiveEnvChecker: a non-boolean flag or a bad reset observation (strict) is an error naming it', () => {
   const term = new PassiveEnvChecker(new BrokenEnv('non-boolean-terminated'));
   term.reset();
   term.step(0);
   term.step(0);
   throwsWith(() => term.step(0), 'terminated must be a boolean, got 0 at step 3');
-  const reset = new PassiveEnvChecker(new BadReset());
+  const reset = new PassiveEnvChecker(new BadReset(), { strict: true });
   throwsWith(() => reset.reset(), 'BadReset.reset: observation 9 is not in Discrete(2)');
+  const warned: string[] = [];
+  new PassiveEnvChecker(new BadReset(), { warn: (m) => warned.push(m) }).reset();
+  assert.is(warned.length, 1);
 });
 
 test('PassiveEnvChecker lets a well-behaved episode through unchanged', () => {

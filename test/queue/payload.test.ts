@@ -7,7 +7,7 @@ const task: RunTask = {
   parent: '/tmp/x',
   compareHash: 'ab'.repeat(32),
   backend: 'cpu',
-  config: { env: 'CartPole-v1', estimator: 'st', seed: 2, steps: 1000, numEnvs: 2, hidden: [8], lr: 0.03, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256, extra: { head: 'bernoulli' }, envKwargs: {} },
+  config: { env: 'CartPole-v1', estimator: 'st', seed: 2, steps: 1000, numEnvs: 2, agent: { batchSize: 256, estimator: 'st', head: 'bernoulli', hidden: [8], learningRate: 0.03 }, envKwargs: {} },
 };
 
 test('jobFor/parseRunJob: a run round-trips; the folder of the submitter is not sent', () => {
@@ -23,7 +23,8 @@ test('parseRunJob: anything but a run of the known shape is a PayloadError namin
     [{ ...job, version: 2 }, /field 'version'/],
     [{ ...job, extra: 1 }, /field '\(top level\)'|extra/],
     [{ ...job, config: { ...task.config, steps: -1 } }, /field 'config.steps'/],
-    [{ ...job, config: { ...task.config, extra: { fn: { toString: 1 } } } }, /field 'config.extra.fn'/],
+    [{ ...job, config: { ...task.config, agent: { fn: { toString: 1 } } } }, /field 'config.agent.fn'/],
+    [{ ...job, config: { ...task.config, lr: 0.1 } }, /field '\(top level\)'|lr/],
     [{ ...job, imports: [''] }, /field 'imports.0'/],
     ['x', /field '\(top level\)'/],
   ];

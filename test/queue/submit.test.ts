@@ -80,15 +80,15 @@ test('2 workers through Redis write the same folder as the local pool (and a --g
 });
 
 test('a poison job: retried a bounded number of times, then failed in the table with its error; malformed jobs fail clearly', async () => {
-  // baselineDecay=2 passes the submitter (any number) and fails in the agent on the worker.
-  const bad = await run(['compare', '--env', 'BernoulliBandit-v0', '--estimators', 'reinforce-optimal', '--seeds', '1', '--steps', '300', '--grid', 'baselineDecay=0.5,2', '--queue', main.url, '--out', 'poison'], root);
+  // Seed 2 of QueueBroken-v0 throws on every attempt; seed 1 trains.
+  const bad = await run(['compare', '--import', FIXTURE, '--env', 'QueueBroken-v0', '--estimators', 'reinforce-optimal', '--seeds', '2', '--steps', '300', '--num-envs', '1', '--queue', main.url, '--out', 'poison'], root);
   assert.is(bad.code, 1, bad.out);
   assert.match(bad.out, /1 run failed:/);
-  assert.match(bad.out, /reinforce-optimal@baselineDecay=2 seed 1\s+failed\s+failed after 3 attempts: baselineDecay must be in \[0, 1\)/);
-  assert.match(bad.out, /reinforce-optimal@baselineDecay=0.5\s+1\/1/, 'the other point is in the report table');
+  assert.match(bad.out, /reinforce-optimal seed 2\s+failed\s+failed after 3 attempts: QueueBroken-v0 cannot reset with seed 2/);
+  assert.match(bad.out, /reinforce-optimal\s+1\/2/, 'the finished seed is in the report table');
   // Jobs written by hand: not a run, an unknown estimator, a module outside the allow-list; and a user env that is allowed.
   const q = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: main.port } });
-  const good = { kind: 'rewardcast-run', version: JOB_VERSION, compareHash: 'a'.repeat(64), backend: 'cpu', imports: [] as string[], config: { env: 'BernoulliBandit-v0', estimator: 'reinforce', seed: 1, steps: 50, numEnvs: 1, hidden: [], lr: 0.05, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, extra: {}, envKwargs: {} } };
+  const good = { kind: 'rewardcast-run', version: JOB_VERSION, compareHash: 'a'.repeat(64), backend: 'cpu', imports: [] as string[], config: { env: 'BernoulliBandit-v0', estimator: 'reinforce', seed: 1, steps: 50, numEnvs: 1, agent: { batchSize: 16, estimator: 'reinforce', hidden: [], learningRate: 0.05 }, envKwargs: {} } };
   const jobs = {
     shell: await q.add('x', { kind: 'shell', cmd: 'rm -rf /' }, { jobId: 'poison-shell', attempts: 3 }),
     estimator: await q.add('x', { ...good, config: { ...good.config, estimator: 'no-such-estimator' } }, { jobId: 'poison-estimator', attempts: 3 }),
@@ -121,7 +121,7 @@ test('a poison job: retried a bounded number of times, then failed in the table 
   assert.is(status.code, 0, status.out);
   const s = JSON.parse(status.out) as { counts: { waiting: number; active: number; finished: number; failed: number }; failed: { name: string; reason: string }[] };
   assert.equal(s.counts, { waiting: 0, active: 0, finished: 2 + 8 + 1 + 1, failed: 4 });
-  assert.ok(s.failed.some((f) => /baselineDecay=2 seed 1/.test(f.name) && /baselineDecay must be/.test(f.reason)), JSON.stringify(s.failed));
+  assert.ok(s.failed.some((f) => /seed 2/.test(f.name) && /cannot reset with seed 2/.test(f.reason)), JSON.stringify(s.failed));
   const text = await run(['queue', 'status', '--queue', main.url], root);
   assert.match(text.out, /0 waiting, 0 active, 12 finished, 4 failed/);
   for (const w of procs) assert.is(w.proc.exitCode, null, 'poison jobs do not stop the workers');

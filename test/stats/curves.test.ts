@@ -4,6 +4,7 @@ import {
   areaUnderCurve,
   commonGrid,
   finalReturn,
+  stayedSolved,
   resampleToGrid,
   stepsToThreshold,
   type Episode,
@@ -94,6 +95,21 @@ test('finalReturn: mean of the last `window` episodes, all when fewer, NaN when 
   assert.ok(Number.isNaN(finalReturn([], 3)));
   // equals the last point of the grid curve
   assert.is(resampleToGrid(eps, [1000], 3)[0], finalReturn(eps, 3));
+});
+
+test('stayedSolved: share of windows at or above the threshold from the first solve on', () => {
+  const eps = [1, 3, 3, 1, 3].map((r, i) => ({ step: i + 1, return: r }));
+  // windows of 2: (1,3)=2, (3,3)=3 first solve, (3,1)=2, (1,3)=2 → 1 of 3 from the first solve
+  assert.equal(stayedSolved(eps, 2.5, 2), { windows: 3, above: 1, share: 1 / 3 });
+  // a run that solves and stays: share 1
+  assert.equal(stayedSolved(every10([0, 5, 5, 5]), 5, 1), { windows: 3, above: 3, share: 1 });
+  // never solved: no windows, share NaN
+  const never = stayedSolved(every10([1, 1, 1]), 5, 2);
+  assert.is(never.windows, 0);
+  assert.ok(Number.isNaN(never.share));
+  // fewer episodes than a window: nothing to judge
+  assert.is(stayedSolved(every10([9]), 5, 2).windows, 0);
+  throwsWith(() => stayedSolved(every10([1]), 1, 0), 'stayedSolved: window must be a positive integer, got 0');
 });
 
 test('errors name the function, the argument and the value', () => {

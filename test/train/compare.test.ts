@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../envs/index.js';
@@ -26,12 +27,7 @@ const TINY: CompareConfig = {
   seeds: 2,
   steps: 2000,
   numEnvs: 4,
-  hidden: [8],
-  lr: 0.01,
-  optimizer: 'adam',
-  credit: 'episode',
-  gamma: 0.99,
-  batchSize: 64,
+  agent: { hidden: [8], learningRate: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 64 },
 };
 
 const run = (out: string, extra: Partial<CompareOptions> = {}) => compare({ ...TINY, out, workers: 2, backend: 'cpu', ...extra });
@@ -50,7 +46,7 @@ test('the folder name is stable, hashes the config, and ignores the estimators o
   assert.match(name, /^CartPole-v1__compare__[0-9a-f]{10}$/);
   assert.is(compareFolderName({ ...TINY }), name);
   assert.is(compareFolderName({ ...TINY, estimators: ['st', 'reinforce-optimal'] }), name);
-  assert.is.not(compareFolderName({ ...TINY, lr: 0.02 }), name);
+  assert.is.not(compareFolderName({ ...TINY, agent: { ...TINY.agent, learningRate: 0.02 } }), name);
   assert.is.not(compareFolderName({ ...TINY, seeds: 3 }), name);
   assert.is(configHash(TINY).slice(0, 10), name.slice(-10));
   const plan = planCompare(TINY, join(root, 'nothing-here'));
@@ -68,6 +64,9 @@ test('bad configs are RangeErrors naming the field, before anything is written',
     [{ seeds: 0 }, /seeds must be an integer >= 1, got 0/],
     [{ steps: -5 }, /steps must be an integer >= 1, got -5/],
     [{ workers: 0 }, /workers must be an integer >= 1, got 0/],
+    [{ agent: { learningRat: 0.1 } as never }, /agent: unknown option 'learningRat' \(value 0\.1\); did you mean 'learningRate'\?/],
+    [{ agent: { learningRate: 'x' as never } }, /agent: learningRate must be a finite number > 0, got "x"/],
+    [{ agent: { estimator: 'st' } }, /agent: estimator "st" cannot be shared/],
   ];
   for (const [extra, message] of cases) {
     const err = await rejection(run(out, extra));
@@ -158,13 +157,13 @@ test('a folder of a different config is an error naming the folder and the field
   const dir = planCompare(TINY, out).dir;
   const metaPath = join(dir, 'compare.json');
   const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-  writeFileSync(metaPath, JSON.stringify({ ...meta, config: { ...meta.config, lr: 0.05 } }));
+  writeFileSync(metaPath, JSON.stringify({ ...meta, config: { ...meta.config, agent: { ...meta.config.agent, learningRate: 0.05 } } }));
   const snapshot = (): string => JSON.stringify(readdirSync(dir).map((n) => [n, statSync(join(dir, n)).mtimeMs]));
   const before = snapshot();
   const err = await rejection(run(out));
   assert.instance(err, CompareConfigError);
   assert.ok(err.message.includes(dir), err.message);
-  assert.match(err.message, /field 'lr' is 0\.05 there, 0\.01 here/);
+  assert.match(err.message, /field 'agent' is \{[^}]*"learningRate":0\.05[^}]*\} there, \{[^}]*"learningRate":0\.01[^}]*\} here/);
   assert.is(snapshot(), before);
   // A run folder of another config inside a matching folder is refused too.
   writeFileSync(metaPath, JSON.stringify(meta));
@@ -180,7 +179,7 @@ test('a folder of a different config is an error naming the folder and the field
 
 test('BernoulliBandit-v0: no reward threshold, so no steps-to-threshold', async () => {
   const out = join(root, 'bandit');
-  const result = await compare({ ...TINY, env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], hidden: [], numEnvs: 1, batchSize: 16, lr: 0.05, out, workers: 2, backend: 'cpu' });
+  const result = await compare({ ...TINY, env: 'BernoulliBandit-v0', estimators: ['reinforce', 'reinforce-optimal'], numEnvs: 1, agent: { hidden: [], batchSize: 16, learningRate: 0.05 }, out, workers: 2, backend: 'cpu' });
   assert.is(result.status, 'finished');
   const stats = result.report!.stats;
   assert.is(stats.threshold, null);
@@ -228,6 +227,22 @@ test('a run that fails in its worker fails the comparison with its message (no h
   } finally {
     unregister('MainThreadOnly-v0');
   }
+});
+
+test('imports: the caller\'s module is loaded in every worker before the env id resolves', async () => {
+  const corridor = fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url));
+  const out = join(root, 'imports');
+  const cfg = { env: 'Corridor-v0', steps: 800, numEnvs: 2, agent: { hidden: [4], batchSize: 32 } };
+  // Loaded on this thread only, the id is unknown in the workers.
+  await import(pathToFileURL(corridor).href);
+  const err = await rejection(run(out, cfg));
+  assert.match(err.message, /Unknown env id 'Corridor-v0'/);
+  rmSync(out, { recursive: true, force: true });
+  const r = await run(out, { ...cfg, imports: [corridor] });
+  assert.is(r.status, 'finished');
+  assert.equal(r.runs.map((x) => x.status), ['finished', 'finished', 'finished', 'finished']);
+  const bad = await rejection(run(out, { ...cfg, imports: ['./no-such-module.js'] }));
+  assert.match(bad.message, /^--import \.\/no-such-module\.js: /);
 });
 
 test.after(() => {

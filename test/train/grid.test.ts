@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configHash, configIdentity, runConfig, type CompareConfig } from '../../src/train/compare.js';
+import { configHash, configIdentity, runConfig, validateCompareConfig, type CompareConfig } from '../../src/train/compare.js';
 import { bestPoints, chartedSeries, GRID_OPTIONS, GridError, gridPoints, gridTable, parseGrid, seriesName, seriesOf } from '../../src/train/grid.js';
 
 test('parseGrid: values typed by the option default; lists of layers with x; none', () => {
@@ -74,18 +74,22 @@ test('series: estimator@point, point-major; best point per estimator by IQM fina
 });
 
 test('compare: a grid is part of the config hash (no grid hashes as before), and its point overrides the shared and preset options', () => {
-  const base: CompareConfig = { env: 'CartPole-v1', estimators: ['st'], seeds: 1, steps: 10, numEnvs: 1, hidden: [8], lr: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 16, perEstimator: { st: { learningRate: 0.05, head: 'bernoulli' } } };
+  const base: CompareConfig = { env: 'CartPole-v1', estimators: ['st'], seeds: 1, steps: 10, numEnvs: 1, agent: { hidden: [8], learningRate: 0.01, batchSize: 16 }, perEstimator: { st: { learningRate: 0.05, head: 'bernoulli' } } };
   assert.is(configHash({ ...base, grid: [] }), configHash(base));
   assert.not.ok('grid' in JSON.parse(JSON.stringify(configIdentity(base))), 'no grid key without a grid');
   const grid = parseGrid(['learningRate=0.1,0.2', 'hidden=4x4']);
   assert.is.not(configHash({ ...base, grid }), configHash(base));
   const point = gridPoints(grid)[1]!;
   const rc = runConfig({ ...base, grid }, 'st', 3, point);
-  assert.is(rc.lr, 0.2, 'the point over the preset per-estimator value');
-  assert.equal(rc.hidden, [4, 4]);
-  assert.equal(rc.extra, { head: 'bernoulli' });
+  assert.equal(rc.agent, { batchSize: 16, estimator: 'st', head: 'bernoulli', hidden: [4, 4], learningRate: 0.2 }, 'the point over the shared and per-estimator values');
   assert.is(rc.point, 'learningRate=0.2,hidden=4x4');
   assert.is(runConfig(base, 'st', 3).point, undefined);
+});
+
+test('validateCompareConfig: a grid value out of its option\'s range is refused before anything runs, naming the point and the value', () => {
+  const base: CompareConfig = { env: 'CartPole-v1', estimators: ['st'], seeds: 1, steps: 10, numEnvs: 1 };
+  assert.throws(() => validateCompareConfig({ ...base, grid: parseGrid(['baselineDecay=0.5,2']) }), (e: Error) => /grid point baselineDecay=2: .*baselineDecay.*2/.test(e.message));
+  validateCompareConfig({ ...base, grid: parseGrid(['baselineDecay=0.5,0.9']) });
 });
 
 test.run();

@@ -22,6 +22,10 @@ import { SyncVectorEnv } from '../../src/core/vector.js';
 import type { EstimatorId } from '../../src/estimators/types.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { runTraining } from '../../src/train/loop.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 await initBackend('cpu', () => {});
 
@@ -180,6 +184,20 @@ for (const estimator of ['reinforce-optimal', 'st', 'reinforce-critic', 'backpro
     assert.is(tf.memory().numTensors, before, 'disposing the agent releases everything');
   });
 }
+
+test('imports: the user\'s module is loaded before the env id resolves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewardcast-loop-import-'));
+  const here = (p: string): string => pathToFileURL(fileURLToPath(new URL(p, import.meta.url))).href;
+  writeFileSync(
+    join(dir, 'corridor.mjs'),
+    `import { register } from '${here('../../src/core/registry.js')}';\nimport { CorridorEnv } from '${here('../../examples/custom-env.js')}';\n` +
+      `register({ id: 'LoopImport-v0', create: () => new CorridorEnv({ length: 4 }), maxEpisodeSteps: 20 });\n`,
+  );
+  const r = await runTraining({ env: 'LoopImport-v0', steps: 400, numEnvs: 2, seed: 1, agent: { hidden: [], batchSize: 32 }, imports: [join(dir, 'corridor.mjs')] });
+  assert.is(r.envSteps, 400);
+  assert.ok(r.episodes > 0);
+  r.agent.dispose();
+});
 
 test('bad loop options are errors naming the value', async () => {
   const fails = async (p: Promise<unknown>): Promise<Error> => p.then(() => new Error('no error'), (e: Error) => e);

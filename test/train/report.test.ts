@@ -9,14 +9,12 @@ import {
   bootstrapSeed,
   compareStats,
   formatStatsTable,
-  plotFolder,
   readCompareFolder,
   readRunFolder,
   RunFolderError,
-  writeCompareReport,
-  writeRunPlot,
   type CompareStats,
 } from '../../src/train/report.js';
+import { plotFolder, writeCompareReport, writeRunPlot } from '../../src/plot/compare-report.js';
 import { EPISODES_HEADER } from '../../src/train/run-folder.js';
 import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
 
@@ -34,19 +32,14 @@ const CONFIG: CompareConfig = {
   seeds: 4,
   steps: 20_000,
   numEnvs: 8,
-  hidden: [32],
-  lr: 0.01,
-  optimizer: 'adam',
-  credit: 'episode',
-  gamma: 0.99,
-  batchSize: 256,
+  agent: { hidden: [32], learningRate: 0.01, optimizer: 'adam', credit: 'episode', gamma: 0.99, batchSize: 256 },
 };
 
 /** Writes a run folder as the worker does: config.json, episodes.csv and (unless status is null) summary.json. */
 function writeRun(parent: string, c: CompareConfig, estimator: string, seed: number, returns: readonly number[], opts: { status?: 'finished' | 'interrupted' | null; time?: number; stepEvery?: number } = {}): string {
   const dir = join(parent, `${c.env}__${estimator}__${seed}__${opts.time ?? 1_700_000_000}`);
   mkdirSync(dir);
-  const every = opts.stepEvery ?? c.steps / returns.length;
+  const every = opts.stepEvery ?? c.steps! / returns.length;
   const { estimators: _e, seeds: _s, ...rest } = c;
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ command: 'compare', ...rest, estimator, seed, backend: 'cpu' }));
   const rows = returns.map((r, i) => `${Math.round((i + 1) * every)},${i},${r},${Math.max(1, Math.round(r))},0.000`);

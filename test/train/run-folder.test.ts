@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EPISODES_HEADER, RunWriter, readEpisodes, runName } from '../../src/train/run-folder.js';
+import { writeSync } from 'node:fs';
+import { EPISODES_HEADER, RunWriteError, RunWriter, makeFolder, readEpisodes, runName, trainToFolder, type WriteFn } from '../../src/train/run-folder.js';
+import { initBackend } from '../../src/tensor/backend.js';
+import '../../envs/index.js';
 import { throwsWith } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rewardcast-runfolder-'));
@@ -25,14 +28,77 @@ test('RunWriter streams rows as episodes end, and readEpisodes reads them back',
   throwsWith(() => new RunWriter(join(dir, 'a'), {}), 'already exists');
 });
 
-test('readEpisodes: a half-written last line is ignored; a corrupt row names the file and line', () => {
+test('readEpisodes: a half-written last line is dropped with a note naming the file and line; a corrupt row names the file and line', () => {
   const f = join(dir, 'c.csv');
   writeFileSync(f, `${EPISODES_HEADER}\n10,0,5,5,0.1\n20,1,7,7,0.2\n30,2,`);
-  assert.is(readEpisodes(f).length, 2);
+  const notes: string[] = [];
+  assert.is(readEpisodes(f, (l) => notes.push(l)).length, 2);
+  assert.equal(notes, [`rewardcast: ${f}:4: dropped a half-written last row "30,2," (no newline: the run stopped while writing it)`]);
+  writeFileSync(f, `${EPISODES_HEADER}\n10,0,5,5,0.1\n`);
+  readEpisodes(f, (l) => notes.push(l));
+  assert.is(notes.length, 1, 'no note for a whole file');
   writeFileSync(f, `${EPISODES_HEADER}\n10,0,5,5,0.1\n20,1,seven,7,0.2\n`);
   throwsWith(() => readEpisodes(f), `${f}:3`, 'seven');
   writeFileSync(f, 'a,b\n');
   throwsWith(() => readEpisodes(f), `${f}:1`, 'header');
+});
+
+test('RunWriter.create: a taken name gets -2, -3, … (exclusive mkdir, no race)', () => {
+  const parent = join(dir, 'same');
+  const a = RunWriter.create(parent, 'X__st__1__5', {});
+  const b = RunWriter.create(parent, 'X__st__1__5', {});
+  const c = RunWriter.create(parent, 'X__st__1__5', {});
+  assert.equal([a.dir, b.dir, c.dir].map((d) => d.slice(parent.length + 1)), ['X__st__1__5', 'X__st__1__5-2', 'X__st__1__5-3']);
+  for (const w of [a, b, c]) w.close();
+});
+
+test('makeFolder fails at once, naming the path, where no folder can be made', () => {
+  for (const bad of ['/proc/rewardcast-x/y', '/dev/null/x']) throwsWith(() => makeFolder(bad), `cannot create folder ${bad}`);
+  makeFolder(join(dir, 'deep', 'er', 'est'));
+  makeFolder(join(dir, 'deep', 'er', 'est'));
+});
+
+/** A writer that fails with ENOSPC after `budget` bytes, having written part of the text it was given. */
+function diskOf(budget: number): { write: WriteFn } {
+  let left = budget;
+  return {
+    write: (fd, text) => {
+      const buf = Buffer.from(text);
+      if (buf.length <= left) {
+        left -= buf.length;
+        return writeSync(fd, buf);
+      }
+      writeSync(fd, buf.subarray(0, left)); // a partial row reaches the file, as on a full disk
+      left = 0;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+  };
+}
+
+test('disk full while training: only whole rows, summary.json failed with the reason, one error naming the file', async () => {
+  await initBackend('cpu', () => {});
+  const parent = join(dir, 'full');
+  const disk = diskOf(EPISODES_HEADER.length + 1 + 200);
+  let err: Error | undefined;
+  try {
+    await trainToFolder({ parent, name: 'CartPole-v1__reinforce__1__1', config: { a: 1 }, env: 'CartPole-v1', estimator: 'reinforce', seed: 1, steps: 20_000, numEnvs: 4, agent: { estimator: 'reinforce', hidden: [4] }, backend: 'cpu', write: disk.write });
+  } catch (e) {
+    err = e as Error;
+  }
+  assert.instance(err, RunWriteError);
+  const run = join(parent, 'CartPole-v1__reinforce__1__1');
+  assert.match(err!.message, new RegExp(`^cannot write ${join(run, 'episodes.csv').replace(/[.]/g, '\\.')}: ENOSPC`));
+  assert.not.match(err!.message, /\n/);
+  const text = readFileSync(join(run, 'episodes.csv'), 'utf8');
+  assert.ok(text.endsWith('\n'), 'the partial row was cut off');
+  const notes: string[] = [];
+  const rows = readEpisodes(join(run, 'episodes.csv'), (l) => notes.push(l));
+  assert.equal(notes, []);
+  assert.ok(rows.length > 0 && text.length <= EPISODES_HEADER.length + 1 + 200, `${rows.length} rows, ${text.length} bytes`);
+  const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { status: string; error: string; episodes: number };
+  assert.is(summary.status, 'failed');
+  assert.is(summary.error, err!.message);
+  assert.is(summary.episodes, rows.length);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
