@@ -105,7 +105,8 @@ export function parseGrid(flags: readonly string[], flag = '--grid'): GridAxis[]
     if (!m) throw new GridError(`${flag} must be name=value1,value2,… (an agent option and its values), got ${JSON.stringify(f)}`);
     const name = m[1]!;
     if (!GRID_OPTIONS.includes(name)) {
-      throw new GridError(`${flag}: unknown agent option ${JSON.stringify(name)} in ${JSON.stringify(f)}; it can be one of ${GRID_OPTIONS.join(', ')}`);
+      const hint = name === 'lr' ? 'options go by their one name: learningRate' : `it can be one of ${GRID_OPTIONS.join(', ')}`;
+      throw new GridError(`${flag}: unknown agent option ${JSON.stringify(name)} in ${JSON.stringify(f)}; ${hint}`);
     }
     if (axes.some((a) => a.name === name)) throw new GridError(`${flag}: ${name} is given twice`);
     const values = m[2]!.split(',').map((v) => parseValue(name, v, flag));

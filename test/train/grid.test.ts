@@ -19,6 +19,7 @@ test('parseGrid: bad flags are GridErrors naming the flag and the value', () => 
     [['estimator=st'], /unknown agent option "estimator"/],
     [['learningRat=0.1'], /unknown agent option "learningRat"/],
     [['learningRate=abc'], /learningRate takes numbers, got "abc"/],
+    [['lr=0.1'], /unknown agent option "lr" in "lr=0.1"; options go by their one name: learningRate/],
     [['hidden=16,a'], /hidden takes layer sizes like 16 or 16x16 \(or none\), got "a"/],
     [['firingRateControl=yes'], /takes true or false, got "yes"/],
     [['gamma=0.9', 'gamma=0.99'], /gamma is given twice/],
