@@ -16,7 +16,10 @@ import type { AgentOptions } from '../../agents/options.js';
 import { spec as envSpec } from '../core/registry.js';
 import { ESTIMATOR_IDS, estimatorSpec, type EstimatorId } from '../estimators/index.js';
 import { OKABE_ITO } from '../plot/theme.js';
-import { compare, CompareConfigError, type CompareEvent, type CompareResult } from '../train/compare.js';
+import { compare, CompareConfigError, type CompareEvent, type CompareResult, type RunExecutor } from '../train/compare.js';
+import { parseGrid, type GridAxis } from '../train/grid.js';
+import { QueueConnectionError } from '../queue/connection.js';
+import { openQueueSubmitter } from '../queue/submit.js';
 import { RunFolderError } from '../train/folders.js';
 import { formatSteps } from '../train/report.js';
 import { FolderError } from '../train/run-folder.js';
@@ -33,7 +36,7 @@ import { serveFromFlags } from '../server/flags.js';
 /**
  * The options of `rewardcast compare`, declared once: the comparison's config
  * (`compareConfigSchema` in `src/train/schemas.ts`: env, estimators, seeds, steps, numEnvs, the
- * shared `agent` options, `perEstimator`, `envKwargs`) and how to run it.
+ * shared `agent` options, `perEstimator`, `envKwargs`, the `grid` of a sweep) and how to run it.
  */
 export const compareOptionsSchema = compareConfigSchema.extend({
   /** Worker threads, each running one run at a time. */
@@ -46,6 +49,8 @@ export const compareOptionsSchema = compareConfigSchema.extend({
   json: z.boolean(),
   /** User modules (`--import`, repeatable) that register envs or estimators, loaded here and in every worker. */
   imports: z.array(z.string().min(1)).readonly(),
+  /** Train on the workers of this Redis queue (`redis://…` or `rediss://…`, see src/queue/) instead of local threads. @default REWARDCAST_QUEUE, else local */
+  queue: z.string().min(1).optional(),
 });
 
 /** Options of `rewardcast compare`; see {@link compareOptionsSchema} for each field and {@link COMPARE_DEFAULTS}. */
@@ -130,11 +135,13 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
     ...(flagBackend !== undefined ? { backend: flagBackend } : {}),
     ...(flags['json'] ? { json: true } : {}),
     ...(has('import') ? { imports: importsOf(flags) } : {}),
+    ...(has('grid') ? { grid: parseGridFlags(flags['grid']) } : {}),
+    ...(has('queue') ? { queue: String(flags['queue']) } : fromFile.queue === undefined && env['REWARDCAST_QUEUE'] ? { queue: env['REWARDCAST_QUEUE'] } : {}),
     agent: { ...preset.agent, ...fromFile.agent, ...agentFlags },
     envKwargs: { ...preset.envKwargs, ...fromFile.envKwargs },
     perEstimator: {},
   };
-  const userSet = new Set([...definedKeys(fromFile.agent), ...definedKeys(agentFlags)]);
+  const userSet = new Set([...definedKeys(fromFile.agent), ...definedKeys(agentFlags), ...(o0.grid ?? []).map((a) => a.name)]);
   const perEstimator = Object.fromEntries(
     o0.estimators
       .map((est) => {
@@ -148,6 +155,15 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   const o: CompareCommandOptions = { ...o0, perEstimator };
   validateCompareOptions(o);
   return o;
+}
+
+/** Parses the repeated `--grid` flag, as a {@link UsageError} naming the value. */
+function parseGridFlags(value: unknown): GridAxis[] {
+  try {
+    return parseGrid(Array.isArray(value) ? value.map(String) : [String(value)]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /**
@@ -243,7 +259,10 @@ function progressDisplay(showBar: boolean): { onEvent: (e: CompareEvent) => void
  * another config, or one that cannot be created, to a {@link UsageError}.
  */
 export async function runCompareCommand(o: CompareCommandOptions, signal?: AbortSignal, onEvent?: (e: CompareEvent) => void): Promise<CompareResult> {
+  let executor: RunExecutor | undefined;
   try {
+    // The queue is reached before anything is written (src/queue/submit.ts).
+    executor = o.queue ? await openQueueSubmitter({ queue: o.queue, imports: o.imports, log: (line) => onEvent?.({ type: 'log', text: `${line}\n` }) }) : undefined;
     return await compare({
       env: o.env,
       estimators: o.estimators,
@@ -253,6 +272,8 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       agent: o.agent,
       perEstimator: o.perEstimator,
       envKwargs: o.envKwargs,
+      ...(o.grid?.length ? { grid: o.grid } : {}),
+      ...(executor ? { executor } : {}),
       out: o.out,
       workers: o.workers,
       backend: o.backend,
@@ -261,10 +282,22 @@ export async function runCompareCommand(o: CompareCommandOptions, signal?: Abort
       ...(onEvent ? { onEvent } : {}),
     });
   } catch (e) {
-    if (e instanceof CompareConfigError || e instanceof RunFolderError || e instanceof FolderError) throw new UsageError(e.message);
+    if (e instanceof CompareConfigError || e instanceof RunFolderError || e instanceof FolderError || e instanceof QueueConnectionError) throw new UsageError(e.message);
+    if ((e as Error).cause instanceof QueueConnectionError) throw new UsageError(((e as Error).cause as Error).message);
     throw e;
+  } finally {
+    await executor?.close();
   }
 }
+
+/** The runs that failed (on a queue, after their retries), as a table with their errors. */
+export function formatFailedRuns(r: CompareResult): string {
+  const failed = r.runs.filter((x) => x.status === 'failed');
+  const name = (x: (typeof failed)[number]): string => (x.point ? `${x.estimator}@${x.point}` : x.estimator);
+  const w = Math.max('run'.length, ...failed.map((x) => `${name(x)} seed ${x.seed}`.length));
+  return [`${failed.length} run${failed.length === 1 ? '' : 's'} failed:`, `${'run'.padEnd(w)}  status  error`, ...failed.map((x) => `${`${name(x)} seed ${x.seed}`.padEnd(w)}  failed  ${x.error ?? ''}`)].join('\n');
+}
+
 /** The `--json` output: the result without the curves. */
 export function compareJson(r: CompareResult): unknown {
   const stats = r.report ? (({ curves: _curves, ...rest }) => rest)(r.report.stats) : undefined;
@@ -293,6 +326,8 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the result (status, folder, runs, statistics) as JSON on stdout')
     .option('--serve [port]', 'live view in the browser while it runs, kept open after it until Ctrl-C (default port 8642)')
     .option('--host <addr>', 'address the --serve page binds (default 127.0.0.1: this machine only)')
+    .option('--grid <name=values>', 'sweep an agent option by its one name: e.g. learningRate=0.01,0.03 or hidden=16,32x32; repeatable (the grid is their product)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--queue <url>', 'train on the workers of this Redis queue (rewardcast worker) instead of local threads: redis://[:password@]host:port[/db] or rediss:// (default: REWARDCAST_QUEUE)')
     .addHelpText(
       'after',
       [
@@ -305,6 +340,8 @@ export function registerCompare(program: Command): void {
         '  $ rewardcast compare --env BernoulliBandit-v0 --estimators reinforce,reinforce-optimal --seeds 5 --steps 5000 --hidden none --num-envs 1 --batch-size 16 --lr 0.05',
         '  $ rewardcast compare --config presets/compare-cartpole.json --workers 4 --json',
         '  $ rewardcast compare --import ./dist/examples/custom-env.js --env Corridor-v0 --seeds 5 --steps 20000',
+        '  $ rewardcast compare --env CartPole-v1 --grid learningRate=0.01,0.03,0.1 --grid hidden=16,32 --seeds 5',
+        '  $ rewardcast compare --env CartPole-v1 --seeds 10 --queue redis://10.0.0.5:6379   # with rewardcast worker on each machine',
       ].join('\n'),
     )
     .addHelpText('after', () => `\n${presetHelpForArgv(d.env)}`)
@@ -329,6 +366,10 @@ export function registerCompare(program: Command): void {
           process.exitCode = exitCodeOf(signal);
         } else if (!o.json && result.report) {
           process.stdout.write(`${result.report.table}\n\nreport: ${result.report.files.report}\n`);
+        }
+        if (result.status === 'failed') {
+          process.stderr.write(`\n${formatFailedRuns(result)}\n`);
+          process.exitCode = 1;
         }
       } finally {
         display.stop();

@@ -18,6 +18,8 @@ import { registerDiagnose } from './diagnose.js';
 import { registerBench } from './bench.js';
 import { registerTune } from './tune.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
+import { registerQueue } from './queue.js';
 
 /** The `version` of rewardcast's package.json. */
 function packageVersion(): string {
@@ -42,6 +44,8 @@ registerDiagnose(program);
 registerBench(program);
 registerTune(program);
 registerServe(program);
+registerWorker(program);
+registerQueue(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import { AGENT_DEFAULTS } from '../../agents/options.js';
 import { isRegistered, spec as envSpec } from '../core/registry.js';
 import { COMPARE_FILE, isCompareFolder, isRunFolder, readCompareFolder, readRunFolder, RunFolderError } from '../train/folders.js';
-import { compareStats, formatNumber, formatStatsTable, formatSteps, summaryColumns, summaryRows, type CompareStats } from '../train/report.js';
+import { compareStats, formatNumber, formatStatsTable, formatSteps, summaryColumns, summaryRows, withCi, type CompareStats } from '../train/report.js';
+import { chartedSeries, gridPoints, gridTable, seriesOf } from '../train/grid.js';
+import { OKABE_ITO } from './theme.js';
 import { writeJsonAtomic } from '../train/run-folder.js';
 import { optimumLine, optimumStats, optimumText } from '../optimum/report.js';
 import { learningCurveSpec, runCurveSpec, type CurveSeries } from './learning-curves.js';
@@ -54,9 +56,10 @@ export async function writeCompareReport(dir: string): Promise<CompareReport> {
   const stats = compareStats(folder);
   const { config } = stats;
   const shared = { ...AGENT_DEFAULTS, ...config.agent };
-  const seriesList = curveSeries(stats).filter((s) => s.points.length > 0);
+  const charted = new Set(chartedSeries(config, stats.estimators, OKABE_ITO.length));
+  const seriesList = curveSeries(stats).filter((s) => s.points.length > 0 && charted.has(s.label));
   const maxRuns = Math.max(...stats.estimators.map((e) => e.runs));
-  const subtitle = `${config.estimators.length} estimator${config.estimators.length === 1 ? '' : 's'} × ${config.seeds} seed${config.seeds === 1 ? '' : 's'} × ${formatSteps(config.steps)} env steps · ${config.numEnvs} envs · hidden ${shared.hidden.length ? shared.hidden.join('×') : 'none'} · ${shared.optimizer} learning rate ${shared.learningRate}`;
+  const subtitle = `${config.estimators.length} estimator${config.estimators.length === 1 ? '' : 's'} × ${config.grid?.length ? `${gridPoints(config.grid).length} grid points × ` : ''}${config.seeds} seed${config.seeds === 1 ? '' : 's'} × ${formatSteps(config.steps)} env steps · ${config.numEnvs} envs · hidden ${shared.hidden.length ? shared.hidden.join('×') : 'none'} · ${shared.optimizer} learning rate ${shared.learningRate}`;
   const spec = learningCurveSpec(seriesList, {
     title: `${config.env}: learning curves`,
     subtitle,
@@ -159,6 +162,20 @@ function reportSections(stats: CompareStats, svg: string): ReportSection[] {
         },
       ],
     },
+    ...(stats.config.grid?.length
+      ? [
+          {
+            heading: 'Grid',
+            blocks: [
+              {
+                kind: 'table' as const,
+                ...gridTable(stats.config, stats.estimators, (e) => withCi({ ...e, n: 0 })),
+                caption: `Final return (IQM [${pct} CI]) of each estimator at each grid point; ★ marks each estimator's best point.${seriesOf(stats.config).length > OKABE_ITO.length ? " The chart shows each estimator's best point only." : ''}`,
+              },
+            ],
+          },
+        ]
+      : []),
     {
       heading: 'Runs',
       blocks: [

@@ -45,12 +45,13 @@ import { makeFolder, readEpisodes, writeJsonAtomic } from './run-folder.js';
 import { loadImports, resolveImport } from '../user/imports.js';
 import { parseAgentOptions } from '../../agents/options.js';
 import { RUN_DEFAULTS, type CompareConfig, type NormalizedCompareConfig } from './schemas.js';
+import { gridPoints, gridSchema, seriesName, seriesOf, type GridPoint } from './grid.js';
 import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
 
 export type { CompareConfig, NormalizedCompareConfig } from './schemas.js';
 
 /** The fields of {@link CompareConfig}, in the order differences are reported. */
-export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'agent', 'perEstimator', 'envKwargs'] as const;
+export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'numEnvs', 'agent', 'perEstimator', 'envKwargs', 'grid'] as const;
 
 /** Options of {@link compare}: the config, and how to run it. */
 export interface CompareOptions extends CompareConfig {
@@ -69,6 +70,20 @@ export interface CompareOptions extends CompareConfig {
   readonly signal?: AbortSignal;
   /** Receives progress as it happens; must be cheap. */
   readonly onEvent?: (e: CompareEvent) => void;
+  /** Trains the planned runs somewhere else than the local worker pool (a queue: `src/queue/submit.ts`); `compare` closes it. @default a local WorkerPool */
+  readonly executor?: RunExecutor;
+}
+
+/** Where the planned runs are trained: {@link WorkerPool} locally, or a queue of workers. */
+export interface RunExecutor {
+  /** Trains one run into a folder inside `task.parent`; rejects with PoolAbortedError when stopped before it started. */
+  run(task: RunTask, onProgress: (p: RunProgress) => void): Promise<RunSummary>;
+  /** Stops: runs not started reject with PoolAbortedError; `reason` names the signal that stopped it, if any. */
+  abort(reason?: string): void;
+  /** Releases everything (idempotent). */
+  close(): Promise<void>;
+  /** Whether an error of `run` is that run's own failure, recorded while the others go on (the queue); else the first error stops them all (local). */
+  isRunFailure?(e: unknown): boolean;
 }
 
 /** What {@link compare} reports while it runs. */
@@ -93,6 +108,8 @@ export class CompareConfigError extends Error {
 export interface RunOutcome {
   readonly estimator: EstimatorId;
   readonly seed: number;
+  /** The grid point's label, in a sweep. */
+  readonly point?: string;
   /** `reused`: finished by an earlier invocation and kept; `not run`: stopped before it started. */
   readonly status: 'reused' | 'finished' | 'interrupted' | 'failed' | 'not run';
   /** The run folder, when there is one. */
@@ -103,8 +120,8 @@ export interface RunOutcome {
 
 /** What {@link compare} returns. */
 export interface CompareResult {
-  /** `interrupted` when the signal stopped it before every run finished. */
-  readonly status: 'finished' | 'interrupted';
+  /** `interrupted` when the signal stopped it before every run finished; `failed` when an executor's runs failed on their own (the report covers the others). */
+  readonly status: 'finished' | 'interrupted' | 'failed';
   /** The comparison folder. */
   readonly dir: string;
   /** Full sha256 of the config's identity. */
@@ -134,6 +151,10 @@ export function validateCompareConfig(c: CompareConfig): void {
   const shared = parseAgentOptions(c.agent ?? {}, 'agent: ');
   if (shared.estimator !== undefined) throw new RangeError(`agent: estimator ${JSON.stringify(shared.estimator)} cannot be shared; list the estimators in estimators`);
   for (const [e, o] of Object.entries(c.perEstimator ?? {})) parseAgentOptions(o ?? {}, `perEstimator.${e}: `);
+  if (c.grid !== undefined && c.grid.length > 0) {
+    gridSchema.parse(c.grid);
+    for (const p of gridPoints(c.grid)) parseAgentOptions(p?.options ?? {}, `grid point ${p?.label ?? ''}: `);
+  }
 }
 
 /** The config with its defaults filled in and its fields in a fixed order, as stored in `compare.json`. */
@@ -147,6 +168,8 @@ function normalized(c: CompareConfig): NormalizedCompareConfig {
     agent: sortedKeys(withoutUndefined(c.agent ?? {})),
     perEstimator: perEstimatorIdentity(c.perEstimator),
     envKwargs: c.envKwargs && Object.keys(c.envKwargs).length ? sortedKeys(c.envKwargs) : undefined,
+    // Absent without a grid, so that a comparison without one keeps its hash.
+    grid: c.grid?.length ? c.grid.map((g) => ({ name: g.name, values: g.values.map((v) => (Array.isArray(v) ? [...v] : v)) })) : undefined,
   };
   return Object.fromEntries(COMPARE_CONFIG_FIELDS.map((k) => [k, full[k]])) as unknown as NormalizedCompareConfig;
 }
@@ -185,8 +208,8 @@ export function compareFolderName(c: CompareConfig): string {
   return `${envSlug(c.env)}__compare__${configHash(c).slice(0, 10)}`;
 }
 
-/** The config of one run of the grid: the shared agent options, then the estimator's own. */
-export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number): RunConfig {
+/** The config of one run: the shared agent options, then the estimator's own, then the grid point's. */
+export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number, point?: GridPoint): RunConfig {
   const n = normalized(c);
   return {
     env: n.env,
@@ -194,8 +217,9 @@ export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number
     seed,
     steps: n.steps,
     numEnvs: n.numEnvs,
-    agent: sortedKeys({ ...n.agent, ...(n.perEstimator?.[estimator] ?? {}), estimator }),
+    agent: sortedKeys({ ...n.agent, ...(n.perEstimator?.[estimator] ?? {}), ...(point?.options ?? {}), estimator }),
     envKwargs: sortedKeys(n.envKwargs ?? {}),
+    ...(point ? { point: point.label } : {}),
   };
 }
 
@@ -203,6 +227,8 @@ export function runConfig(c: CompareConfig, estimator: EstimatorId, seed: number
 export interface RunPlan {
   readonly estimator: EstimatorId;
   readonly seed: number;
+  /** The grid point, in a sweep. */
+  readonly point?: GridPoint | undefined;
   /** The finished run folder to keep, if any. */
   readonly keep: string | undefined;
   /** Unfinished or corrupt folders of this run, deleted before it is redone. */
@@ -293,16 +319,17 @@ export function planCompare(config: CompareConfig, out: string): ComparePlan {
   const entries = meta ? listRunEntries(dir, c.env) : [];
   const runs: RunPlan[] = [];
   for (let seed = 1; seed <= c.seeds; seed++) {
-    for (const estimator of c.estimators) {
-      const expected = runConfig(c, estimator, seed);
+    for (const { estimator: est, point, name } of seriesOf(c)) {
+      const estimator = est as EstimatorId;
+      const expected = runConfig(c, estimator, seed, point);
       let keep: string | undefined;
       const remove: string[] = [];
-      for (const e of entries.filter((x) => x.estimator === estimator && x.seed === seed)) {
+      for (const e of entries.filter((x) => x.estimator === name && x.seed === seed)) {
         // Every folder is checked, so that one from another config is refused even next to a finished one.
         if (runIsFinished(e.path, expected)) keep ??= e.path;
         else remove.push(e.path);
       }
-      runs.push({ estimator, seed, keep, remove });
+      runs.push({ estimator, seed, point, keep, remove });
     }
   }
   return { dir, hash, resumed: meta !== undefined, meta, runs };
@@ -344,13 +371,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   for (const r of plan.runs) for (const p of r.remove) rmSync(p, { recursive: true, force: true });
 
   const outcomes = new Map<string, RunOutcome>();
-  const key = (estimator: string, seed: number): string => `${estimator}\u0000${seed}`;
-  for (const r of plan.runs) outcomes.set(key(r.estimator, r.seed), r.keep ? { estimator: r.estimator, seed: r.seed, status: 'reused', dir: r.keep } : { estimator: r.estimator, seed: r.seed, status: 'not run' });
+  const key = (r: RunPlan): string => `${seriesName({ estimator: r.estimator, point: r.point?.label })}\u0000${r.seed}`;
+  const id = (r: RunPlan): Pick<RunOutcome, 'estimator' | 'seed' | 'point'> => ({ estimator: r.estimator, seed: r.seed, ...(r.point ? { point: r.point.label } : {}) });
+  for (const r of plan.runs) outcomes.set(key(r), r.keep ? { ...id(r), status: 'reused', dir: r.keep } : { ...id(r), status: 'not run' });
   const todo = plan.runs.filter((r) => r.keep === undefined);
   const total = plan.runs.length;
   const totalSteps = total * config.steps;
   const stepsOf = new Map<string, number>();
-  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r.estimator, r.seed), config.steps);
+  for (const r of plan.runs) if (r.keep) stepsOf.set(key(r), config.steps);
   let runsDone = total - todo.length;
   const stepsDone = (): number => {
     let s = 0;
@@ -368,34 +396,40 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       seen.add(text);
       emit({ type: 'log', text });
     };
-    const pool = new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
-      size: workers,
-      workerData: WORKER_MARKER,
-      onLog: (line) => once(`${line}\n`),
-      onOutput: (text) => once(text),
-    });
+    const pool: RunExecutor =
+      options.executor ??
+      new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
+        size: workers,
+        workerData: WORKER_MARKER,
+        onLog: (line) => once(`${line}\n`),
+        onOutput: (text) => once(text),
+      });
     const onAbort = (): void => pool.abort(typeof options.signal?.reason === 'string' ? options.signal.reason : undefined);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     try {
       await Promise.all(
         todo.map(async (r) => {
-          const k = key(r.estimator, r.seed);
-          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed), backend, compareHash: hash, imports };
+          const k = key(r);
+          const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed, r.point), backend, compareHash: hash, imports };
           try {
             const summary = await pool.run(task, (p) => {
               stepsOf.set(k, p.steps);
               emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
             });
             stepsOf.set(k, summary.status === 'finished' ? config.steps : summary.envSteps);
-            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: summary.status, dir: summary.runDir });
+            outcomes.set(k, { ...id(r), status: summary.status, dir: summary.runDir });
             if (summary.status === 'finished') runsDone += 1;
             emit({ type: 'run', summary, runsDone, runs: total });
             emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
           } catch (e) {
             if (e instanceof PoolAbortedError) return; // stopped before it started: stays 'not run'
             const error = e as Error;
-            outcomes.set(k, { estimator: r.estimator, seed: r.seed, status: 'failed', error: error.message });
+            outcomes.set(k, { ...id(r), status: 'failed', error: error.message });
+            if (pool.isRunFailure?.(e)) {
+              emit({ type: 'log', text: `run ${seriesName({ estimator: r.estimator, point: r.point?.label })} seed ${r.seed} failed: ${error.message}\n` });
+              return;
+            }
             // The first failure stops the others cleanly, then fails the comparison.
             if (!failure) {
               failure = { run: r, error };
@@ -409,9 +443,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       await pool.close();
     }
   }
-  const runs = plan.runs.map((r) => outcomes.get(key(r.estimator, r.seed))!);
+  const runs = plan.runs.map((r) => outcomes.get(key(r))!);
   if (failure) {
-    throw new Error(`run ${failure.run.estimator} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
+    throw new Error(`run ${seriesName({ estimator: failure.run.estimator, point: failure.run.point?.label })} seed ${failure.run.seed} failed: ${failure.error.message}`, { cause: failure.error });
+  }
+  if (runs.some((r) => r.status === 'failed') && !runs.some((r) => r.status === 'not run' || r.status === 'interrupted')) {
+    // Runs failed on their own (after the executor's retries): report the others, name the failures.
+    const report = runs.some((r) => r.status === 'reused' || r.status === 'finished') ? (emit({ type: 'report' }), await writeCompareReport(dir)) : undefined;
+    return { status: 'failed', dir, hash, runs, report };
   }
   const complete = runs.every((r) => r.status === 'reused' || r.status === 'finished');
   if (!complete) return { status: 'interrupted', dir, hash, runs, report: undefined };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { envSlug, readEpisodes, type EpisodeRow, type RunSummary } from './run-folder.js';
 import { compareConfigSchema, type NormalizedCompareConfig } from './schemas.js';
+import { seriesOf } from './grid.js';
 
 /** Bad or missing data in a run or compare folder; the message names the file (and line). */
 export class RunFolderError extends Error {
@@ -165,11 +166,12 @@ export interface CompareFolder {
  */
 export function readCompareFolder(dir: string): CompareFolder {
   const meta = readCompareMeta(dir);
-  const { env, estimators, seeds } = meta.config;
+  const { env, seeds } = meta.config;
   const entries = listRunEntries(dir, env);
   const runs = new Map<string, RunData[]>();
   const skipped: { estimator: string; seed: number; reason: string }[] = [];
-  for (const estimator of estimators) {
+  // In a sweep, each estimator at each grid point is one series (`./grid.ts`).
+  for (const { name: estimator } of seriesOf(meta.config)) {
     const list: RunData[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const mine = entries.filter((e) => e.estimator === estimator && e.seed === seed);

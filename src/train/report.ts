@@ -60,6 +60,7 @@ import type { CompareFolder } from './folders.js';
 import type { EpisodeRow } from './run-folder.js';
 import type { NormalizedCompareConfig } from './schemas.js';
 import { optimumStats, runRegret, type OptimumStats } from '../optimum/report.js';
+import { seriesOf } from './grid.js';
 
 export * from './folders.js';
 
@@ -174,7 +175,9 @@ export function compareStats(folder: CompareFolder): CompareStats {
   const threshold = meta.threshold;
   const grid = commonGrid(config.steps, Math.min(GRID_POINTS, config.steps));
   const seedOf = (statistic: string, estimator: string): number => bootstrapSeed(hash, statistic, estimator);
-  const present = config.estimators.filter((e) => (folder.runs.get(e)?.length ?? 0) > 0);
+  // In a sweep, each estimator at each grid point is one series (`./grid.ts`), named `<estimator>@<point>`.
+  const seriesNames = seriesOf(config).map((s) => s.name);
+  const present = seriesNames.filter((e) => (folder.runs.get(e)?.length ?? 0) > 0);
   const episodesOf = new Map(present.map((e) => [e, folder.runs.get(e)!.map((r) => toEpisodes(r.episodes))]));
   const curvesOf = new Map(present.map((e) => [e, episodesOf.get(e)!.map((eps) => resampleToGrid(eps, grid, DEFAULT_WINDOW))]));
   // The AUC is taken from the first grid step at which every run of every estimator has a value.
@@ -182,11 +185,11 @@ export function compareStats(folder: CompareFolder): CompareStats {
   for (const curves of curvesOf.values()) for (const c of curves) while (aucFrom < grid.length && Number.isNaN(c[aucFrom]!)) aucFrom++;
   const aucGrid = grid.subarray(aucFrom);
   const aucSteps: [number, number] | null = aucGrid.length > 0 ? [aucGrid[0]!, aucGrid[aucGrid.length - 1]!] : null;
-  const reference = config.estimators[0]!;
+  const reference = seriesNames[0]!;
   const optimum = optimumStats(config, Array.from({ length: config.seeds }, (_, i) => i + 1));
   const finalsOf = new Map<string, number[]>();
   const rows: Omit<EstimatorStats, 'probabilityOfImprovement'>[] = [];
-  for (const estimator of config.estimators) {
+  for (const estimator of seriesNames) {
     const runs = folder.runs.get(estimator) ?? [];
     const episodes = episodesOf.get(estimator) ?? [];
     const curves = curvesOf.get(estimator) ?? [];
@@ -296,7 +299,8 @@ export function formatSteps(x: number | null): string {
   return String(Math.round(x));
 }
 
-function withCi(e: Estimate | null, fmt: (x: number | null) => string = formatNumber): string {
+/** An estimate with its interval, as the tables show it. */
+export function withCi(e: Estimate | null, fmt: (x: number | null) => string = formatNumber): string {
   if (e === null || e.point === null) return '—';
   return `${fmt(e.point)} [${fmt(e.lo)}, ${fmt(e.hi)}]`;
 }

@@ -233,7 +233,7 @@ export class RunWriter {
     }
   }
 
-  /** Closes the CSV (idempotent). */
+  /** Closes the CSV (idempotent), without a summary when the run is abandoned (e.g. a queue attempt that is discarded). */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

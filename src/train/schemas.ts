@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { agentOptionsSchema, parseAgentOptions, type AgentOptions } from '../../agents/options.js';
 import { editDistance } from '../core/registry.js';
 import type { EstimatorId } from '../estimators/index.js';
+import { gridSchema } from './grid.js';
 
 const count = z.number().int().positive();
 
@@ -65,6 +66,8 @@ export const compareConfigSchema = z.strictObject({
   perEstimator: perEstimatorSchema.optional(),
   /** Options for `make` (from the env's preset, e.g. a step limit). @default {} */
   envKwargs: runFields.envKwargs.optional(),
+  /** Agent options swept as grid axes (`--grid`, see `./grid.ts`); every point is run for every estimator. @default none */
+  grid: gridSchema.optional(),
 });
 
 /** What decides a comparison's runs: the grid and the training options shared by every run. */

@@ -21,6 +21,7 @@ import { serveTasks } from './pool.js';
 import { loadImports } from '../user/imports.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { envSlug, runName, trainToFolder, type RunSummary } from './run-folder.js';
+import { seriesName } from './grid.js';
 
 export type { RunSummary } from './run-folder.js';
 export { envSlug } from './run-folder.js';
@@ -44,10 +45,12 @@ export interface RunConfig {
   readonly agent: AgentOptions;
   /** Options for `make` (from the env's preset, e.g. a step limit). */
   readonly envKwargs: EnvKwargs;
+  /** The grid point of a `--grid` sweep, e.g. `hidden=16,learningRate=0.01` (see `./grid.ts`); absent without a grid. */
+  readonly point?: string;
 }
 
 /** The fields of {@link RunConfig}, in the order differences are reported. */
-export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'agent', 'envKwargs'] as const;
+export const RUN_CONFIG_FIELDS = ['env', 'estimator', 'seed', 'steps', 'numEnvs', 'agent', 'envKwargs', 'point'] as const;
 
 /** One task of the pool: train one run into a folder inside `parent`. */
 export interface RunTask {
@@ -108,7 +111,7 @@ export async function trainRun(
   let lastReport = performance.now();
   const summary = await trainToFolder({
     parent: task.parent,
-    name: runName(envSlug(c.env), c.estimator, c.seed),
+    name: runName(envSlug(c.env), seriesName(c), c.seed),
     config: runConfigFor(task, backend.name),
     env: c.env,
     estimator: c.estimator,
