@@ -89,6 +89,20 @@ export interface AgentOptions {
   readonly credit?: CreditMode;
   /** Transitions per update under `'episode'` credit. @default 256 */
   readonly batchSize?: number;
+  /**
+   * When an update runs under `'episode'` credit with several sub-envs (prototype):
+   * - `'pooled'`: finished episodes join a pool; an update runs once it holds `batchSize` rows;
+   *   rows of episodes still running stay and enter later updates, sampled under older weights.
+   * - `'discard'`: as pooled, but at each update the rows of episodes still running are dropped.
+   * - `'cut'`: an update runs when finished plus running rows reach `batchSize`; running episodes
+   *   are cut there, bootstrapped from V(s) with a critic, else their return counts only the
+   *   rewards so far.
+   * - `'sync'`: each sub-env's rows are collected from the update (or its next episode start) to
+   *   its episode's end; once the collected finished rows reach `batchSize`, episodes that start
+   *   later are not collected, and the update waits until every collected episode has ended.
+   * @default 'pooled'
+   */
+  readonly batching?: 'pooled' | 'discard' | 'cut' | 'sync';
   /** Steps per sub-env between updates under `'segment'` credit. @default 32 */
   readonly rolloutLength?: number;
   /** Under `'traces'`: apply the accumulated update every step, or once per episode. @default 'step' */
@@ -196,6 +210,8 @@ export interface LearnEvent {
   readonly signalMean: number;
   /** The critic's loss before its step, or NaN. */
   readonly criticLoss: number;
+  /** Rows of the batch sampled under weights other than the ones this update changes. */
+  readonly offPolicyRows: number;
 }
 
 /** The defaults of {@link AgentOptions}. */
@@ -205,6 +221,7 @@ export const AGENT_DEFAULTS = {
   gamma: 0.99,
   lambda: 1,
   credit: 'episode',
+  batching: 'pooled',
   batchSize: 256,
   rolloutLength: 32,
   traceUpdate: 'step',
@@ -260,6 +277,7 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
   num('threads', o.threads, (x) => Number.isInteger(x) && x >= 1 && x <= 64, 'an integer in [1, 64]');
   num('seed', o.seed, (x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)');
+  if (!['pooled', 'discard', 'cut', 'sync'].includes(o.batching)) throw new RangeError(`batching must be 'pooled', 'discard', 'cut' or 'sync', got ${JSON.stringify(o.batching)}`);
   if (!['episode', 'segment', 'traces'].includes(o.credit)) throw new RangeError(`credit must be 'episode', 'segment' or 'traces', got ${JSON.stringify(o.credit)}`);
   if (!['adam', 'sgd'].includes(o.optimizer)) throw new RangeError(`optimizer must be 'adam' or 'sgd', got ${JSON.stringify(o.optimizer)}`);
   if (!['auto', 'typed', 'tfjs'].includes(o.kernel)) throw new RangeError(`kernel must be 'auto', 'typed' or 'tfjs', got ${JSON.stringify(o.kernel)}`);
@@ -280,6 +298,8 @@ interface Batch {
   readonly rows: number;
   readonly layers: readonly { readonly x: Float32Array; readonly a: Float32Array; readonly p: Float32Array; readonly h: Float32Array; readonly aux: Float32Array }[];
   readonly returns: Float32Array;
+  /** Per row, the weights version it was sampled under. */
+  readonly versions?: Float32Array;
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -329,14 +349,27 @@ export class BroadcastAgent {
   private traces: Trace[] = [];
   private traceSum: Trace | undefined;
   private traceSteps = 0;
+  /** Per sub-env, rows of its running episode (live in its trace). */
+  private traceLive: number[] = [];
+  /** Rows live in the traces at the last trace update (sampled under earlier weights). */
+  private traceCarried = 0;
   private segmentSteps = 0;
   private slotViews: LayerRecord[][] = [];
   private slab: LayerRecord[] = [];
   private segRewards = new Float32Array(0);
   private segDone = new Uint8Array(0);
   private segBoot = new Float32Array(0);
+  private segVersion = new Float32Array(0);
   private envSteps = 0;
   private updateCount = 0;
+  private actVersion = 0;
+  private totalRows = 0;
+  private totalOffPolicy = 0;
+  private discardedRows = 0;
+  /** `'sync'` batching: whether sub-env i's running episode is being collected. */
+  private collecting = new Uint8Array(0);
+  /** `'sync'` batching: whether the batch holds enough finished rows (no new episodes join). */
+  private batchClosed = false;
   private lastGrads: Float32Array[] = [];
 
   /**
@@ -378,6 +411,11 @@ export class BroadcastAgent {
     return this.updateCount;
   }
 
+  /** Rows that entered updates, those of them sampled under other weights, and rows dropped unused. */
+  get rowStats(): { readonly rows: number; readonly offPolicy: number; readonly discarded: number } {
+    return { rows: this.totalRows, offPolicy: this.totalOffPolicy, discarded: this.discardedRows };
+  }
+
   /**
    * The ascent direction (ΔW, Δb per layer, before the optimiser) of the last update, as
    * [W0, b0, W1, b1, …]. For inspection and tests.
@@ -414,6 +452,7 @@ export class BroadcastAgent {
     const maxUnits = Math.max(...this.network.shapes.map((s) => s.nOut));
     if (this.uniforms.length < rows * maxUnits) this.uniforms = new Float32Array(rows * maxUnits);
     this.network.forward(this.input, rows, this.records, this.rng, this.actions, this.uniforms);
+    this.actVersion = this.updateCount;
     this.pending = true;
     return this.actions;
   }
@@ -483,6 +522,7 @@ export class BroadcastAgent {
       this.segRewards = new Float32Array(rows * T);
       this.segDone = new Uint8Array(rows * T);
       this.segBoot = new Float32Array(rows * T);
+      this.segVersion = new Float32Array(rows * T);
       this.segmentSteps = 0;
       this.records = this.slotViews[0]!;
     } else {
@@ -517,7 +557,10 @@ export class BroadcastAgent {
 
   private onReset(): LearnEvent[] {
     for (const b of this.episodes) b.clear();
+    this.collecting = new Uint8Array(0);
     for (const t of this.traces) this.clearTrace(t);
+    this.traceLive = [];
+    this.traceCarried = 0;
     this.segmentSteps = 0;
     if (this.slotViews.length) this.records = this.slotViews[0]!;
     return [];
@@ -536,9 +579,27 @@ export class BroadcastAgent {
     this.envSteps = e.envSteps;
     if (this.options.credit === 'traces') return this.traceStep(e);
     if (this.options.credit === 'segment') return this.segmentStep(e);
-    for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+    const mode = this.options.batching;
+    if (mode === 'sync') return this.syncStep(e);
+    for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, this.actVersion);
     this.flushEnded(e);
-    return this.ready.rows >= this.options.batchSize ? [this.update(this.readyBatch())] : [];
+    if (mode === 'cut') {
+      let rows = this.ready.rows;
+      for (const b of this.episodes) rows += b.rows;
+      if (rows < this.options.batchSize) return [];
+      const tail = this.critic ? this.valueOf(e.observations, e.numEnvs) : new Float32Array(e.numEnvs);
+      for (let i = 0; i < e.numEnvs; i++) if (this.episodes[i]!.rows > 0) this.flush(i, tail[i]!);
+      return [this.update(this.readyBatch())];
+    }
+    if (this.ready.rows < this.options.batchSize) return [];
+    const ev = this.update(this.readyBatch());
+    if (mode === 'discard') {
+      for (const b of this.episodes) {
+        this.discardedRows += b.rows;
+        b.clear();
+      }
+    }
+    return [ev];
   }
 
   /**
@@ -555,6 +616,7 @@ export class BroadcastAgent {
       this.segRewards[k] = e.rewards[i]!;
       this.segDone[k] = e.terminated[i] ? 1 : e.truncated[i] ? 2 : 0;
       this.segBoot[k] = 0;
+      this.segVersion[k] = this.actVersion;
       if (this.segDone[k] === 2 && this.critic) {
         const fin = e.finalObservations?.[i];
         if (fin) this.segBoot[k] = this.valueOf(fin, 1)[0]!;
@@ -575,7 +637,38 @@ export class BroadcastAgent {
         ? segmentLambdaReturns(this.segRewards, this.segDone, this.segBoot, tail, this.critic.values(this.slab[0]!.x, B * T), B, T, this.options.gamma, lam)
         : segmentReturns(this.segRewards, this.segDone, this.segBoot, tail, B, T, this.options.gamma);
     const layers = this.slab.map((r) => ({ x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux }));
-    return [this.update({ rows: B * T, layers, returns })];
+    return [this.update({ rows: B * T, layers, returns, versions: this.segVersion })];
+  }
+
+  /** Episode credit with `'sync'` batching (see the option). */
+  private syncStep(e: StepEvent): LearnEvent[] {
+    const B = e.numEnvs;
+    if (this.collecting.length !== B) {
+      this.collecting = new Uint8Array(B).fill(1);
+      this.batchClosed = false;
+    }
+    for (let i = 0; i < B; i++) {
+      if (this.collecting[i]) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, this.actVersion);
+      else this.discardedRows += 1;
+    }
+    for (let i = 0; i < B; i++) {
+      if (!e.terminated[i] && !e.truncated[i]) continue;
+      if (this.collecting[i]) {
+        let bootstrap = 0;
+        if (!e.terminated[i] && this.critic) {
+          const fin = e.finalObservations?.[i];
+          if (fin) bootstrap = this.valueOf(fin, 1)[0]!;
+        }
+        this.flush(i, bootstrap);
+      }
+    }
+    if (this.ready.rows >= this.options.batchSize) this.batchClosed = true;
+    for (let i = 0; i < B; i++) if (e.terminated[i] || e.truncated[i]) this.collecting[i] = this.batchClosed ? 0 : 1;
+    if (!this.batchClosed || this.collecting.some((c) => c === 1)) return [];
+    const ev = this.update(this.readyBatch());
+    this.batchClosed = false;
+    this.collecting.fill(1);
+    return [ev];
   }
 
   /** The ready pool as a batch (views; the update empties the pool). */
@@ -584,6 +677,7 @@ export class BroadcastAgent {
       rows: this.ready.rows,
       layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
       returns: this.ready.values.view(),
+      versions: this.ready.versions.view(),
     };
   }
 
@@ -622,12 +716,16 @@ export class BroadcastAgent {
   /** One update from a batch; empties the ready pool. */
   private update(batch: Batch): LearnEvent {
     const typed = this.options.kernel === 'typed' || (this.options.kernel === 'auto' && this.estimator.hiddenRule === 'local');
+    let offPolicyRows = 0;
+    if (batch.versions) for (let r = 0; r < batch.rows; r++) if (batch.versions[r] !== this.updateCount) offPolicyRows += 1;
+    this.totalRows += batch.rows;
+    this.totalOffPolicy += offPolicyRows;
     this.applySchedule();
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.ready.clear();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, offPolicyRows, ...event };
   }
 
   /**
@@ -820,7 +918,11 @@ export class BroadcastAgent {
         for (let k = 0; k < w.length; k++) sw[k] += d * w[k]!;
         for (let k = 0; k < b.length; k++) sb[k] += d * b[k]!;
       }
-      if (e.terminated[i] || e.truncated[i]) this.clearTrace(tr);
+      this.traceLive[i] = (this.traceLive[i] ?? 0) + 1;
+      if (e.terminated[i] || e.truncated[i]) {
+        this.clearTrace(tr);
+        this.traceLive[i] = 0;
+      }
     }
     this.traceSteps += e.numEnvs;
     const ended = e.terminated.some((v) => v === 1) || e.truncated.some((v) => v === 1);
@@ -872,10 +974,17 @@ export class BroadcastAgent {
     });
     this.lastGrads = grads;
     this.clearTrace(sum);
+    // The rows of this update: those sampled since the last one, and those still live in the
+    // traces then (sampled under earlier weights; none when γλ = 0, since they no longer count).
+    const offPolicyRows = this.traceCarried;
+    this.totalRows += n + offPolicyRows;
+    this.totalOffPolicy += offPolicyRows;
+    const live = this.options.gamma * this.options.lambda > 0 ? this.traceLive.reduce((a, b) => a + b, 0) : 0;
+    this.traceCarried = live;
     this.traceSteps = 0;
     net.syncMirrors();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: n, signalMean: Number.NaN, criticLoss: Number.NaN };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: n, signalMean: Number.NaN, criticLoss: Number.NaN, offPolicyRows };
   }
 
   // ---- persistence ----
