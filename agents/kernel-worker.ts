@@ -7,9 +7,10 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { reinforceUpdate } from '../src/estimators/reinforce.js';
-import type { HeadLayout } from './heads.js';
-import { forwardRows, type RowsLayer } from './kernels.js';
-import { CMD, CTRL, CTRL_WORDS, HEAD_CODES, KIND_CODES } from './parallel.js';
+import { forwardRows, type RowsLayer } from './forward.js';
+import { HEAD_KINDS, type HeadLayout } from './heads.js';
+import { CMD, CTRL, CTRL_WORDS, HEAD_LAYER } from './parallel.js';
+import { unitKindByCode } from './units/index.js';
 
 const { ctrl, port } = workerData as { ctrl: Int32Array; port: MessagePort };
 const buffers = new Map<number, SharedArrayBuffer>();
@@ -55,14 +56,15 @@ function forward(): void {
   const r0 = r.int();
   const r1 = r.int();
   const L = r.int();
-  const head: HeadLayout = { kind: HEAD_CODES[r.int()]!, units: r.int(), actSize: r.int(), n: r.int(), start: r.int() };
+  const head: HeadLayout = { kind: HEAD_KINDS[r.int()]!, units: r.int(), actSize: r.int(), n: r.int(), start: r.int() };
   const actions = r.f32();
   const layers: RowsLayer[] = [];
   for (let l = 0; l < L; l++) {
     const nIn = r.int();
     const nOut = r.int();
-    const kind = KIND_CODES[r.int()]!;
-    layers.push({ nIn, nOut, kind, W: r.f32(), b: r.f32(), x: r.f32(), a: r.f32(), p: r.f32(), h: r.f32(), aux: r.f32(), u: r.f32() });
+    const code = r.int();
+    const unit = code === HEAD_LAYER ? undefined : unitKindByCode(code);
+    layers.push({ nIn, nOut, unit, W: r.f32(), b: r.f32(), x: r.f32(), a: r.f32(), p: r.f32(), h: r.f32(), aux: r.f32(), u: r.f32() });
   }
   forwardRows(layers, head, actions, r0, r1);
 }

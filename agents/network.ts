@@ -15,12 +15,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../src/core/rng.js';
-import type { HiddenKind } from '../src/estimators/types.js';
 import { fillUniforms } from './binary-units.js';
+import { affine, forwardRows, headLayer, type RowsLayer } from './forward.js';
 import { modeHead, type HeadLayout } from './heads.js';
-import { affine, binaryLayerFromRng, forwardRows, headLayer, rectify, sampleSts, type RowsLayer } from './kernels.js';
 import { KernelPool, sharedFloat32 } from './parallel.js';
-import { sigmoid } from './sigmoid.js';
+import { runsOnThreads, type UnitKind } from './units/index.js';
 
 /** Shape and unit kind of one layer. */
 export interface LayerShape {
@@ -28,8 +27,8 @@ export interface LayerShape {
   readonly nIn: number;
   /** Units. */
   readonly nOut: number;
-  /** Unit kind: a hidden kind, or `'head'` for the output layer. */
-  readonly kind: HiddenKind | 'head';
+  /** Unit kind: a hidden kind's id, or `'head'` for the output layer. */
+  readonly kind: string;
 }
 
 /** What the forward pass records for one layer, rows × units each (x: rows × nIn). */
@@ -64,6 +63,8 @@ export class PolicyNetwork {
   readonly noiseStd: number;
   /** Unique prefix of this network's variable names. */
   readonly name: string;
+  /** The unit kind of each hidden layer. */
+  readonly units: readonly UnitKind[];
   /** The kernel threads, when the network runs on more than one. */
   readonly pool: KernelPool | undefined;
   private poolUniforms: Float32Array = new Float32Array(0);
@@ -71,21 +72,23 @@ export class PolicyNetwork {
   /**
    * @param inputSize encoded inputs
    * @param hidden units per hidden layer
-   * @param hiddenKind unit kind of the hidden layers
+   * @param unit unit kind of the hidden layers
    * @param head the action head
    * @param rng draws the initial weights
    * @param noiseStd s for noisy-rectifier units @default 1
    * @param threads threads for the forward pass (and the agent's typed update); more than one
-   *   puts the mirrors and records in shared memory (see `KernelPool`). Only networks of binary or
-   *   stochastic-times-smooth hidden units use threads; other kinds keep one. @default 1
+   *   puts the mirrors and records in shared memory (see `KernelPool`). Only networks whose unit
+   *   kind has a row-split pass use threads (binary, stochastic-times-smooth); others keep one.
+   *   @default 1
    */
-  constructor(inputSize: number, hidden: readonly number[], hiddenKind: HiddenKind, head: HeadLayout, rng: Rng, noiseStd = 1, threads = 1) {
+  constructor(inputSize: number, hidden: readonly number[], unit: UnitKind, head: HeadLayout, rng: Rng, noiseStd = 1, threads = 1) {
     this.name = `rewardcast_net${nextNetworkId++}`;
-    this.pool = threads > 1 && (hiddenKind === 'binary' || hiddenKind === 'sts') ? new KernelPool(threads) : undefined;
+    this.units = hidden.map(() => unit);
+    this.pool = threads > 1 && runsOnThreads(unit) ? new KernelPool(threads) : undefined;
     this.head = head;
     this.noiseStd = noiseStd;
     const sizes = [inputSize, ...hidden, head.units];
-    this.shapes = sizes.slice(1).map((nOut, l) => ({ nIn: sizes[l]!, nOut, kind: l < hidden.length ? hiddenKind : 'head' }));
+    this.shapes = sizes.slice(1).map((nOut, l) => ({ nIn: sizes[l]!, nOut, kind: l < hidden.length ? unit.id : 'head' }));
     this.wMirror = [];
     this.bMirror = [];
     this.weights = [];
@@ -119,12 +122,12 @@ export class PolicyNetwork {
 
   /** Allocates records for `rows` rows (in shared memory when the network runs on threads). */
   allocRecords(rows: number): LayerRecord[] {
-    return this.shapes.map((s) => ({
+    return this.shapes.map((s, l) => ({
       x: this.alloc(rows * s.nIn),
       a: this.alloc(rows * s.nOut),
       p: this.alloc(rows * s.nOut),
       h: this.alloc(rows * s.nOut),
-      aux: s.kind === 'noisy-relu' || s.kind === 'sts' ? this.alloc(rows * s.nOut) : new Float32Array(0),
+      aux: this.units[l]?.aux ? this.alloc(rows * s.nOut) : new Float32Array(0),
     }));
   }
 
@@ -139,29 +142,18 @@ export class PolicyNetwork {
       this.forwardOnThreads(this.pool, rows, rec, rng, actions);
       return;
     }
-    for (let l = 0; l < L; l++) {
-      const { nIn, nOut, kind } = this.shapes[l]!;
+    // Every layer draws rows × nOut uniforms first (see `units/types.ts`), so the stream is the
+    // same whichever implementation runs.
+    for (let l = 0; l < L - 1; l++) {
+      const { nIn, nOut } = this.shapes[l]!;
       const r = rec[l]!;
-      const W = this.wMirror[l]!;
-      const b = this.bMirror[l]!;
-      const n = rows * nOut;
-      // Every kind draws rows × nOut uniforms first (noisy rectifiers then their normals), so the
-      // stream is the same whichever kernel runs.
-      if (kind === 'binary') binaryLayerFromRng(rng, uniforms, r.x, W, b, r.a, r.p, r.h, rows, nIn, nOut);
-      else {
-        const u = fillUniforms(rng, uniforms.subarray(0, n));
-        if (kind === 'head') headLayer(this.head, r.x, W, b, u, r.a, r.p, r.h, rows, nIn, actions);
-        else {
-          affine(r.x, W, b, r.a, rows, nIn, nOut);
-          if (kind === 'sts') sampleSts(r.a, r.p, r.h, r.aux, u, n);
-          else if (kind === 'noisy-relu') {
-            for (let k = 0; k < n; k++) r.aux[k] = this.noiseStd * rng.normal();
-            rectify(r.a, r.aux, r.h, n);
-          } else for (let k = 0; k < n; k++) r.h[k] = Math.tanh(r.a[k]!);
-        }
-      }
-      if (l + 1 < L) rec[l + 1]!.x.set(r.h.subarray(0, n));
+      this.units[l]!.sample({ x: r.x, W: this.wMirror[l]!, b: this.bMirror[l]!, a: r.a, p: r.p, h: r.h, aux: r.aux, rows, nIn, nOut, rng, uniforms, noiseStd: this.noiseStd });
+      rec[l + 1]!.x.set(r.h.subarray(0, rows * nOut));
     }
+    const { nIn, nOut } = this.shapes[L - 1]!;
+    const r = rec[L - 1]!;
+    const u = fillUniforms(rng, uniforms.subarray(0, rows * nOut));
+    headLayer(this.head, r.x, this.wMirror[L - 1]!, this.bMirror[L - 1]!, u, r.a, r.p, r.h, rows, nIn, actions);
   }
 
   /**
@@ -178,17 +170,15 @@ export class PolicyNetwork {
       const u = fillUniforms(rng, this.poolUniforms.subarray(offset, offset + n));
       offset += n;
       const r = rec[l]!;
-      const kind = s.kind === 'head' ? 'head' : s.kind === 'sts' ? 'sts' : 'binary';
-      return { nIn: s.nIn, nOut: s.nOut, kind, W: this.wMirror[l]!, b: this.bMirror[l]!, x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux, u };
+      return { nIn: s.nIn, nOut: s.nOut, unit: this.units[l], W: this.wMirror[l]!, b: this.bMirror[l]!, x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux, u };
     });
     pool.forward(layers, this.head, actions, rows, (r0, r1) => forwardRows(layers, this.head, actions, r0, r1));
   }
 
   /**
-   * The greedy forward pass: every unit takes its most probable output instead of a sample, so it
-   * draws no randomness and records nothing. A binary unit outputs 1[p ≥ ½]; a stochastic-times-
-   * smooth unit 1[√p ≥ ½]·√p; a noisy rectifier max(0, a) (its noise at its mode, 0); a tanh unit
-   * tanh(a); the head its mode (see {@link modeHead}). With hidden layers this is the mode of each
+   * The greedy forward pass: every unit takes its most probable output instead of a sample (its
+   * kind's `mode`: 1[p ≥ ½] for a binary unit, max(0, a) for a noisy rectifier, …), so it draws no
+   * randomness and records nothing; the head takes its mode (see {@link modeHead}). With hidden layers this is the mode of each
    * layer given the one below, a deterministic stand-in for the argmax of the marginal policy;
    * without hidden layers it is exactly the most probable action.
    *
@@ -197,24 +187,14 @@ export class PolicyNetwork {
    */
   forwardMode(input: Float32Array, rows: number, actions: Float32Array, scratch: Float32Array[]): void {
     let x = input;
-    for (let l = 0; l < this.shapes.length; l++) {
-      const { nIn, nOut, kind } = this.shapes[l]!;
+    const L = this.shapes.length;
+    for (let l = 0; l < L; l++) {
+      const { nIn, nOut } = this.shapes[l]!;
       if ((scratch[l]?.length ?? 0) < rows * nOut) scratch[l] = new Float32Array(rows * nOut);
       const a = scratch[l]!;
       affine(x, this.wMirror[l]!, this.bMirror[l]!, a, rows, nIn, nOut);
-      if (kind === 'head') {
-        modeHead(this.head, a, rows, actions);
-        return;
-      }
-      for (let k = 0; k < rows * nOut; k++) {
-        const v = a[k]!;
-        if (kind === 'binary') a[k] = v >= 0 ? 1 : 0;
-        else if (kind === 'sts') {
-          const sq = Math.sqrt(sigmoid(v));
-          a[k] = sq >= 0.5 ? sq : 0;
-        } else if (kind === 'noisy-relu') a[k] = Math.max(0, v);
-        else a[k] = Math.tanh(v);
-      }
+      if (l === L - 1) modeHead(this.head, a, rows, actions);
+      else this.units[l]!.mode(a, rows * nOut);
       x = a;
     }
   }

@@ -16,8 +16,9 @@
  * @module
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { HeadKind, HeadLayout } from './heads.js';
-import type { RowsLayer } from './kernels.js';
+import type { RowsLayer } from './forward.js';
+import { HEAD_KINDS, type HeadLayout } from './heads.js';
+import { unitKindCode } from './units/index.js';
 
 /** Control words shared with each worker (Int32 indices). */
 export const CTRL = { seq: 0, done: 1, status: 2, cmd: 3, args: 4 } as const;
@@ -25,10 +26,8 @@ export const CTRL = { seq: 0, done: 1, status: 2, cmd: 3, args: 4 } as const;
 export const CMD = { forward: 1, update: 2, stop: 3 } as const;
 /** Int32 words of the control block. */
 export const CTRL_WORDS = 1024;
-/** Head kinds by code, for the control block. */
-export const HEAD_CODES: readonly HeadKind[] = ['bernoulli', 'binary-code', 'categorical', 'multibinary'];
-/** Layer kinds by code. */
-export const KIND_CODES: readonly RowsLayer['kind'][] = ['binary', 'sts', 'head'];
+/** The control block's code of a layer with no unit kind: the action head. */
+export const HEAD_LAYER = -1;
 
 /** One layer's share of an update: the arguments of `reinforceUpdate`, whose units the pool splits. */
 export interface UpdateTask {
@@ -116,10 +115,10 @@ export class KernelPool {
     this.seq += 1;
     const bounds = Array.from({ length: T + 1 }, (_, k) => Math.round((k * rows) / T));
     for (let k = 0; k < T - 1; k++) {
-      const w: number[] = [rows, bounds[k]!, bounds[k + 1]!, layers.length, HEAD_CODES.indexOf(head.kind), head.units, head.actSize, head.n, head.start];
+      const w: number[] = [rows, bounds[k]!, bounds[k + 1]!, layers.length, HEAD_KINDS.indexOf(head.kind), head.units, head.actSize, head.n, head.start];
       w.push(...this.ref(actions));
       for (const L of layers) {
-        w.push(L.nIn, L.nOut, KIND_CODES.indexOf(L.kind));
+        w.push(L.nIn, L.nOut, L.unit ? unitKindCode(L.unit) : HEAD_LAYER);
         for (const arr of [L.W, L.b, L.x, L.a, L.p, L.h, L.aux, L.u]) w.push(...this.ref(arr));
       }
       this.post(k, CMD.forward, w);

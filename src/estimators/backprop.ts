@@ -15,18 +15,22 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
 
-/** The estimator's description. */
-export const backprop: EstimatorSpec = {
+/** The estimator. */
+export const backprop: Estimator = {
   id: 'backprop',
   summary: 'reference: tanh/softmax policy trained by REINFORCE with autodiff',
   source: 'Williams 1992; tfjs-examples cart-pole',
+  information: 'backprop',
   hiddenKind: 'tanh',
-  hiddenRule: 'backprop',
   baseline: 'mean',
-  critic: false,
+  defaultHead: 'categorical',
   needsHidden: false,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  hiddenGradient: (ctx) => backpropEstimate(ctx),
 };
 
 /**

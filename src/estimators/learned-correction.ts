@@ -17,18 +17,31 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator, EstimatorState } from './types.js';
+import { backpropEstimate, baselineState, localEstimate } from './rules.js';
 
-/** The estimator's description. */
-export const learnedCorrection: EstimatorSpec = {
+/** The state of `learned-correction`: the baselines, and a {@link LinearCorrection} per hidden layer. */
+export interface CorrectionState extends EstimatorState {
+  /** The correction of each hidden layer (undefined for the head). */
+  readonly layers: readonly (LinearCorrection | undefined)[];
+}
+
+/** The estimator. */
+export const learnedCorrection: Estimator<CorrectionState> = {
   id: 'learned-correction',
   summary: 'per-unit regressor maps the straight-through estimate to the REINFORCE one (§3.2.2)',
   source: 'Bengio et al. 2013, §3.2.2',
+  information: 'backprop',
   hiddenKind: 'binary',
-  hiddenRule: 'corrected',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => {
+    const L = ctx.shapes.length;
+    return { ...baselineState(ctx, true), layers: ctx.shapes.map((s, l) => (l < L - 1 ? new LinearCorrection(s.nOut) : undefined)) };
+  },
+  hiddenGradient: (ctx) => ctx.state.layers[ctx.layer]!.correct(backpropEstimate(ctx), localEstimate(ctx)),
 };
 
 /** The fitted map of each unit: 𝒢ᵢ(Ĝ) = intercept[i] + slope[i]·Ĝ. */

@@ -11,18 +11,28 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
 
-/** The estimator's description. */
-export const noisyRelu: EstimatorSpec = {
+/** The estimator. */
+export const noisyRelu: Estimator = {
   id: 'noisy-relu',
   summary: 'noisy rectifier hidden units (semi-hard), backprop through the active units',
   source: 'Bengio et al. 2013, §2',
+  information: 'backprop',
   hiddenKind: 'noisy-relu',
-  hiddenRule: 'backprop',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => {
+    const base = baselineState(ctx, false);
+    const L = ctx.shapes.length;
+    const o = ctx.options as { firingRateControl?: boolean; firingRateTarget?: number };
+    const controllers = ctx.shapes.map((s, l) => (l < L - 1 && o.firingRateControl !== false ? new FiringRateController(s.nOut, o.firingRateTarget ?? 0.5) : undefined));
+    return { ...base, biasDelta: (l, h, rows) => controllers[l]?.step(h, rows) };
+  },
+  hiddenGradient: (ctx) => backpropEstimate(ctx),
 };
 
 /**

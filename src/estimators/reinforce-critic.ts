@@ -12,18 +12,24 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { baselineState, localEstimate } from './rules.js';
+import { reinforceUpdate } from './reinforce.js';
 
-/** The estimator's description. */
-export const reinforceCritic: EstimatorSpec = {
+/** The estimator. */
+export const reinforceCritic: Estimator = {
   id: 'reinforce-critic',
   summary: 'REINFORCE with a learned critic: the signal is G − V(s) (or the TD error)',
   source: 'Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5',
+  information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'critic',
-  critic: true,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: true,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
 };
 
 /** The advantage signal G − V(s), M × 1. */

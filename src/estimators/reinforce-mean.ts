@@ -10,18 +10,24 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BatchMoments, Baseline, EstimatorSpec } from './types.js';
+import type { BatchMoments, Baseline, Estimator } from './types.js';
+import { baselineState, localEstimate } from './rules.js';
+import { reinforceUpdate } from './reinforce.js';
 
-/** The estimator's description. */
-export const reinforceMean: EstimatorSpec = {
+/** The estimator. */
+export const reinforceMean: Estimator = {
   id: 'reinforce-mean',
   summary: 'REINFORCE with a scalar moving-average baseline R̄',
   source: 'Williams 1992 §4; Sutton & Barto 2018 §2.8',
+  information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'mean',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: true,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
 };
 
 /** The scalar running mean R̄ of the signal, shared by every unit of a layer. */

@@ -15,18 +15,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMoments } from './reinforce.js';
-import type { BatchMoments, Baseline, EstimatorSpec } from './types.js';
+import type { BatchMoments, Baseline, Estimator } from './types.js';
+import { baselineState, localEstimate } from './rules.js';
+import { reinforceUpdate } from './reinforce.js';
 
-/** The estimator's description. */
-export const reinforceOptimal: EstimatorSpec = {
+/** The estimator. */
+export const reinforceOptimal: Estimator = {
   id: 'reinforce-optimal',
   summary: 'REINFORCE with the per-neuron optimal baseline of Eq. 7 (default)',
   source: 'Bengio et al. 2013, §3.1, Corollary 1, Eq. 7',
+  information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: true,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
 };
 
 /** Initial value of num and den (the authors' code). */

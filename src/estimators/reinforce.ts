@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmKernels } from '../kernels/index.js';
-import type { BatchMoments, EstimatorSpec } from './types.js';
+import type { BatchMoments, Estimator } from './types.js';
+import { baselineState, localEstimate } from './rules.js';
 
 /** Rows × units below which the JavaScript loops run (a WebAssembly call copies the batch in). */
 const WASM_MIN_WORK = 256;
@@ -22,16 +23,20 @@ const WASM_MIN_WORK = 256;
  */
 const WASM_MAX_WORDS = 64 * 1024 * 1024;
 
-/** The estimator's description. */
-export const reinforce: EstimatorSpec = {
+/** The estimator. */
+export const reinforce: Estimator = {
   id: 'reinforce',
   summary: 'REINFORCE, no baseline: g = (h − p)·R',
   source: 'Bengio et al. 2013, §3.1, Theorem 1',
+  information: 'broadcast',
   hiddenKind: 'binary',
-  hiddenRule: 'local',
   baseline: 'none',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: false,
+  traces: true,
+  createState: (ctx) => baselineState(ctx, true),
+  hiddenGradient: localEstimate,
+  fusedUpdate: reinforceUpdate,
 };
 
 /**

@@ -10,18 +10,23 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
 
-/** The estimator's description. */
-export const stSigmoid: EstimatorSpec = {
+/** The estimator. */
+export const stSigmoid: Estimator = {
   id: 'st-sigmoid',
   summary: "straight-through scaled by σ′(a): hidden gradient dy·p(1 − p)",
   source: 'arXiv:1308.3432 §4',
+  information: 'backprop',
   hiddenKind: 'binary',
-  hiddenRule: 'backprop',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  // The binary unit's own op is the identity straight-through; this rule scales it by σ′(a).
+  hiddenGradient: (ctx) => backpropEstimate(ctx, (a) => straightThroughSigmoid(a, ctx.units.h)),
 };
 
 /**

@@ -13,18 +13,22 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
 
-/** The estimator's description. */
-export const st: EstimatorSpec = {
+/** The estimator. */
+export const st: Estimator = {
   id: 'st',
   summary: 'straight-through: hidden units backprop through the threshold as identity',
   source: 'Hinton 2012 lecture 15b; arXiv:1308.3432 §4, Eq. 13',
+  information: 'backprop',
   hiddenKind: 'binary',
-  hiddenRule: 'backprop',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  hiddenGradient: (ctx) => backpropEstimate(ctx),
 };
 
 /**

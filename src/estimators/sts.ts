@@ -11,18 +11,22 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EstimatorSpec } from './types.js';
+import type { Estimator } from './types.js';
+import { backpropEstimate, baselineState } from './rules.js';
 
-/** The estimator's description. */
-export const sts: EstimatorSpec = {
+/** The estimator. */
+export const sts: Estimator = {
   id: 'sts',
   summary: 'stochastic times smooth: h = b·√p, backprop through √p with b fixed',
   source: 'arXiv:1308.3432 §2.2',
+  information: 'backprop',
   hiddenKind: 'sts',
-  hiddenRule: 'backprop',
   baseline: 'optimal',
-  critic: false,
+  defaultHead: 'from-space',
   needsHidden: true,
+  traces: false,
+  createState: (ctx) => baselineState(ctx, false),
+  hiddenGradient: (ctx) => backpropEstimate(ctx),
 };
 
 /**

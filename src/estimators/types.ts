@@ -1,23 +1,49 @@
 /**
- * What an estimator is: how each layer of a stochastic network turns the broadcast learning signal
- * into a gradient estimate with respect to its pre-activations `a`.
+ * What an estimator is: an object that owns its maths. It says which hidden units it trains, which
+ * baseline and head it uses, what running state it keeps, and how each hidden layer turns the
+ * broadcast learning signal into a gradient estimate with respect to its pre-activations `a`. The
+ * agent's loop (`agents/learner.ts`) is the same for every estimator; it calls the seams below and
+ * never asks which estimator it runs.
  *
  * Shapes, for a batch of M transitions and a layer of `units` neurons:
  * - `h`, `p`, `a`: M × units (sample, firing probability σ(a) or softmax, pre-activation);
+ * - `x`: M × inputs (the layer's input: the encoded observation, or the layer below's h);
  * - `signal`: M × 1, the broadcast scalar R (reward-to-go, advantage, or TD error);
- * - the result `g`: M × units, the estimate of ∂E[R]/∂a per transition. Rules **ascend**.
+ * - an estimate `g`: M × units, the estimate of ∂E[R]/∂a per transition. Rules **ascend**.
  *
  * The chain rule to the weights is local and the same for every estimator: ΔW = xᵀ·g / M and
- * Δb = mean over the batch of g (see `agents/`).
+ * Δb = mean over the batch of g (see `agents/learner.ts`). The action layer (the head) always
+ * learns by REINFORCE with the estimator's baseline: its effect on the return passes through the
+ * env, a black box.
  *
- * Estimators are pure tensor math: no RxJS, no env, no I/O.
+ * ## The seams, in the order one update calls them
+ * 1. {@link Estimator.transformSignal} (optional): rewrite the per-row signal before anything else
+ *    sees it, knowing which sub-env and which episode each row belongs to ({@link SignalRows}); a
+ *    leave-one-out baseline over K episodes (RLOO) or the difference f(b) − f(b̃) of paired rollouts
+ *    fits here.
+ * 2. For each layer from the top down: the head's REINFORCE estimate, then
+ *    {@link Estimator.hiddenGradient} for every hidden layer, with the layer's x, a, p, h and unit
+ *    noise, the signal, the layer above (its weights, its samples and its estimate), the layer's
+ *    baseline, its unit kind's differentiable op, and the estimator's state
+ *    ({@link HiddenRuleContext}). That is enough for the local rule, for backprop-style rules, for
+ *    rules that need messages from a unit's children (HNCA: the children's p, h and weights), and
+ *    for rules on the outgoing weights (Weight Maximization: ‖W_above‖ per unit).
+ * 3. Or, instead of 2, the estimator's {@link Estimator.fusedUpdate} on typed arrays, when it has
+ *    one and `updatePath` allows it.
+ * 4. The state's running statistics fold in the batch ({@link Baseline.update}), and
+ *    {@link EstimatorState.biasDelta} may adjust biases after the optimiser's step.
+ *
+ * Estimators are pure maths: no RxJS, no env, no I/O.
  *
  * @module
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** The ids users pass to `--estimator`. */
-export type EstimatorId =
+/**
+ * The ids of the built-in estimators. {@link EstimatorId} widens it with any string, so that ids a
+ * user registers with `registerEstimator` type-check too; the registry checks every id at run time.
+ */
+export type BuiltinEstimatorId =
   | 'reinforce'
   | 'reinforce-mean'
   | 'reinforce-optimal'
@@ -29,19 +55,24 @@ export type EstimatorId =
   | 'sts'
   | 'backprop';
 
-/** The kind of hidden unit an estimator trains. */
+/**
+ * An estimator id: a built-in one (completed by editors) or one registered by user code. The
+ * `string & {}` arm keeps the literal suggestions while accepting any registered string.
+ */
+export type EstimatorId = BuiltinEstimatorId | (string & {});
+
+/** The built-in hidden-unit kinds (see `agents/units/`). User code may register more. */
 export type HiddenKind = 'binary' | 'noisy-relu' | 'sts' | 'tanh';
 
 /**
- * How hidden units get their gradient:
- * - `'local'`: each unit uses its own REINFORCE estimate from the broadcast signal (no backprop);
- * - `'backprop'`: the gradient of the layer above is propagated down through the unit's own
- *   backward rule (straight-through, rectifier, smooth factor, or tanh).
- * - `'corrected'`: a per-unit regressor maps the backpropagated estimate to the local one (§3.2.2).
+ * The information each unit uses to learn:
+ * - `'broadcast'`: its own h, p and x, plus the one broadcast scalar per transition;
+ * - `'broadcast+local messages'`: that, plus messages from the units it feeds (its children);
+ * - `'backprop'`: gradients propagated down through the weights of the layers above.
  */
-export type HiddenRule = 'local' | 'backprop' | 'corrected';
+export type InformationUsed = 'broadcast' | 'broadcast+local messages' | 'backprop';
 
-/** The baseline subtracted from the broadcast signal. */
+/** The baseline subtracted from the broadcast signal (see `baselines.ts`). */
 export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
 
 /**
@@ -79,22 +110,239 @@ export interface BatchMoments {
   readonly e2Signal: Float64Array;
 }
 
-/** The static description of an estimator: what it trains and how. */
-export interface EstimatorSpec {
-  /** The id. */
+/** Per-layer state that is saved with the agent (e.g. a learned correction's moments). */
+export interface LayerState {
+  /** The state as plain numbers. */
+  state(): Record<string, number[]>;
+  /** Restores {@link LayerState.state}. */
+  load(state: Record<string, number[]>): void;
+}
+
+/**
+ * An estimator's running state for one agent, made by {@link Estimator.createState}. Per layer
+ * (input layer first, the head last).
+ */
+export interface EstimatorState {
+  /** The REINFORCE terms' baseline of each layer (undefined: none, or the layer does not use one). */
+  readonly baselines: readonly (Baseline | undefined)[];
+  /** Further per-layer state, saved with the agent (e.g. `LinearCorrection`); undefined where none. */
+  readonly layers: readonly (LayerState | undefined)[];
+  /**
+   * Bias changes after the optimiser's step, per layer, from the batch's samples h (M × units,
+   * row-major); undefined for no change. The firing-rate controller of noisy rectifiers uses it.
+   */
+  biasDelta?(layer: number, h: Float32Array, rows: number): Float32Array | undefined;
+}
+
+/** The shape of one layer, as the estimator sees it. */
+export interface LayerSize {
+  /** Inputs. */
+  readonly nIn: number;
+  /** Units. */
+  readonly nOut: number;
+}
+
+/** What {@link Estimator.createState} is told about the agent. */
+export interface StateContext {
+  /** Every layer, input layer first, the head last. */
+  readonly shapes: readonly LayerSize[];
+  /** The baseline in force (the estimator's own, or the user's `baseline` option). */
+  readonly baseline: BaselineKind;
+  /** c, the decay of running baselines. */
+  readonly baselineDecay: number;
+  /** The agent's resolved options, for estimator-specific settings (e.g. `firingRateTarget`). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** One layer's batch as tensors (M rows). */
+export interface LayerTensors {
+  /** Inputs, M × nIn. */
+  readonly x: tf.Tensor2D;
+  /** Pre-activations, M × nOut. */
+  readonly a: tf.Tensor2D;
+  /** Probabilities, M × nOut. */
+  readonly p: tf.Tensor2D;
+  /** Samples, M × nOut. */
+  readonly h: tf.Tensor2D;
+  /** The unit's noise (z of a noisy rectifier, b of stochastic-times-smooth), M × nOut; else undefined. */
+  readonly aux: tf.Tensor2D | undefined;
+}
+
+/** The differentiable form of a hidden unit kind, as a hidden rule uses it. */
+export interface UnitOp {
+  /**
+   * h as a tfjs op of `a` (given the layer's stored samples and noise), whose gradient is the
+   * unit kind's backward rule (a `tf.customGrad`).
+   */
+  forward(a: tf.Tensor2D, layer: LayerTensors): tf.Tensor2D;
+}
+
+/** Everything a hidden rule may use for one hidden layer of one batch. */
+export interface HiddenRuleContext<S extends EstimatorState = EstimatorState> {
+  /** The layer index (0: the first hidden layer). */
+  readonly layer: number;
+  /** This layer's batch. */
+  readonly units: LayerTensors;
+  /** The broadcast signal, M × 1. */
+  readonly signal: tf.Tensor2D;
+  /** The layer above (the next hidden layer, or the head). */
+  readonly above: {
+    /** Its weights W, nOut(this) × nOut(above): row j holds unit j's outgoing weights. */
+    readonly weights: tf.Tensor2D;
+    /** Its estimate g, M × nOut(above), already formed (the rules run top down). */
+    readonly estimate: tf.Tensor2D;
+    /** Its batch (its x is this layer's h). */
+    readonly units: LayerTensors;
+  };
+  /** This layer's unit kind, differentiable. */
+  readonly unit: UnitOp;
+  /** This layer's baseline L̄ (1 × 1 or 1 × units), or undefined. Disposed by the caller's tidy. */
+  readonly baseline: tf.Tensor2D | undefined;
+  /** The estimator's state. */
+  readonly state: S;
+}
+
+/** Which sub-env and which episode each row of a batch comes from (for {@link Estimator.transformSignal}). */
+export interface SignalRows {
+  /** Rows in the batch. */
+  readonly rows: number;
+  /** The sub-env of each row. */
+  readonly env: Int32Array;
+  /** An episode number per row, the same for the rows of one episode and distinct between episodes of the batch. */
+  readonly episode: Int32Array;
+}
+
+/**
+ * The fused typed-array update of one layer: estimate, chain rule and baseline moments in one pass.
+ * Its arguments are those of `reinforceUpdate`: inputs x, samples h, probabilities p (row-major),
+ * the per-row signal, the baseline (nOut numbers or 1 shared), the sizes, where to write, and an
+ * optional unit range [j0, j1) for threads that split a layer's units.
+ */
+export type FusedLayerUpdate = (
+  x: Float32Array,
+  h: Float32Array,
+  p: Float32Array,
+  signal: Float32Array,
+  baseline: Float32Array,
+  M: number,
+  nIn: number,
+  nOut: number,
+  out: { readonly dW: Float32Array; readonly db: Float32Array; readonly moments: { signal: number; readonly e2: Float64Array; readonly e2Signal: Float64Array } },
+  j0?: number,
+  j1?: number,
+) => void;
+
+/**
+ * An estimator: one file each under `src/estimators/`, registered with `registerEstimator`.
+ * @typeParam S its running state
+ */
+export interface Estimator<S extends EstimatorState = EstimatorState> {
+  /** The id users pass to `--estimator`. */
   readonly id: EstimatorId;
   /** One line for `--help` and listings. */
   readonly summary: string;
-  /** Where the rule comes from. */
+  /** Where the rule comes from: paper and section. */
   readonly source: string;
-  /** Hidden unit kind. */
-  readonly hiddenKind: HiddenKind;
-  /** How hidden units are trained. */
-  readonly hiddenRule: HiddenRule;
-  /** The baseline used by REINFORCE terms (output layer, and hidden layers under `'local'`). */
+  /** What each unit uses to learn. */
+  readonly information: InformationUsed;
+  /** Kind of the hidden units it trains (an id of `agents/units/`). */
+  readonly hiddenKind: HiddenKind | (string & {});
+  /** The baseline of its REINFORCE terms (the head, and hidden layers that use a local estimate). */
   readonly baseline: BaselineKind;
-  /** Whether a learned critic V(s) forms the signal. */
-  readonly critic: boolean;
+  /**
+   * The head used when the user names none: `'from-space'` picks it from the action space (a
+   * Bernoulli unit, a binary code, one unit per bit), `'categorical'` a softmax over Discrete actions.
+   */
+  readonly defaultHead: 'from-space' | 'categorical';
   /** Whether the agent needs at least one hidden layer. */
   readonly needsHidden: boolean;
+  /**
+   * Whether every unit's rule is the score-function rule (h − p)·δ, so that online eligibility
+   * traces (`credit: 'traces'`) implement it.
+   */
+  readonly traces: boolean;
+  /** Makes the running state for one agent. */
+  createState(ctx: StateContext): S;
+  /**
+   * The estimate of one hidden layer, M × units, in tensor form (inside the caller's `tf.tidy`).
+   * Helpers: `localEstimate` and `backpropEstimate` in `rules.ts`.
+   */
+  hiddenGradient(ctx: HiddenRuleContext<S>): tf.Tensor2D;
+  /**
+   * The fused typed-array update of every layer (when each layer's estimate is a per-unit function
+   * of its own h, p, x and the signal). Used when `updatePath` is `'auto'` or `'typed'`. The kernel
+   * threads split a layer by units only for `reinforceUpdate`, the function their workers hold.
+   */
+  readonly fusedUpdate?: FusedLayerUpdate;
+  /** Rewrites the per-row signal in place before the update (see the module header). */
+  transformSignal?(signal: Float32Array, rows: SignalRows, state: S): void;
+  /** The exact rule, for `diagnose` (see `src/diagnose/`). */
+  readonly exact?: ExactRule;
+}
+
+/** @deprecated The old name of {@link Estimator}. */
+export type EstimatorSpec = Estimator;
+
+/**
+ * Per-configuration estimates of one unit layout: writes ĝ of every unit (∂/∂a, the output unit
+ * last) in configuration k into `out`.
+ */
+export type RowRule = (k: number, out: Float64Array) => void;
+
+/**
+ * What an exact rule needs from an enumerated network (`src/diagnose/enumerate.ts` implements it):
+ * the configurations, their probabilities and the units' firing probabilities.
+ */
+export interface ExactNetwork {
+  /** `'one-layer'` (n units, no output) or `'two-layer'` (n hidden units and one output unit). */
+  readonly kind: 'one-layer' | 'two-layer';
+  /** Number of (hidden) units. */
+  readonly n: number;
+  /** Units in all: n, or n + 1 with the output last. */
+  readonly units: number;
+  /** Number of configurations. */
+  readonly rows: number;
+  /** P of each configuration. */
+  readonly prob: Float64Array;
+  /** R̄ of each configuration. */
+  readonly reward: Float64Array;
+  /** Hidden pre-activations, length n. */
+  readonly a: Float64Array;
+  /** Hidden firing probabilities, length n. */
+  readonly p: Float64Array;
+  /** Two-layer only: the output weights, length n. */
+  readonly wOut: Float64Array | undefined;
+  /** Two-layer only: the output's firing probability by hidden configuration. */
+  readonly pOut: Float64Array | undefined;
+  /** J = Σ P·R̄. */
+  readonly objective: number;
+  /** The ideal constant baseline of each unit for a baseline kind (`baselines.ts`). */
+  baseline(kind: BaselineKind): Float64Array;
+}
+
+/** An exact rule set up on one network: its per-configuration estimate and what it used. */
+export interface ExactSetup {
+  /** The per-configuration estimate. */
+  readonly rule: RowRule;
+  /** L̄ of each unit used by the REINFORCE terms. */
+  readonly baseline: Float64Array;
+  /** Fitted per-unit maps, for estimators that fit one (learned-correction). */
+  readonly correction?: { readonly intercept: number[]; readonly slope: number[] };
+}
+
+/**
+ * An estimator's exact rule: its estimate as a deterministic function of a binary configuration of
+ * diagnose's test networks, in float64, so that its mean and variance can be enumerated.
+ */
+export interface ExactRule {
+  /** The networks it is defined on. */
+  readonly nets: readonly ('one-layer' | 'two-layer')[];
+  /** Sets the rule up on one enumerated network (ideal baselines, fitted corrections, …). */
+  setup(net: ExactNetwork): ExactSetup;
+  /**
+   * The same estimates by the estimator's real float32 tfjs functions, for the listed
+   * configurations (rows × units), so that diagnose can show both agree to float32 rounding.
+   * Inside the caller's `tf.tidy`; `inputs` holds the configurations' h and p (rows × units) and R̄.
+   */
+  tfjs?(net: ExactNetwork, inputs: { readonly h: tf.Tensor2D; readonly p: tf.Tensor2D; readonly R: tf.Tensor2D; readonly eq7: () => tf.Tensor2D }): tf.Tensor2D;
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import type { AgentOptions } from '../../agents/agent.js';
+import { estimatorFor, hasEstimator, listEstimators } from '../estimators/index.js';
 import type { EnvKwargs } from '../core/registry.js';
 
 /** A preset: loop settings and agent options. */
@@ -28,14 +29,21 @@ export interface Preset {
   readonly note: string;
 }
 
-/** Estimators that need a hidden layer, for presets that have none. */
-const HIDDEN_FOR_BACKPROP: Preset['byEstimator'] = {
-  st: { hidden: [8] },
-  'st-sigmoid': { hidden: [8] },
-  'learned-correction': { hidden: [8] },
-  'noisy-relu': { hidden: [8] },
-  sts: { hidden: [8] },
-};
+/**
+ * Estimators that need a hidden layer get one of 8 units, for presets that have none: every
+ * registered estimator with `needsHidden`, looked up when a preset is read (so estimators that user
+ * code registers later count too).
+ */
+const HIDDEN_FOR_BACKPROP: Preset['byEstimator'] = new Proxy(
+  {},
+  {
+    get: (_target, id) => (typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden ? { hidden: [8] } : undefined),
+    has: (_target, id) => typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden,
+    ownKeys: () => listEstimators().filter((e) => e.needsHidden).map((e) => e.id),
+    getOwnPropertyDescriptor: (_target, id) =>
+      typeof id === 'string' && hasEstimator(id) && estimatorFor(id).needsHidden ? { value: { hidden: [8] }, enumerable: true, configurable: true } : undefined,
+  },
+);
 
 /**
  * Bandits: one sub-env, because sub-env i is seeded with seed + i and so draws its own arm means:

@@ -63,6 +63,32 @@ test('other options are checked too', () => {
   a.dispose();
 });
 
+test('learnFrom refuses a second active subscription, and accepts a new one after unsubscribing', () => {
+  const agent = newAgent({ hidden: [], batchSize: 1 });
+  const events = new Subject<RewardEvent>();
+  let first = 0;
+  const sub = agent.learnFrom(events).subscribe({ next: () => (first += 1) });
+  let failure: unknown;
+  const second = agent.learnFrom(events).subscribe({ error: (e: unknown) => (failure = e) });
+  assert.ok(failure instanceof Error && /already learning/.test(failure.message), String(failure));
+  const obs = new Float32Array([0.01, 0, -0.02, 0]);
+  events.next({ kind: 'reset', envId: 'Handmade-v0', numEnvs: 1, envSteps: 0, observations: obs });
+  agent.act(obs);
+  events.next({ kind: 'step', envId: 'Handmade-v0', numEnvs: 1, t: 0, envSteps: 1, rewards: Float64Array.of(1), terminated: Uint8Array.of(1), truncated: Uint8Array.of(0), observations: obs });
+  assert.is(first, 1, 'the first subscription learned once');
+  assert.is(agent.updates, 1, 'one update, not two: the refused subscription did not learn');
+  sub.unsubscribe();
+  second.unsubscribe();
+  let again = 0;
+  const third = agent.learnFrom(events).subscribe({ next: () => (again += 1) });
+  agent.act(obs);
+  events.next({ kind: 'step', envId: 'Handmade-v0', numEnvs: 1, t: 1, envSteps: 2, rewards: Float64Array.of(1), terminated: Uint8Array.of(1), truncated: Uint8Array.of(0), observations: obs });
+  assert.is(again, 1, 'a new subscription after unsubscribing learns');
+  assert.is(agent.updates, 2);
+  third.unsubscribe();
+  agent.dispose();
+});
+
 /** A hand-made broadcast: one reset, one step per act, with the given rewards. */
 async function feed(agent: BroadcastAgent, rewards: number[], envId = 'Handmade-v0'): Promise<unknown> {
   const events = new Subject<RewardEvent>();
@@ -167,15 +193,15 @@ test('λ = 1 traces summed over an episode give the same update as episodic rewa
   });
 });
 
-test("kernel 'typed' and kernel 'tfjs' give the same update (episode and segment credit, with and without a critic)", () => {
+test("updatePath 'typed' and updatePath 'tfjs' give the same update (episode and segment credit, with and without a critic)", () => {
   for (const extra of [
     { estimator: 'reinforce-optimal', credit: 'episode', batchSize: 64 },
     { estimator: 'reinforce-mean', credit: 'segment', rolloutLength: 16 },
     { estimator: 'reinforce-critic', credit: 'segment', rolloutLength: 16 },
   ] as AgentOptions[]) {
     const common: AgentOptions = { hidden: [6], optimizer: 'sgd', learningRate: 0.01, seed: 4, ...extra };
-    const typed = firstUpdate({ ...common, kernel: 'typed' });
-    const tensor = firstUpdate({ ...common, kernel: 'tfjs' });
+    const typed = firstUpdate({ ...common, updatePath: 'typed' });
+    const tensor = firstUpdate({ ...common, updatePath: 'tfjs' });
     assert.is(typed.length, tensor.length, `${extra.estimator}: same steps before the first update`);
     typed.grads.forEach((g, k) => {
       const scale = Math.max(...Array.from(tensor.grads[k]!, Math.abs));
@@ -185,8 +211,8 @@ test("kernel 'typed' and kernel 'tfjs' give the same update (episode and segment
   }
 });
 
-test("kernel 'typed' refuses estimators that backprop into hidden units", () => {
-  throwsWith(() => newAgent({ estimator: 'st', kernel: 'typed' }), "kernel 'typed'", "'st'");
+test("updatePath 'typed' refuses estimators that backprop into hidden units", () => {
+  throwsWith(() => newAgent({ estimator: 'st', updatePath: 'typed' }), "updatePath 'typed'", "'st'");
 });
 
 test('the equality is not vacuous: λ < 1 gives a different update', () => {

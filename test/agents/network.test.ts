@@ -1,4 +1,5 @@
 /** The policy network's typed-array forward pass, and its snapshot/restore. */
+import { unitKind } from '../../agents/units/index.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +15,7 @@ await initBackend('cpu', () => {});
 const sigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
 
 test('binary layers: a = xW + b, p = σ(a), h = 1[u < p] with the RNG’s float32 uniforms', () => {
-  const net = new PolicyNetwork(3, [4], 'binary', headFor(new Discrete(2)), Rng.fromSeed(1));
+  const net = new PolicyNetwork(3, [4], unitKind('binary'), headFor(new Discrete(2)), Rng.fromSeed(1));
   const rows = 5;
   const x = Float32Array.from({ length: rows * 3 }, (_, k) => Math.sin(k));
   const rec = net.allocRecords(rows);
@@ -44,7 +45,7 @@ test('binary layers: a = xW + b, p = σ(a), h = 1[u < p] with the RNG’s float3
 });
 
 test('sts units: E[h] = p (h = b·√p, b ~ Bernoulli(√p)), within 4 standard errors', () => {
-  const net = new PolicyNetwork(2, [3], 'sts', headFor(new Discrete(2)), Rng.fromSeed(3));
+  const net = new PolicyNetwork(2, [3], unitKind('sts'), headFor(new Discrete(2)), Rng.fromSeed(3));
   const rows = 20_000;
   const x = new Float32Array(rows * 2).fill(0.7);
   const rec = net.allocRecords(rows);
@@ -62,7 +63,7 @@ test('sts units: E[h] = p (h = b·√p, b ~ Bernoulli(√p)), within 4 standard 
 });
 
 test('noisy-relu units keep their noise z and output max(0, a + z)', () => {
-  const net = new PolicyNetwork(2, [3], 'noisy-relu', headFor(new Discrete(2)), Rng.fromSeed(5), 0.5);
+  const net = new PolicyNetwork(2, [3], unitKind('noisy-relu'), headFor(new Discrete(2)), Rng.fromSeed(5), 0.5);
   const rows = 4;
   const rec = net.allocRecords(rows);
   net.forward(Float32Array.from([1, -1, 0.5, 0.5, 0, 2, -1, 0]), rows, rec, Rng.fromSeed(6), new Float32Array(rows), new Float32Array(rows * 3));
@@ -74,8 +75,8 @@ test('noisy-relu units keep their noise z and output max(0, a + z)', () => {
 
 test('snapshot/restore round-trip and refresh the mirrors; a wrong shape is named', () => {
   const before = tf.memory().numTensors;
-  const a = new PolicyNetwork(3, [4], 'binary', headFor(new Discrete(2)), Rng.fromSeed(7));
-  const b = new PolicyNetwork(3, [4], 'binary', headFor(new Discrete(2)), Rng.fromSeed(8));
+  const a = new PolicyNetwork(3, [4], unitKind('binary'), headFor(new Discrete(2)), Rng.fromSeed(7));
+  const b = new PolicyNetwork(3, [4], unitKind('binary'), headFor(new Discrete(2)), Rng.fromSeed(8));
   b.restore(a.snapshot());
   assert.equal(b.snapshot(), a.snapshot());
   const run = (net: PolicyNetwork): number[] => {

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BroadcastAgent, type AgentOptions } from '../../agents/agent.js';
+import { AGENT_DEFAULTS, agentOptionsSchema, parseAgentOptions } from '../../agents/options.js';
 import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns } from '../../agents/rollout.js';
 import '../../envs/index.js';
 import { make } from '../../src/core/registry.js';
@@ -33,6 +34,20 @@ test('the new options are checked, and errors name the field and value', () => {
   assert.is(a.options.learningRateSchedule, 'constant');
   assert.is(a.options.criticLambda, 1);
   assert.is(a.options.criticSteps, 1);
+  a.dispose();
+});
+
+test('the options are one strict schema: unknown keys and wrong types are rejected with the field and value', () => {
+  throwsWith(() => newAgent({ learningRat: 0.1 } as AgentOptions), "'learningRat'", '0.1', "did you mean 'learningRate'");
+  throwsWith(() => newAgent({ learningRate: 'x' } as unknown as AgentOptions), 'learningRate', '"x"');
+  throwsWith(() => newAgent({ firingRateControl: 1 } as unknown as AgentOptions), 'firingRateControl', 'got 1');
+  throwsWith(() => newAgent({ kernel: 'typed' } as AgentOptions), "'kernel'", 'updatePath', '"typed"');
+  throwsWith(() => parseAgentOptions([1], 'cfg: '), 'cfg: ', '[1]');
+  assert.equal(parseAgentOptions({ learningRate: 0.5 }), { learningRate: 0.5 }, 'a partial block stays partial');
+  assert.is(agentOptionsSchema.safeParse({ seed: -1 }).success, false);
+  assert.is(AGENT_DEFAULTS.learningRate, 0.01);
+  const a = newAgent({ learningRate: undefined });
+  assert.is(a.options.learningRate, 0.01, 'an undefined field keeps its default');
   a.dispose();
 });
 

@@ -1,7 +1,7 @@
 /** The estimator registry: ids, specs, and the error for an unknown id. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ESTIMATORS, ESTIMATOR_IDS, estimatorSpec } from '../../src/estimators/index.js';
+import { ESTIMATORS, ESTIMATOR_IDS, estimatorFor, estimatorSpec, hasEstimator, listEstimators, registerEstimator } from '../../src/estimators/index.js';
 import { throwsWith } from '../helpers.js';
 import { initBackend } from '../../src/tensor/backend.js';
 
@@ -15,9 +15,22 @@ test('every id maps to a spec with that id, a summary and a source', () => {
     assert.is(ESTIMATORS[id], s);
     assert.ok(s.summary.length > 0 && s.source.length > 0, id);
     // Straight-through and its relatives need a hidden layer to backprop into.
-    assert.is(s.needsHidden, s.hiddenRule !== 'local' && id !== 'backprop', `${id}.needsHidden`);
-    assert.is(s.critic, s.baseline === 'critic', `${id}.critic`);
+    assert.is(s.needsHidden, s.information !== 'broadcast' && id !== 'backprop', `${id}.needsHidden`);
+    // Exactly the estimators whose every unit learns by its local rule have the fused update and traces.
+    assert.is(s.fusedUpdate !== undefined, s.information === 'broadcast', `${id}.fusedUpdate`);
+    assert.is(s.traces, s.information === 'broadcast', `${id}.traces`);
   }
+});
+
+test('registerEstimator checks the id and refuses to replace a registered estimator', () => {
+  throwsWith(() => registerEstimator({ ...estimatorSpec('reinforce'), id: 'reinforce' }), "'reinforce'", 'already registered');
+  throwsWith(() => registerEstimator({ ...estimatorSpec('reinforce'), id: 'Bad Id' }), 'id', '"Bad Id"');
+  const before = ESTIMATOR_IDS.length;
+  const mine = registerEstimator({ ...estimatorSpec('reinforce'), id: 'test-registry-copy', summary: 'a copy for the registry test' });
+  assert.is(estimatorFor('test-registry-copy'), mine);
+  assert.is(hasEstimator('test-registry-copy'), true);
+  assert.is(ESTIMATOR_IDS.length, before + 1, 'ESTIMATOR_IDS follows the registry');
+  assert.is(listEstimators().at(-1), mine, 'listed in registration order');
 });
 
 test('an unknown id is an error that names it and lists the valid ids', () => {

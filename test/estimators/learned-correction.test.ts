@@ -27,7 +27,7 @@ function batch(rng: Rng, M: number, slope: number[], intercept: number[], noise:
 }
 
 test('spec: corrected hidden rule, Eq. 7 baseline, needs a hidden layer', () => {
-  assert.is(learnedCorrection.hiddenRule, 'corrected');
+  assert.is(learnedCorrection.information, 'backprop');
   assert.is(learnedCorrection.needsHidden, true);
 });
 

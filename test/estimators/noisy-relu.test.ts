@@ -14,7 +14,7 @@ await initBackend('cpu', () => {});
 
 test('spec: noisy-rectifier hidden units, backprop, needs a hidden layer', () => {
   assert.is(noisyRelu.hiddenKind, 'noisy-relu');
-  assert.is(noisyRelu.hiddenRule, 'backprop');
+  assert.is(noisyRelu.information, 'backprop');
   assert.is(noisyRelu.needsHidden, true);
 });
 

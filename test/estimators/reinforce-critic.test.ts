@@ -21,9 +21,9 @@ function advantages(rows: Rows, V: (c: number) => number): Float32Array {
 }
 
 test('spec: a critic baseline, local rule', () => {
-  assert.is(reinforceCritic.critic, true);
   assert.is(reinforceCritic.baseline, 'critic');
-  assert.is(reinforceCritic.hiddenRule, 'local');
+  assert.is(reinforceCritic.baseline, 'critic');
+  assert.is(reinforceCritic.information, 'broadcast');
 });
 
 test('advantageSignal is G − V and tdErrorSignal is r + γ(1 − terminal)V(s′) − V(s)', () => {

@@ -19,7 +19,7 @@ const valueOf = (b: MeanBaseline): number[] => tf.tidy(() => Array.from(b.value(
 
 test('spec: scalar mean baseline, local rule', () => {
   assert.is(reinforceMean.baseline, 'mean');
-  assert.is(reinforceMean.hiddenRule, 'local');
+  assert.is(reinforceMean.information, 'broadcast');
 });
 
 test('MeanBaseline: R̄ ← c·R̄ + (1 − c)·mean(R), starting from `initial`', () => {

@@ -43,7 +43,7 @@ function unitVariances(rows: Rows, baselines: readonly (readonly number[])[]): {
 test('spec: the default estimator, per-unit Eq. 7 baseline, local rule', () => {
   assert.is(reinforceOptimal.id, 'reinforce-optimal');
   assert.is(reinforceOptimal.baseline, 'optimal');
-  assert.is(reinforceOptimal.hiddenRule, 'local');
+  assert.is(reinforceOptimal.information, 'broadcast');
   assert.is(reinforceOptimal.needsHidden, false);
 });
 

@@ -62,7 +62,7 @@ test('reinforceGrad is (h − p)(signal − baseline), elementwise with broadcas
     [-0.5, 0],
   ]);
   assert.is(reinforce.baseline, 'none');
-  assert.is(reinforce.hiddenRule, 'local');
+  assert.is(reinforce.information, 'broadcast');
 });
 
 test('enumeration: ∇J = Σ P R̄ Σ (h − p)∇a matches central finite differences of J', () => {

@@ -15,7 +15,7 @@ import { assertAllClose } from '../helpers.js';
 await initBackend('cpu', () => {});
 
 test('spec: backprop through the threshold, needs a hidden layer', () => {
-  assert.is(stSigmoid.hiddenRule, 'backprop');
+  assert.is(stSigmoid.information, 'backprop');
   assert.is(stSigmoid.needsHidden, true);
 });
 

@@ -16,7 +16,7 @@ import { backpropBias, paramMoments, twoLayer } from '../fixtures/estimate.js';
 await initBackend('cpu', () => {});
 
 test('spec: backprop through the threshold, needs a hidden layer', () => {
-  assert.is(st.hiddenRule, 'backprop');
+  assert.is(st.information, 'backprop');
   assert.is(st.needsHidden, true);
 });
 

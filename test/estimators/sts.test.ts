@@ -14,7 +14,7 @@ await initBackend('cpu', () => {});
 
 test('spec: smooth factor, backprop, needs a hidden layer', () => {
   assert.is(sts.hiddenKind, 'sts');
-  assert.is(sts.hiddenRule, 'backprop');
+  assert.is(sts.information, 'backprop');
   assert.is(sts.needsHidden, true);
 });
 

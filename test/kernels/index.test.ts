@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import wabtInit from 'wabt';
 import { sampleBinaryJs } from '../../agents/binary-units.js';
-import { affine } from '../../agents/kernels.js';
+import { affine } from '../../agents/forward.js';
 import { sigmoid } from '../../agents/sigmoid.js';
 import { KERNELS_WASM_BASE64 } from '../../src/kernels/kernels-binary.js';
 import { kernelsWat } from '../../src/kernels/kernels-wat.js';

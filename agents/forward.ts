@@ -1,11 +1,10 @@
 /**
- * The stages of the typed-array forward pass, as small functions over plain typed arrays: V8
- * optimises these far better than the same loops reading their arrays through an object inside
- * one large method (measured: about 2.5× on the whole pass).
- *
- * This module imports no tfjs, so the kernel worker threads (`./kernel-worker.ts`) load it cheaply.
- * `PolicyNetwork.forward` and the workers run exactly these functions, so a pass split over rows
- * between threads computes every number as the one-thread pass does.
+ * The forward pass on typed arrays: the affine map, the binary layer, the action head, and the
+ * row-split pass the kernel threads run. They are small functions over plain typed arrays because
+ * V8 optimises these far better than the same loops reading their arrays through an object inside
+ * one large method (measured: about 2.5× on the whole pass). The unit kinds (`./units/`) build on
+ * them; `PolicyNetwork.forward` and the threads run exactly these functions, so a pass split over
+ * rows between threads computes every number as the one-thread pass does.
  *
  * @module
  */
@@ -13,7 +12,7 @@ import type { Rng } from '../src/core/rng.js';
 import { fillUniforms, sampleBinary, WASM_MIN_UNITS } from './binary-units.js';
 import { wasmKernels } from '../src/kernels/index.js';
 import { binaryActions, sampleHead, type HeadLayout } from './heads.js';
-import { sigmoid } from './sigmoid.js';
+import type { UnitKind } from './units/types.js';
 
 export { sampleBinary };
 
@@ -48,30 +47,14 @@ export function affine(x: Float32Array, W: Float32Array, b: Float32Array, a: Flo
 }
 
 
-/** Stochastic-times-smooth units: p = σ(a), b = 1[u < √p], h = b·√p. */
-export function sampleSts(a: Float32Array, p: Float32Array, h: Float32Array, b: Float32Array, u: Float32Array, n: number): void {
-  for (let k = 0; k < n; k++) {
-    const q = sigmoid(a[k]!);
-    const sq = Math.sqrt(q);
-    p[k] = q;
-    b[k] = u[k]! < sq ? 1 : 0;
-    h[k] = b[k]! * sq;
-  }
-}
-
-/** Noisy rectifier units: h = max(0, a + z). */
-export function rectify(a: Float32Array, z: Float32Array, h: Float32Array, n: number): void {
-  for (let k = 0; k < n; k++) h[k] = Math.max(0, a[k]! + z[k]!);
-}
-
 /** One layer of a {@link forwardRows} pass: its shape, weights and records (all rows × units). */
 export interface RowsLayer {
   /** Inputs. */
   readonly nIn: number;
   /** Units. */
   readonly nOut: number;
-  /** `'binary'`, `'sts'` or `'head'`: the kinds whose only randomness is one uniform per unit. */
-  readonly kind: 'binary' | 'sts' | 'head';
+  /** The layer's unit kind (one with a row-split pass), or undefined for the action head. */
+  readonly unit: UnitKind | undefined;
   /** W, nIn × nOut. */
   readonly W: Float32Array;
   /** b, nOut. */
@@ -84,7 +67,7 @@ export interface RowsLayer {
   readonly p: Float32Array;
   /** Samples. */
   readonly h: Float32Array;
-  /** Stochastic-times-smooth noise b (else empty). */
+  /** The unit's recorded noise (else empty). */
   readonly aux: Float32Array;
   /** This layer's uniforms, drawn beforehand, rows × nOut. */
   readonly u: Float32Array;
@@ -107,14 +90,8 @@ export function forwardRows(layers: readonly RowsLayer[], head: HeadLayout, acti
     const p = L.p.subarray(lo, hi);
     const h = L.h.subarray(lo, hi);
     const u = L.u.subarray(lo, hi);
-    if (L.kind === 'binary') binaryLayer(x, L.W, L.b, u, a, p, h, rows, nIn, nOut);
-    else {
-      if (L.kind === 'head') headLayer(head, x, L.W, L.b, u, a, p, h, rows, nIn, actions.subarray(r0 * head.actSize, r1 * head.actSize));
-      else {
-        affine(x, L.W, L.b, a, rows, nIn, nOut);
-        sampleSts(a, p, h, L.aux.subarray(lo, hi), u, rows * nOut);
-      }
-    }
+    if (L.unit) L.unit.sampleRows!(x, L.W, L.b, u, a, p, h, L.aux.subarray(lo, hi), rows, nIn, nOut);
+    else headLayer(head, x, L.W, L.b, u, a, p, h, rows, nIn, actions.subarray(r0 * head.actSize, r1 * head.actSize));
     if (l + 1 < layers.length) layers[l + 1]!.x.set(h, r0 * layers[l + 1]!.nIn);
   }
 }

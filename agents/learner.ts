@@ -1,0 +1,325 @@
+/**
+ * The learner: what turns a batch of transitions into a step on the policy's weights, the same for
+ * every estimator. It owns the signal (the critic's baseline, the estimator's signal transform,
+ * `signalNormalization`), the critic's fit, the optimiser and its learning-rate schedule, and the
+ * estimator's running state; the estimator supplies the maths through its seams (see
+ * `src/estimators/types.ts`).
+ *
+ * The update, per batch of M transitions (tfjs, inside `tf.tidy`):
+ * 1. the signal: R = G, or G − V(s) with a critic (which is then fitted to G, `criticSteps`
+ *    times); with `criticLambda` < 1, G is the λ-return and R the GAE(γ, λ) advantage; then the
+ *    estimator's `transformSignal`, if any, then the optional per-batch `signalNormalization`.
+ *    The optimiser's step size follows `learningRateSchedule`;
+ * 2. the head: g = (h − p)(R − L̄) with the estimator's baseline;
+ * 3. each hidden layer, top down: the estimator's `hiddenGradient` (its own REINFORCE estimate,
+ *    the estimate of the layer above propagated through W and the unit's backward rule, a learned
+ *    correction of it, …). Every unit op is a `tf.customGrad`: rewardcast depends on
+ *    `@tensorflow/tfjs-core` alone, which registers no gradients for built-in ops;
+ * 4. ΔW = xᵀg / M and Δb = mean(g), applied by the optimiser as an ascent step; then the
+ *    estimator's running state folds in the batch.
+ *
+ * Estimators with a fused typed-array update (`fusedUpdate`) run steps 2–4 in one pass per layer
+ * over typed arrays instead (`updatePath`), with the optimiser still in tfjs.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { baselineFor, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type SignalRows } from '../src/estimators/index.js';
+import type { Critic } from './critic.js';
+import type { LayerRecord, PolicyNetwork } from './network.js';
+import type { ResolvedAgentOptions } from './options.js';
+import { isShared, sharedFloat32, sharedFloat64, type UpdateTask } from './parallel.js';
+
+/** What the learning pipeline emits. */
+export interface LearnEvent {
+  readonly kind: 'update';
+  /** Env steps seen when the update ran. */
+  readonly envSteps: number;
+  /** Updates so far. */
+  readonly updates: number;
+  /** Transitions in the batch. */
+  readonly batch: number;
+  /** Mean of the broadcast signal R (after the critic's baseline and `signalNormalization`). */
+  readonly signalMean: number;
+  /** The critic's loss before its step, or NaN. */
+  readonly criticLoss: number;
+}
+
+/** The transitions of one update: per layer x, a, p, h, aux (row-major), and the return of each row. */
+export interface Batch {
+  /** Rows. */
+  readonly rows: number;
+  /** Per layer, the records of every row. */
+  readonly layers: readonly LayerRecord[];
+  /** G (or the λ-return) of each row. */
+  readonly returns: Float32Array;
+  /** Which sub-env and episode each row comes from (computed on demand). */
+  signalRows(): SignalRows;
+}
+
+/** L̄ = 0, for layers without a baseline. */
+const NO_BASELINE = new Float32Array(1);
+
+/** The signal, critic, optimiser and schedule of one agent, over its estimator. */
+export class Learner {
+  /** The critic, when the baseline in force needs one. */
+  readonly critic: Critic | undefined;
+  /** The estimator's running state. */
+  readonly state: EstimatorState;
+  /** Env steps seen (set by the agent before each update). */
+  envSteps = 0;
+  private readonly optimizer: tf.Optimizer;
+  private updateCount = 0;
+  private lastGrads: Float32Array[] = [];
+
+  /**
+   * @param network the policy network
+   * @param estimator the estimator
+   * @param options the agent's resolved options
+   * @param critic the critic, if the baseline uses one
+   */
+  constructor(
+    private readonly network: PolicyNetwork,
+    readonly estimator: Estimator,
+    private readonly options: ResolvedAgentOptions,
+    critic: Critic | undefined,
+  ) {
+    this.critic = critic;
+    const o = options;
+    this.optimizer = o.optimizer === 'adam' ? tf.train.adam(o.learningRate) : tf.train.sgd(o.learningRate);
+    this.state = estimator.createState({ shapes: network.shapes, baseline: o.baseline, baselineDecay: o.baselineDecay, options: o });
+  }
+
+  /** Whether the baseline kind in force needs a critic. */
+  static needsCritic(options: ResolvedAgentOptions): boolean {
+    return baselineFor(options.baseline).critic;
+  }
+
+  /** Updates run so far. */
+  get updates(): number {
+    return this.updateCount;
+  }
+  set updates(n: number) {
+    this.updateCount = n;
+  }
+
+  /** The ascent direction of the last update, [W0, b0, W1, b1, …] (copies). */
+  lastGradients(): Float32Array[] {
+    return this.lastGrads.map((g) => g.slice());
+  }
+
+  /**
+   * The policy's step size now: `learningRate` under the constant schedule, else the linear
+   * schedule at the env steps seen so far.
+   */
+  get currentLearningRate(): number {
+    const o = this.options;
+    if (o.learningRateSchedule !== 'linear') return o.learningRate;
+    return o.learningRate * Math.max(o.learningRateFinal, 1 - this.envSteps / o.learningRateDecaySteps);
+  }
+
+  /** Sets the optimiser's step size from the schedule, before each policy step. */
+  private applySchedule(): void {
+    if (this.options.learningRateSchedule === 'constant') return;
+    const lr = this.currentLearningRate;
+    const opt = this.optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+    // SGD caches −lr as a tensor (setLearningRate refreshes it); Adam reads `learningRate` each step.
+    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(lr);
+    else opt.learningRate = lr;
+  }
+
+  /** Per-batch normalisation of the signal (option `signalNormalization`), in place. */
+  private normalizeSignal(signal: Float32Array, M: number): void {
+    const mode = this.options.signalNormalization;
+    if (mode === 'none' || M === 0) return;
+    let mean = 0;
+    for (let r = 0; r < M; r++) mean += signal[r]!;
+    mean /= M;
+    let v = 0;
+    for (let r = 0; r < M; r++) v += (signal[r]! - mean) ** 2;
+    const std = Math.max(Math.sqrt(v / M), 1e-8);
+    const shift = mode === 'standardize' ? mean : 0;
+    for (let r = 0; r < M; r++) signal[r] = (signal[r]! - shift) / std;
+  }
+
+  /** The estimator's signal transform and the normalisation, on a copy when either applies. */
+  private finishSignal(signal: Float32Array, original: Float32Array, batch: Batch): Float32Array {
+    const M = batch.rows;
+    const transform = this.estimator.transformSignal;
+    if (!transform && this.options.signalNormalization === 'none') return signal;
+    const s = signal === original ? original.slice(0, M) : signal;
+    if (transform) transform.call(this.estimator, s, batch.signalRows(), this.state);
+    this.normalizeSignal(s, M);
+    return s;
+  }
+
+  /** One update from a batch. */
+  update(batch: Batch): LearnEvent {
+    const typed = this.options.updatePath === 'typed' || (this.options.updatePath === 'auto' && this.estimator.fusedUpdate !== undefined);
+    this.applySchedule();
+    const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
+    this.network.syncMirrors();
+    this.updateCount += 1;
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
+  }
+
+  /**
+   * Applies an ascent direction computed elsewhere ([W0, b0, W1, b1, …], e.g. the eligibility
+   * traces' sum) through the schedule and the optimiser.
+   * @param rows transitions it summarises, for the event
+   */
+  applyAscent(grads: Float32Array[], rows: number): LearnEvent {
+    this.applySchedule();
+    this.step(grads);
+    this.lastGrads = grads;
+    this.network.syncMirrors();
+    this.updateCount += 1;
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN };
+  }
+
+  /** One optimiser step along the ascent direction `grads`. */
+  private step(grads: readonly Float32Array[]): void {
+    const net = this.network;
+    tf.tidy(() => {
+      const named: tf.NamedTensorMap = {};
+      for (const [l, s] of net.shapes.entries()) {
+        named[net.weights[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l]!, [s.nIn, s.nOut]));
+        named[net.biases[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l + 1]!, [1, s.nOut]));
+      }
+      this.optimizer.applyGradients(named);
+    });
+  }
+
+  /**
+   * The update of an estimator with a fused typed-array update: that function per layer (the
+   * estimate, its chain rule and the baseline moments in one pass), then the tfjs optimiser.
+   */
+  private typedUpdate(batch: Batch): { signalMean: number; criticLoss: number } {
+    const M = batch.rows;
+    const net = this.network;
+    const fused = this.estimator.fusedUpdate;
+    if (!fused) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update, got '${this.estimator.id}'`);
+    const baselines = this.state.baselines;
+    let signal = batch.returns;
+    let criticLoss = Number.NaN;
+    if (this.critic) {
+      const critic = this.critic;
+      const x0 = batch.layers[0]!.x;
+      signal = new Float32Array(M);
+      const n0 = net.shapes[0]!.nIn;
+      tf.tidy(() => {
+        const x = tf.tensor2d(x0.subarray(0, M * n0), [M, n0]);
+        const G = tf.tensor2d(batch.returns.subarray(0, M), [M, 1]);
+        const v = critic.valuesTensor(x).dataSync();
+        for (let r = 0; r < M; r++) signal[r] = batch.returns[r]! - v[r]!;
+        criticLoss = critic.fit(x, G);
+        for (let k = 1; k < this.options.criticSteps; k++) critic.fit(x, G);
+      });
+    }
+    signal = this.finishSignal(signal, batch.returns, batch);
+    const grads: Float32Array[] = [];
+    const moments = net.shapes.map((s) => ({ signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) }));
+    const pool = net.pool;
+    // The kernel threads' workers hold `reinforceUpdate`, so only it is split between them.
+    if (pool && fused === reinforceUpdate && batch.layers.every((b) => isShared(b.x) && isShared(b.h) && isShared(b.p))) {
+      // On the kernel threads, split by units (segment credit: the batch is the shared slab).
+      const tasks: UpdateTask[] = net.shapes.map((s, l) => {
+        const b = batch.layers[l]!;
+        const bl = baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
+        const e2 = sharedFloat64(s.nOut);
+        return { x: b.x, h: b.h, p: b.p, baseline: bl, nIn: s.nIn, nOut: s.nOut, dW: sharedFloat32(s.nIn * s.nOut), db: sharedFloat32(s.nOut), e2, e2Signal: sharedFloat64(s.nOut) };
+      });
+      const mean = pool.update(tasks, signal, M, (t, j0, j1) =>
+        reinforceUpdate(t.x, t.h, t.p, signal, t.baseline, M, t.nIn, t.nOut, { dW: t.dW, db: t.db, moments: { signal: 0, e2: t.e2, e2Signal: t.e2Signal } }, j0, j1),
+      );
+      for (const [l, t] of tasks.entries()) {
+        grads.push(t.dW.slice(), t.db.slice());
+        moments[l]!.signal = mean;
+        moments[l]!.e2.set(t.e2);
+        moments[l]!.e2Signal.set(t.e2Signal);
+      }
+    } else {
+      for (const [l, s] of net.shapes.entries()) {
+        const b = batch.layers[l]!;
+        const dW = new Float32Array(s.nIn * s.nOut);
+        const db = new Float32Array(s.nOut);
+        const bl = baselines[l]?.valueArray(s.nOut) ?? NO_BASELINE;
+        fused(b.x, b.h, b.p, signal, bl, M, s.nIn, s.nOut, { dW, db, moments: moments[l]! });
+        grads.push(dW, db);
+      }
+    }
+    this.step(grads);
+    for (const [l, b] of baselines.entries()) b?.updateFromMoments(moments[l]!);
+    this.lastGrads = grads;
+    return { signalMean: moments[0]!.signal, criticLoss };
+  }
+
+  /** The update with every step of the formula as a tfjs op (every estimator). */
+  private tensorUpdate(batch: Batch): { signalMean: number; criticLoss: number } {
+    const M = batch.rows;
+    const net = this.network;
+    const L = net.shapes.length;
+    const est = this.estimator;
+    const state = this.state;
+    let signalMean = Number.NaN;
+    let criticLoss = Number.NaN;
+    const grads: Float32Array[] = [];
+    tf.tidy(() => {
+      const T: LayerTensors[] = net.shapes.map((s, l) => {
+        const b = batch.layers[l]!;
+        return {
+          x: tf.tensor2d(b.x.subarray(0, M * s.nIn), [M, s.nIn]),
+          a: tf.tensor2d(b.a.subarray(0, M * s.nOut), [M, s.nOut]),
+          p: tf.tensor2d(b.p.subarray(0, M * s.nOut), [M, s.nOut]),
+          h: tf.tensor2d(b.h.subarray(0, M * s.nOut), [M, s.nOut]),
+          aux: b.aux.length > 0 ? tf.tensor2d(b.aux.subarray(0, M * s.nOut), [M, s.nOut]) : undefined,
+        };
+      });
+      const G = tf.tensor2d(batch.returns.subarray(0, M), [M, 1]);
+      let signal: tf.Tensor2D = G;
+      if (this.critic) {
+        signal = tf.sub(G, this.critic.valuesTensor(T[0]!.x)) as tf.Tensor2D;
+        criticLoss = this.critic.fit(T[0]!.x, G);
+        for (let k = 1; k < this.options.criticSteps; k++) this.critic.fit(T[0]!.x, G);
+      }
+      if (est.transformSignal || this.options.signalNormalization !== 'none') {
+        const s = Float32Array.from(signal.dataSync());
+        signal = tf.tensor2d(this.finishSignal(s, batch.returns, batch), [M, 1]);
+      }
+      signalMean = tf.mean(signal).dataSync()[0]!;
+      const named: tf.NamedTensorMap = {};
+      let above: tf.Tensor2D | undefined;
+      for (let l = L - 1; l >= 0; l--) {
+        const t = T[l]!;
+        const baseline = state.baselines[l]?.value();
+        const g =
+          l === L - 1
+            ? reinforceGrad(t.h, t.p, signal, baseline)
+            : est.hiddenGradient({ layer: l, units: t, signal, above: { weights: net.weights[l + 1]!, estimate: above!, units: T[l + 1]! }, unit: net.units[l]!.op, baseline, state });
+        const dW = tf.div(tf.matMul(t.x, g, true, false), M) as tf.Tensor2D;
+        const db = tf.mean(g, 0, true) as tf.Tensor2D;
+        named[net.weights[l]!.name] = tf.neg(dW);
+        named[net.biases[l]!.name] = tf.neg(db);
+        grads[2 * l] = dW.dataSync() as Float32Array;
+        grads[2 * l + 1] = db.dataSync() as Float32Array;
+        above = g;
+      }
+      this.optimizer.applyGradients(named);
+      for (let l = 0; l < L; l++) state.baselines[l]?.update(T[l]!.h, T[l]!.p, signal);
+      if (state.biasDelta) {
+        for (let l = 0; l < L; l++) {
+          const delta = state.biasDelta(l, batch.layers[l]!.h, M);
+          if (delta) net.biases[l]!.assign(tf.add(net.biases[l]!, tf.tensor2d(delta, [1, delta.length])) as tf.Tensor2D);
+        }
+      }
+    });
+    this.lastGrads = grads.map((g) => g.slice());
+    return { signalMean, criticLoss };
+  }
+
+  /** Releases the optimiser's and the baselines' tensors. */
+  dispose(): void {
+    this.optimizer.dispose();
+    for (const b of this.state.baselines) b?.dispose();
+  }
+}

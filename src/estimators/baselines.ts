@@ -1,0 +1,49 @@
+/**
+ * The baseline kinds, as objects: what each one subtracts, whether it needs a learned critic, and
+ * the running per-layer state it keeps. The agent looks a kind up here instead of branching on it.
+ *
+ * - `none`: L̄ = 0 (Bengio et al. 2013, §3.1, Theorem 1).
+ * - `mean`: a scalar moving average R̄ of the signal (Williams 1992, §4), `MeanBaseline`.
+ * - `optimal`: the per-unit variance-minimising ratio of Eq. 7 (Bengio et al. 2013, §3.1,
+ *   Corollary 1), `OptimalBaseline`.
+ * - `critic`: a learned V(s) forms the signal G − V(s) outside the network (Sutton & Barto 2018,
+ *   §13.5); the units subtract nothing more.
+ *
+ * Any of them leaves the REINFORCE estimate unbiased, because none depends on the sample it is
+ * subtracted from (each batch sees the running baseline from before its own update).
+ *
+ * @module
+ */
+import { MeanBaseline } from './reinforce-mean.js';
+import { OptimalBaseline } from './reinforce-optimal.js';
+import type { Baseline, BaselineKind } from './types.js';
+
+/** One baseline kind. */
+export interface BaselineDescriptor {
+  /** The kind. */
+  readonly kind: BaselineKind;
+  /** Whether the signal is G − V(s) from a learned critic V. */
+  readonly critic: boolean;
+  /** Whether its running state needs whole returns (so online traces cannot use it). */
+  readonly needsWholeReturn: boolean;
+  /** The running baseline of one layer of `units` units, or undefined when it keeps none. */
+  create(units: number, decay: number): Baseline | undefined;
+}
+
+/** Every baseline kind, by name. */
+export const BASELINES: Readonly<Record<BaselineKind, BaselineDescriptor>> = {
+  none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined },
+  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay) },
+  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay) },
+  critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined },
+};
+
+/** The valid baseline kinds, in listing order. */
+export const BASELINE_KINDS = Object.keys(BASELINES) as BaselineKind[];
+
+/** The descriptor of a baseline kind; an unknown kind is an error listing the valid ones. */
+export function baselineFor(kind: string): BaselineDescriptor {
+  const d = (BASELINES as Record<string, BaselineDescriptor>)[kind];
+  if (!d) throw new RangeError(`baseline must be one of ${BASELINE_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  return d;
+}
