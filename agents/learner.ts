@@ -43,6 +43,19 @@ export interface LearnEvent {
   readonly signalMean: number;
   /** The critic's loss before its step, or NaN. */
   readonly criticLoss: number;
+  /**
+   * Rows of the update sampled under weights other than the ones it changes (a row's weights
+   * version is the update count when it was sampled); 0 for an exactly on-policy update.
+   */
+  readonly offPolicyRows: number;
+}
+
+/** Rows that entered updates so far, and how many of them were sampled under other weights. */
+export interface RowStats {
+  /** Rows summed over every update. */
+  readonly rows: number;
+  /** Of those, rows sampled under weights other than the ones their update changed. */
+  readonly offPolicy: number;
 }
 
 /** The transitions of one update: per layer x, a, p, h, aux (row-major), and the return of each row. */
@@ -55,6 +68,8 @@ export interface Batch {
   readonly returns: Float32Array;
   /** Which sub-env and episode each row comes from (computed on demand). */
   signalRows(): SignalRows;
+  /** Per row, the update count when it was sampled (its weights version). */
+  readonly versions: ArrayLike<number>;
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -70,6 +85,8 @@ export class Learner {
   envSteps = 0;
   private readonly optimizer: tf.Optimizer;
   private updateCount = 0;
+  private rowsSeen = 0;
+  private offPolicyRows = 0;
   private lastGrads: Float32Array[] = [];
 
   /**
@@ -101,6 +118,18 @@ export class Learner {
   }
   set updates(n: number) {
     this.updateCount = n;
+  }
+
+  /** Rows of every update so far, and the off-policy ones among them. */
+  get rowStats(): RowStats {
+    return { rows: this.rowsSeen, offPolicy: this.offPolicyRows };
+  }
+
+  /** Counts a batch's rows and its off-policy rows (before the update's own version bump). */
+  private countRows(rows: number, offPolicy: number): number {
+    this.rowsSeen += rows;
+    this.offPolicyRows += offPolicy;
+    return offPolicy;
   }
 
   /** The ascent direction of the last update, [W0, b0, W1, b1, …] (copies). */
@@ -156,25 +185,30 @@ export class Learner {
   /** One update from a batch. */
   update(batch: Batch): LearnEvent {
     const typed = this.options.updatePath === 'typed' || (this.options.updatePath === 'auto' && this.estimator.fusedUpdate !== undefined);
+    let off = 0;
+    for (let r = 0; r < batch.rows; r++) if (batch.versions[r] !== this.updateCount) off += 1;
+    const offPolicyRows = this.countRows(batch.rows, off);
     this.applySchedule();
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, offPolicyRows, ...event };
   }
 
   /**
    * Applies an ascent direction computed elsewhere ([W0, b0, W1, b1, …], e.g. the eligibility
    * traces' sum) through the schedule and the optimiser.
    * @param rows transitions it summarises, for the event
+   * @param offPolicyRows further rows it still carries that were sampled under earlier weights
    */
-  applyAscent(grads: Float32Array[], rows: number): LearnEvent {
+  applyAscent(grads: Float32Array[], rows: number, offPolicyRows = 0): LearnEvent {
+    this.countRows(rows + offPolicyRows, offPolicyRows);
     this.applySchedule();
     this.step(grads);
     this.lastGrads = grads;
     this.network.syncMirrors();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN, offPolicyRows };
   }
 
   /** One optimiser step along the ascent direction `grads`. */
