@@ -134,6 +134,12 @@ export interface RunSummary {
   readonly seconds: number;
   /** Env steps per second. */
   readonly stepsPerSecond: number;
+  /**
+   * The rows of the run's updates: how many, how many of them were sampled under weights other
+   * than the ones their update changed (`offPolicyShare` 0: exactly on-policy), and how many were
+   * sampled but never used (see the agent option `batching`).
+   */
+  readonly updateRows: { readonly rows: number; readonly offPolicy: number; readonly offPolicyShare: number | null; readonly dropped: number };
 }
 
 /** What {@link trainToFolder} needs. */
@@ -189,6 +195,7 @@ export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary
     },
   });
   if (o.save) saveAgent(result.agent, o.dir);
+  const rows = result.agent.rowStats;
   result.agent.dispose();
   const summary: RunSummary = {
     status: result.interrupted ? 'interrupted' : 'finished',
@@ -203,6 +210,7 @@ export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary
     finalReturn: avg,
     seconds: result.seconds,
     stepsPerSecond: result.envSteps / result.seconds,
+    updateRows: { ...rows, offPolicyShare: rows.rows > 0 ? rows.offPolicy / rows.rows : null },
   };
   writer.finish(summary);
   return summary;

@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EPISODES_HEADER, RunWriter, readEpisodes, runName } from '../../src/train/run-folder.js';
+import '../../envs/index.js';
+import { initBackend } from '../../src/tensor/backend.js';
+import { EPISODES_HEADER, RunWriter, readEpisodes, runName, trainToFolder, type RunSummary } from '../../src/train/run-folder.js';
 import { throwsWith } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rewardcast-runfolder-'));
@@ -33,6 +35,24 @@ test('readEpisodes: a half-written last line is ignored; a corrupt row names the
   throwsWith(() => readEpisodes(f), `${f}:3`, 'seven');
   writeFileSync(f, 'a,b\n');
   throwsWith(() => readEpisodes(f), `${f}:1`, 'header');
+});
+
+test('summary.json reports the off-policy share of the update rows: 0 by default, > 0 pooled', async () => {
+  await initBackend('cpu', () => {});
+  const share = async (batching: 'sync' | 'pooled'): Promise<RunSummary['updateRows']> => {
+    const run = join(dir, `rows-${batching}`);
+    const agent = { hidden: [4], batchSize: 32, batching };
+    await trainToFolder({ dir: run, config: { agent }, env: 'CartPole-v1', estimator: 'reinforce-optimal', seed: 1, steps: 1200, numEnvs: 4, agent, backend: 'cpu' });
+    return (JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as RunSummary).updateRows;
+  };
+  const sync = await share('sync');
+  assert.ok(sync.rows > 0);
+  assert.is(sync.offPolicy, 0);
+  assert.is(sync.offPolicyShare, 0);
+  const pooled = await share('pooled');
+  assert.ok(pooled.offPolicyShare! > 0.3, String(pooled.offPolicyShare));
+  assert.is(pooled.offPolicyShare, pooled.offPolicy / pooled.rows);
+  assert.is(pooled.dropped, 0);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
