@@ -18,6 +18,24 @@
  * 4. ΔW = xᵀg / M and Δb = mean(g), applied by the optimiser as an ascent step; then the
  *    estimator's running state folds in the batch.
  *
+ * Two choices in this estimate, stated exactly:
+ * - **G_t carries no γᵗ weight.** Each row's signal is its own discounted return-to-go G_t; the
+ *   gradient of the discounted objective J_γ = E[Σ_t γᵗ r_t] would weight row t by γᵗ as well. So
+ *   for γ < 1 the update is an unbiased estimate of E[Σ_t ∇log π(a_t | s_t)·G_t], which weights late
+ *   steps as much as early ones and is not ∇J_γ (nor, in general, the gradient of any objective:
+ *   Nota & Thomas 2020, "Is the Policy Gradient a Gradient?"); it is what nearly every
+ *   implementation does, since γᵗ would all but silence the late steps of long episodes. With
+ *   γ = 1 (the FrozenLake preset) the two agree.
+ * - **The update divides by M, the rows of the batch, which varies.** Under episode credit M is
+ *   the summed length of the batch's episodes (256–736 rows on the CartPole preset with pooled
+ *   batching; at least `batchSize` with sync). The sum Σ_rows g over K whole episodes is K times an
+ *   unbiased estimate of the per-episode gradient; dividing it by M rather than by K keeps its
+ *   direction (a positive factor per batch) but scales its length by K/M, a random number that is
+ *   smaller when episodes are long, i.e. when returns are high. So each batch's direction is the
+ *   unbiased one, while its step size shrinks as episodes grow (Adam's normalisation absorbs most
+ *   of a slow change of scale); as an average over batches it estimates E[Σ_t g_t] / E[T], a
+ *   per-step gradient, with a bias of order 1/K from the ratio.
+ *
  * Estimators with a fused typed-array update (`fusedUpdate`) run steps 2–4 in one pass per layer
  * over typed arrays instead (`updatePath`), with the optimiser still in tfjs.
  *
