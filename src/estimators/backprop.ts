@@ -31,6 +31,7 @@ export const backprop: Estimator = {
   traces: false,
   createState: (ctx) => baselineState(ctx, false),
   hiddenGradient: (ctx) => backpropEstimate(ctx),
+  noExactRule: 'its hidden units are deterministic tanh units under a softmax head, a different network with no binary noise sources',
 };
 
 /**

@@ -16,7 +16,7 @@
  */
 import { MeanBaseline } from './reinforce-mean.js';
 import { OptimalBaseline } from './reinforce-optimal.js';
-import type { Baseline, BaselineKind } from './types.js';
+import type { Baseline, BaselineKind, ExactNetwork } from './types.js';
 
 /** One baseline kind. */
 export interface BaselineDescriptor {
@@ -28,14 +28,42 @@ export interface BaselineDescriptor {
   readonly needsWholeReturn: boolean;
   /** The running baseline of one layer of `units` units, or undefined when it keeps none. */
   create(units: number, decay: number): Baseline | undefined;
+  /**
+   * The ideal constant its running state converges to, per unit, on one of diagnose's networks
+   * (with one fixed input, a critic's V(s) is E[R]).
+   */
+  exact(net: Omit<ExactNetwork, 'baseline'>): Float64Array;
+}
+
+/**
+ * The exact Eq. 7 baseline per unit: L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)² (Bengio et al. 2013,
+ * §3.1, Eq. 7).
+ */
+function exactEq7(net: Omit<ExactNetwork, 'baseline'>): Float64Array {
+  const U = net.units;
+  const num = new Float64Array(U);
+  const den = new Float64Array(U);
+  const R = net.reward;
+  for (let k = 0; k < net.rows; k++) {
+    const w = net.prob[k]!;
+    for (let i = 0; i < U; i++) {
+      const e = ((k >> i) & 1) - net.unitP(k, i);
+      const e2w = e * e * w;
+      num[i] += e2w * R[k]!;
+      den[i] += e2w;
+    }
+  }
+  const out = new Float64Array(U);
+  for (let i = 0; i < U; i++) out[i] = num[i]! / den[i]!;
+  return out;
 }
 
 /** Every baseline kind, by name. */
 export const BASELINES: Readonly<Record<BaselineKind, BaselineDescriptor>> = {
-  none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined },
-  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay) },
-  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay) },
-  critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined },
+  none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
+  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
+  critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
 };
 
 /** The valid baseline kinds, in listing order. */

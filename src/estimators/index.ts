@@ -17,7 +17,7 @@ import { stSigmoid } from './st-sigmoid.js';
 import { sts } from './sts.js';
 import type { Estimator } from './types.js';
 
-// The built-in estimators, in the order listings show them.
+// The built-in estimators, in the order listings show them (the default first).
 registerEstimator(reinforceOptimal);
 registerEstimator(reinforce);
 registerEstimator(reinforceMean);
@@ -33,13 +33,15 @@ export * from './types.js';
 export { registerEstimator, estimatorFor, hasEstimator, listEstimators, ESTIMATOR_IDS } from './registry.js';
 export { BASELINES, BASELINE_KINDS, baselineFor, type BaselineDescriptor } from './baselines.js';
 export { localEstimate, backpropEstimate, baselineState } from './rules.js';
+export { reinforceRows, backpropRows, reinforceExactRule, straightThroughExactRule, tfjsBackpropRows, tfjsReinforce } from './exact-rules.js';
 export { reinforce, reinforceGrad, reinforceUpdate, batchMoments, type ReinforceUpdateOut } from './reinforce.js';
 export { reinforceMean, MeanBaseline } from './reinforce-mean.js';
 export { reinforceOptimal, OptimalBaseline, exactOptimalBaseline, EQ7_INIT } from './reinforce-optimal.js';
 export { reinforceCritic, advantageSignal, tdErrorSignal } from './reinforce-critic.js';
 export { st, straightThrough } from './st.js';
 export { stSigmoid, straightThroughSigmoid } from './st-sigmoid.js';
-export { learnedCorrection, LinearCorrection, type CorrectionCoefficients, type CorrectionState } from './learned-correction.js';
+export { learnedCorrection, LinearCorrection, exactCorrectionState, type CorrectionCoefficients, type CorrectionState } from './learned-correction.js';
+export { STRAIGHT_THROUGH_NOTE } from './st.js';
 export { noisyRelu, noisyRectifier, FiringRateController } from './noisy-relu.js';
 export { sts, stochasticTimesSmooth } from './sts.js';
 export { backprop, tanhUnit } from './backprop.js';
@@ -56,5 +58,5 @@ export const estimatorSpec = estimatorFor;
 export const ESTIMATORS: Readonly<Record<string, Estimator>> = estimatorsById();
 
 
-/** Exact-enumeration analysis of the estimators (what `rewardcast diagnose` reports). */
-export * as exact from './exact.js';
+/** Exact-enumeration analysis of the estimators (what `rewardcast diagnose` reports; `src/diagnose/`). */
+export * as exact from '../diagnose/index.js';

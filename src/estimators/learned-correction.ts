@@ -17,7 +17,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Estimator, EstimatorState } from './types.js';
+import type { Estimator, EstimatorState, ExactNetwork } from './types.js';
+import { backpropRows, reinforceRows, tfjsBackpropRows } from './exact-rules.js';
+import { straightThrough } from './st.js';
 import { backpropEstimate, baselineState, localEstimate } from './rules.js';
 
 /** The state of `learned-correction`: the baselines, and a {@link LinearCorrection} per hidden layer. */
@@ -42,6 +44,27 @@ export const learnedCorrection: Estimator<CorrectionState> = {
     return { ...baselineState(ctx, true), layers: ctx.shapes.map((s, l) => (l < L - 1 ? new LinearCorrection(s.nOut) : undefined)) };
   },
   hiddenGradient: (ctx) => ctx.state.layers[ctx.layer]!.correct(backpropEstimate(ctx), localEstimate(ctx)),
+  exact: {
+    nets: ['two-layer'],
+    setup: (net) => {
+      const baseline = net.baseline('optimal');
+      const n = net.n;
+      const c = Float64Array.from(net.wOut!);
+      const alpha = new Float64Array(n);
+      const correction = exactCorrection(net).coefficients();
+      for (let j = 0; j < n; j++) {
+        c[j] *= correction.slope[j]!;
+        alpha[j] = correction.intercept[j]!;
+      }
+      return { rule: backpropRows(net, baseline[n]!, c, alpha), baseline, correction };
+    },
+    tfjs: (net, t) => {
+      const { hidden, reinforce, gOut } = tfjsBackpropRows(net, t, straightThrough);
+      return tf.concat([exactCorrection(net).correct(hidden, reinforce), gOut], 1) as tf.Tensor2D;
+    },
+    note: 'learned-correction uses the exact least-squares fit under P; its intercept αⱼ = E ĝⱼ − βⱼ·E Ĝⱼ contains the true gradient, so it is unbiased by construction: the best an online fit can reach, not what it reaches.',
+    label: 'learned-correction (exact fit)',
+  },
 };
 
 /** The fitted map of each unit: 𝒢ᵢ(Ĝ) = intercept[i] + slope[i]·Ĝ. */
@@ -124,4 +147,42 @@ export class LinearCorrection {
     }
     this.seen = state['seen']?.[0] === 1;
   }
+}
+
+/**
+ * The exact moments under P of each hidden unit's pair (Ĝ = straight-through estimate w_oⱼ·ĝ_o,
+ * ĝ = REINFORCE estimate with the Eq. 7 baseline) on one of diagnose's two-layer networks, in the
+ * form {@link LinearCorrection.load} takes: the fit they give is the least-squares regression of ĝ
+ * on Ĝ under P, what the online fit converges to.
+ */
+export function exactCorrectionState(net: ExactNetwork): Record<string, number[]> {
+  if (net.kind !== 'two-layer') throw new RangeError(`exactCorrectionState: learned-correction needs the two-layer network, got ${net.kind}`);
+  const n = net.n;
+  const wOut = net.wOut!;
+  const rf = reinforceRows(net, net.baseline('optimal'));
+  const g = new Float64Array(net.units);
+  const mx = new Float64Array(n);
+  const my = new Float64Array(n);
+  const mxx = new Float64Array(n);
+  const mxy = new Float64Array(n);
+  for (let k = 0; k < net.rows; k++) {
+    const w = net.prob[k]!;
+    rf(k, g);
+    for (let j = 0; j < n; j++) {
+      const X = wOut[j]! * g[n]!;
+      const Y = g[j]!;
+      mx[j] += w * X;
+      my[j] += w * Y;
+      mxx[j] += w * X * X;
+      mxy[j] += w * X * Y;
+    }
+  }
+  return { mx: Array.from(mx), my: Array.from(my), mxx: Array.from(mxx), mxy: Array.from(mxy), seen: [1] };
+}
+
+/** A {@link LinearCorrection} loaded with the exact fit of {@link exactCorrectionState}. */
+function exactCorrection(net: ExactNetwork): LinearCorrection {
+  const lc = new LinearCorrection(net.n);
+  lc.load(exactCorrectionState(net));
+  return lc;
 }

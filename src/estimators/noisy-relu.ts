@@ -33,6 +33,7 @@ export const noisyRelu: Estimator = {
     return { ...base, biasDelta: (l, h, rows) => controllers[l]?.step(h, rows) };
   },
   hiddenGradient: (ctx) => backpropEstimate(ctx),
+  noExactRule: 'its hidden units add Gaussian noise (h = max(0, a + z)), so there is no finite set of configurations to enumerate',
 };
 
 /**

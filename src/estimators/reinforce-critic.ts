@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from './types.js';
 import { baselineState, localEstimate } from './rules.js';
 import { reinforceUpdate } from './reinforce.js';
+import { reinforceExactRule, tfjsReinforce } from './exact-rules.js';
 
 /** The estimator. */
 export const reinforceCritic: Estimator = {
@@ -38,6 +39,10 @@ export const reinforceCritic: Estimator = {
   createState: (ctx) => baselineState(ctx, true),
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
+  exact: reinforceExactRule('critic', (net, t) => tfjsReinforce({ ...t, R: advantageSignal(t.R, tf.fill([t.R.shape[0], 1], net.objective) as tf.Tensor2D) }), {
+    theory: { sameAs: 'reinforce-mean' },
+    note: 'reinforce-critic equals reinforce-mean here: with one fixed input the ideal critic is V(s) = E[R].',
+  }),
 };
 
 /** The advantage signal G − V(s), M × 1. */

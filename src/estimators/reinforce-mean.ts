@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BatchMoments, Baseline, Estimator } from './types.js';
 import { baselineState, localEstimate } from './rules.js';
 import { reinforceUpdate } from './reinforce.js';
+import { reinforceExactRule, tfjsReinforce } from './exact-rules.js';
 
 /** The estimator. */
 export const reinforceMean: Estimator = {
@@ -28,6 +29,7 @@ export const reinforceMean: Estimator = {
   createState: (ctx) => baselineState(ctx, true),
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
+  exact: reinforceExactRule('mean', (net, t) => tfjsReinforce(t, new MeanBaseline(0.9, net.objective).value()), { theory: { oneOverN: true } }),
 };
 
 /** The scalar running mean R̄ of the signal, shared by every unit of a layer. */

@@ -18,6 +18,7 @@ import { batchMoments } from './reinforce.js';
 import type { BatchMoments, Baseline, Estimator } from './types.js';
 import { baselineState, localEstimate } from './rules.js';
 import { reinforceUpdate } from './reinforce.js';
+import { reinforceExactRule } from './exact-rules.js';
 
 /** The estimator. */
 export const reinforceOptimal: Estimator = {
@@ -33,6 +34,7 @@ export const reinforceOptimal: Estimator = {
   createState: (ctx) => baselineState(ctx, true),
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
+  exact: reinforceExactRule('optimal', (_net, t) => t.eq7(), { theory: { oneOverN: true } }),
 };
 
 /** Initial value of num and den (the authors' code). */

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wasmKernels } from '../kernels/index.js';
 import type { BatchMoments, Estimator } from './types.js';
 import { baselineState, localEstimate } from './rules.js';
+import { reinforceExactRule, tfjsReinforce } from './exact-rules.js';
 
 /** Rows × units below which the JavaScript loops run (a WebAssembly call copies the batch in). */
 const WASM_MIN_WORK = 256;
@@ -37,6 +38,7 @@ export const reinforce: Estimator = {
   createState: (ctx) => baselineState(ctx, true),
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
+  exact: reinforceExactRule('none', (_net, t) => tfjsReinforce(t)),
 };
 
 /**

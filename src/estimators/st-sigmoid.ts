@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from './types.js';
 import { backpropEstimate, baselineState } from './rules.js';
+import { straightThroughExactRule } from './exact-rules.js';
+import { STRAIGHT_THROUGH_NOTE } from './st.js';
 
 /** The estimator. */
 export const stSigmoid: Estimator = {
@@ -27,6 +29,7 @@ export const stSigmoid: Estimator = {
   createState: (ctx) => baselineState(ctx, false),
   // The binary unit's own op is the identity straight-through; this rule scales it by σ′(a).
   hiddenGradient: (ctx) => backpropEstimate(ctx, (a) => straightThroughSigmoid(a, ctx.units.h)),
+  exact: straightThroughExactRule((net, j) => net.p[j]! * (1 - net.p[j]!), straightThroughSigmoid, { theory: { lowVarianceBiased: true }, note: STRAIGHT_THROUGH_NOTE }),
 };
 
 /**

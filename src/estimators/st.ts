@@ -15,6 +15,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Estimator } from './types.js';
 import { backpropEstimate, baselineState } from './rules.js';
+import { straightThroughExactRule } from './exact-rules.js';
+
+/** diagnose's note on the straight-through family (shared by `st` and `st-sigmoid`). */
+export const STRAIGHT_THROUGH_NOTE =
+  'st and st-sigmoid have the same per-unit SNR: each hidden estimate is the output unit’s REINFORCE estimate ĝ_o times a constant (w_oⱼ, or w_oⱼ·pⱼ(1 − pⱼ)); pooled over units their SNRs differ only by those weights. Backprop follows only the path h → o → R, so with --reward-of all it misses the direct effect of h on R.';
 
 /** The estimator. */
 export const st: Estimator = {
@@ -29,6 +34,7 @@ export const st: Estimator = {
   traces: false,
   createState: (ctx) => baselineState(ctx, false),
   hiddenGradient: (ctx) => backpropEstimate(ctx),
+  exact: straightThroughExactRule(() => 1, straightThrough, { theory: { lowVarianceBiased: true, sameSnrAs: 'st-sigmoid' }, note: STRAIGHT_THROUGH_NOTE }),
 };
 
 /**

@@ -27,6 +27,7 @@ export const sts: Estimator = {
   traces: false,
   createState: (ctx) => baselineState(ctx, false),
   hiddenGradient: (ctx) => backpropEstimate(ctx),
+  noExactRule: 'its hidden outputs b·√p are not binary, so it defines a different network whose objective a table over binary configurations does not give',
 };
 
 /**

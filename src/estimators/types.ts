@@ -278,6 +278,8 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
   transformSignal?(signal: Float32Array, rows: SignalRows, state: S): void;
   /** The exact rule, for `diagnose` (see `src/diagnose/`). */
   readonly exact?: ExactRule;
+  /** Without an exact rule: why diagnose cannot enumerate it (shown by `diagnose`). */
+  readonly noExactRule?: string;
 }
 
 /** @deprecated The old name of {@link Estimator}. */
@@ -291,7 +293,8 @@ export type RowRule = (k: number, out: Float64Array) => void;
 
 /**
  * What an exact rule needs from an enumerated network (`src/diagnose/enumerate.ts` implements it):
- * the configurations, their probabilities and the units' firing probabilities.
+ * the configurations, their probabilities and the units' firing probabilities. Configuration k:
+ * bit i of k is unit i (hidden units 0 … n − 1), and in the two-layer network bit n is the output.
  */
 export interface ExactNetwork {
   /** `'one-layer'` (n units, no output) or `'two-layer'` (n hidden units and one output unit). */
@@ -310,13 +313,15 @@ export interface ExactNetwork {
   readonly a: Float64Array;
   /** Hidden firing probabilities, length n. */
   readonly p: Float64Array;
-  /** Two-layer only: the output weights, length n. */
+  /** Two-layer only: the output weights w_o, length n. */
   readonly wOut: Float64Array | undefined;
-  /** Two-layer only: the output's firing probability by hidden configuration. */
+  /** Two-layer only: the output's firing probability by hidden configuration, length 2ⁿ. */
   readonly pOut: Float64Array | undefined;
   /** J = Σ P·R̄. */
   readonly objective: number;
-  /** The ideal constant baseline of each unit for a baseline kind (`baselines.ts`). */
+  /** Unit i's firing probability in configuration k. */
+  unitP(k: number, i: number): number;
+  /** The ideal constant baseline of each unit for a baseline kind (see `baselines.ts`). */
   baseline(kind: BaselineKind): Float64Array;
 }
 
@@ -330,6 +335,37 @@ export interface ExactSetup {
   readonly correction?: { readonly intercept: number[]; readonly slope: number[] };
 }
 
+/** The tensors {@link ExactRule.tfjs} gets: the listed configurations' h and p (rows × units) and R̄ (rows × 1). */
+export interface ExactTensors {
+  /** Samples. */
+  readonly h: tf.Tensor2D;
+  /** Probabilities. */
+  readonly p: tf.Tensor2D;
+  /** R̄. */
+  readonly R: tf.Tensor2D;
+  /** The REINFORCE estimate of every unit with the float32 Eq. 7 baseline (the `optimal` kind). */
+  eq7(): tf.Tensor2D;
+}
+
+/**
+ * Which claims of the theory an estimator takes part in, so that `diagnose` tests them over every
+ * registered estimator without a list of ids.
+ */
+export interface TheoryRoles {
+  /** Unbiased by a theorem: its exact bias must be at float64 rounding. */
+  readonly unbiased?: boolean;
+  /** A REINFORCE estimator with this constant baseline: takes part in the comparison of baselines (Eq. 7 must have the lowest variance). */
+  readonly constantBaseline?: BaselineKind;
+  /** Its per-unit SNR is predicted to fall as 1/n on the one-layer network (Werfel, Xie & Seung 2005). */
+  readonly oneOverN?: boolean;
+  /** Predicted to have lower variance than Eq. 7 REINFORCE but to be biased (straight-through; Bengio et al. 2013, §4). */
+  readonly lowVarianceBiased?: boolean;
+  /** Identical to this estimator on diagnose's networks: left out of the fits and charts when both are shown. */
+  readonly sameAs?: EstimatorId;
+  /** The same per-unit SNR as this estimator (noted on the chart when both are shown). */
+  readonly sameSnrAs?: EstimatorId;
+}
+
 /**
  * An estimator's exact rule: its estimate as a deterministic function of a binary configuration of
  * diagnose's test networks, in float64, so that its mean and variance can be enumerated.
@@ -340,9 +376,15 @@ export interface ExactRule {
   /** Sets the rule up on one enumerated network (ideal baselines, fitted corrections, …). */
   setup(net: ExactNetwork): ExactSetup;
   /**
-   * The same estimates by the estimator's real float32 tfjs functions, for the listed
-   * configurations (rows × units), so that diagnose can show both agree to float32 rounding.
-   * Inside the caller's `tf.tidy`; `inputs` holds the configurations' h and p (rows × units) and R̄.
+   * The same estimates by the estimator's real float32 tfjs functions, for the configurations in
+   * `inputs` (rows × units), so that diagnose can show both agree to float32 rounding. Runs inside
+   * the caller's `tf.tidy`.
    */
-  tfjs?(net: ExactNetwork, inputs: { readonly h: tf.Tensor2D; readonly p: tf.Tensor2D; readonly R: tf.Tensor2D; readonly eq7: () => tf.Tensor2D }): tf.Tensor2D;
+  tfjs?(net: ExactNetwork, inputs: ExactTensors): tf.Tensor2D;
+  /** What the theory predicts for it. */
+  readonly theory?: TheoryRoles;
+  /** A sentence printed under diagnose's table when it is measured. */
+  readonly note?: string;
+  /** Its name on diagnose's charts. @default the id */
+  readonly label?: string;
 }

@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  analyzeDiagnose,
   defaultDiagnoseDir,
   DIAGNOSE_DEFAULTS,
   diagnoseJson,
@@ -24,7 +23,7 @@ import {
   type DiagnoseCommandOptions,
 } from '../../src/cli/diagnose.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { EXACT_ESTIMATOR_IDS } from '../../src/estimators/exact.js';
+import { analyzeDiagnose, exactEstimatorIds } from '../../src/diagnose/index.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { thrown } from '../helpers.js';
 import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
@@ -112,7 +111,7 @@ test('parseUnits: sorted, without repeats; bad lists are one-line usage errors n
 
 test('parseEstimators: listing order, all; unknown and non-binary estimators are usage errors', () => {
   assert.equal(parseEstimators('st, reinforce'), ['reinforce', 'st']);
-  assert.equal(parseEstimators('all'), EXACT_ESTIMATOR_IDS);
+  assert.equal(parseEstimators('all'), exactEstimatorIds());
   usage(() => parseEstimators('reinforce,foo'), 'unknown estimator "foo"', 'reinforce-optimal');
   usage(() => parseEstimators('noisy-relu'), 'noisy-relu cannot be measured', 'Gaussian');
   usage(() => parseEstimators('backprop'), 'backprop cannot be measured');
@@ -121,7 +120,7 @@ test('parseEstimators: listing order, all; unknown and non-binary estimators are
 test('resolveDiagnoseOptions: defaults and flag errors', () => {
   const o = resolveDiagnoseOptions({});
   assert.equal(o.units, [2, 4, 8, 12, 16]);
-  assert.equal(o.estimators, EXACT_ESTIMATOR_IDS);
+  assert.equal(o.estimators, exactEstimatorIds());
   assert.is(o.check, true);
   assert.is(resolveDiagnoseOptions({ check: false }).check, false);
   assert.is(resolveDiagnoseOptions({ rewardOf: 'output', reward: 'iid' }).rewardOf, 'output');
@@ -140,7 +139,7 @@ test('analysis: estimators on the networks they apply to; theory checks hold', (
   const r = analyzeDiagnose(small);
   assert.equal(r.sizes.map((s) => `${s.network}/${s.n}`), ['one-layer/2', 'one-layer/4', 'one-layer/6', 'two-layer/2', 'two-layer/4', 'two-layer/6']);
   assert.equal(r.sizes[0]!.estimators, ['reinforce', 'reinforce-mean', 'reinforce-optimal', 'reinforce-critic']);
-  assert.equal(r.sizes[3]!.estimators, EXACT_ESTIMATOR_IDS);
+  assert.equal(r.sizes[3]!.estimators, exactEstimatorIds());
   assert.is(r.sizes[4]!.configurations, 32);
   assert.ok(r.checkWorst !== undefined && r.checkWorst < 1e-5, `tfjs check ${r.checkWorst}`);
   const verdict = Object.fromEntries(r.theory.map((t) => [t.claim, t.verdict]));
@@ -250,6 +249,28 @@ test('CLI: the table, and bad input exits 2 with one line naming the value', asy
     assert.ok(lines[0]!.includes(part), lines[0]);
   }
   assert.not.ok(existsSync(join(root, 'never')), 'no folder is made for bad input');
+});
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/custom-estimator.js', import.meta.url));
+
+test('CLI: --import registers a user estimator, which is measured with its exact rule (and checked against its tfjs form)', async () => {
+  const r = await cli(['diagnose', '--import', EXAMPLE, '--units', '2,4', '--nets', '1', '--estimators', 'reinforce-optimal,reinforce-shared-eq7', '--json', '--out', join(root, 'import')]);
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { estimators: string[]; results: { network: string; summary: Record<string, { relBias: number; snr: number }> }[]; tfjsCheckWorst: number };
+  assert.equal(doc.estimators, ['reinforce-optimal', 'reinforce-shared-eq7']);
+  for (const size of doc.results) {
+    const m = size.summary['reinforce-shared-eq7']!;
+    assert.ok(m.relBias < 1e-9, `${size.network}: unbiased, got ${m.relBias}`);
+    assert.ok(m.snr > 0 && Number.isFinite(m.snr), `${size.network}: SNR ${m.snr}`);
+  }
+  assert.ok(doc.tfjsCheckWorst < 1e-3, `tfjs check ${doc.tfjsCheckWorst}`);
+  const bad = await cli(['diagnose', '--import', './no-such-module.js', '--units', '2', '--out', join(root, 'never2')]);
+  assert.is(bad.code, 2, bad.stderr);
+  const lines = bad.stderr.trim().split('\n').filter((l) => l.startsWith('rewardcast:'));
+  assert.is(lines.length, 1, bad.stderr);
+  assert.ok(lines[0]!.includes('--import ./no-such-module.js'), lines[0]);
+  const unknown = await cli(['diagnose', '--units', '2', '--estimators', 'reinforce-shared-eq7', '--out', join(root, 'never3')]);
+  assert.is(unknown.code, 2, 'without --import the id is unknown');
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
