@@ -9,3 +9,6 @@ export * from './inputs.js';
 export * from './network.js';
 export * from './critic.js';
 export * from './rollout.js';
+export * from './learner.js';
+export * from './credit.js';
+export * from './units/index.js';

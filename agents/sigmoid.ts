@@ -13,24 +13,11 @@
  * @module
  */
 
-const LOG2E = Math.LOG2E;
-const LN2_HI = 0.6931471803691238;
-const LN2_LO = 1.9082149292705877e-10;
-/** |a| beyond which σ(a) is 0 or 1 to double precision. */
-const CLAMP = 40;
+import { SIGMOID_CONSTANTS } from '../src/kernels/sigmoid-constants.js';
 
-/**
- * The constants of {@link sigmoid}, for other implementations of the same operations: log₂e, ln 2
- * in a high and a low part, the clamp on |a|, and the Taylor coefficients of e^r (1/i!, i = 0…8,
- * as the double nearest to each).
- */
-export const SIGMOID_CONSTANTS = {
-  log2e: LOG2E,
-  ln2Hi: LN2_HI,
-  ln2Lo: LN2_LO,
-  clamp: CLAMP,
-  taylor: [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320],
-} as const;
+export { SIGMOID_CONSTANTS };
+
+const { log2e: LOG2E, ln2Hi: LN2_HI, ln2Lo: LN2_LO, clamp: CLAMP } = SIGMOID_CONSTANTS;
 const POW2_OFFSET = 64;
 const POW2 = Float64Array.from({ length: 2 * POW2_OFFSET + 1 }, (_, i) => 2 ** (i - POW2_OFFSET));
 

@@ -79,11 +79,11 @@ export interface EstimateRows {
  * configurations only, in that order).
  */
 export function estimateRows(en: Enumeration, id: string, configurations?: ArrayLike<number>): EstimateRows {
-  const { rule: kernel, baseline, correction } = exactSetup(en, id);
+  const { rule, baseline, correction } = exactSetup(en, id);
   const U = en.units;
   const M = configurations ? configurations.length : en.rows;
   const rows = new Float64Array(M * U);
-  for (let r = 0; r < M; r++) kernel(configurations ? configurations[r]! : r, rows.subarray(r * U, (r + 1) * U));
+  for (let r = 0; r < M; r++) rule(configurations ? configurations[r]! : r, rows.subarray(r * U, (r + 1) * U));
   return correction ? { rows, baseline, correction } : { rows, baseline };
 }
 
@@ -96,7 +96,7 @@ export function estimateRows(en: Enumeration, id: string, configurations?: Array
  * Variances are E[ĝ²] − (E ĝ)², whose relative rounding error is about 1e-16·(1 + SNR): at most
  * 1e-11 for the SNRs met here, so the second pass that centring would cost is not needed.
  */
-export function paramMoments(en: Enumeration, kernel: RowRule, withVariance = true): { mean: Float64Array; variance: Float64Array; unitMean: Float64Array; unitVariance: Float64Array } {
+export function paramMoments(en: Enumeration, rule: RowRule, withVariance = true): { mean: Float64Array; variance: Float64Array; unitMean: Float64Array; unitVariance: Float64Array } {
   const { net, rows, units: U, prob } = en;
   const n = net.n;
   const H = 1 << n;
@@ -113,7 +113,7 @@ export function paramMoments(en: Enumeration, kernel: RowRule, withVariance = tr
   const g = new Float64Array(U);
   for (let k = 0; k < rows; k++) {
     const w = prob[k]!;
-    kernel(k, g);
+    rule(k, g);
     for (let i = 0; i < U; i++) {
       const wg = w * g[i]!;
       unitMean[i] += wg;

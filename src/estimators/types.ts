@@ -17,10 +17,11 @@
  * env, a black box.
  *
  * ## The seams, in the order one update calls them
- * 1. {@link Estimator.transformSignal} (optional): rewrite the per-row signal before anything else
- *    sees it, knowing which sub-env and which episode each row belongs to ({@link SignalRows}); a
- *    leave-one-out baseline over K episodes (RLOO) or the difference f(b) − f(b̃) of paired rollouts
- *    fits here.
+ * 1. {@link Estimator.transformSignal} (optional): rewrite the per-row signal (G, or G − V(s)
+ *    with a critic, which is fitted to G beforehand) before `signalNormalization` and before any
+ *    unit sees it, knowing which sub-env and which episode each row belongs to ({@link SignalRows});
+ *    a leave-one-out baseline over K episodes (RLOO) or the difference f(b) − f(b̃) of paired
+ *    rollouts fits here.
  * 2. For each layer from the top down: the head's REINFORCE estimate, then
  *    {@link Estimator.hiddenGradient} for every hidden layer, with the layer's x, a, p, h and unit
  *    noise, the signal, the layer above (its weights, its samples and its estimate), the layer's
@@ -83,7 +84,7 @@ export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
 export interface Baseline {
   /** L̄: a 1 × 1 (shared) or 1 × units (per-unit) tensor. The caller disposes it. */
   value(): tf.Tensor2D;
-  /** L̄ for each of `units` units, as numbers (the typed-array kernel's form of {@link Baseline.value}). */
+  /** L̄ for each of `units` units, as numbers (the fused typed-array update's form of {@link Baseline.value}). */
   valueArray(units: number): Float32Array;
   /** Folds one batch into the running state. */
   update(h: tf.Tensor2D, p: tf.Tensor2D, signal: tf.Tensor2D): void;
@@ -99,7 +100,7 @@ export interface Baseline {
 
 /**
  * The batch means a running baseline folds in: mean R, and per unit mean (h − p)² and
- * mean (h − p)²·R. Both the tensor and the typed-array kernels produce them.
+ * mean (h − p)²·R. Both the tensor form and the fused typed-array update produce them.
  */
 export interface BatchMoments {
   /** mean over the batch of R. */
@@ -274,7 +275,10 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
    * threads split a layer by units only for `reinforceUpdate`, the function their workers hold.
    */
   readonly fusedUpdate?: FusedLayerUpdate;
-  /** Rewrites the per-row signal in place before the update (see the module header). */
+  /**
+   * Rewrites the per-row signal in place before the update: after the critic's baseline, before
+   * `signalNormalization` and the units (see the module header). Both update paths call it.
+   */
   transformSignal?(signal: Float32Array, rows: SignalRows, state: S): void;
   /** The exact rule, for `diagnose` (see `src/diagnose/`). */
   readonly exact?: ExactRule;

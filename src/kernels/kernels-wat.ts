@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { SIGMOID_CONSTANTS } from '../../agents/sigmoid.js';
+import { SIGMOID_CONSTANTS } from './sigmoid-constants.js';
 
 /** A double as a WAT literal that reads back as the same double. */
 function lit(v: number): string {

@@ -179,7 +179,9 @@ test('JSON: the printed weights and reward tables reproduce the printed J and gr
     theory: unknown[];
   };
   assert.ok(doc.conventions['configurationIndex'] && doc.conventions['parameters']);
-  assert.equal(Object.keys(doc.notMeasured).sort(), ['backprop', 'noisy-relu', 'sts']);
+  // Every registered estimator without an exact rule is listed with its reason (test files may register more).
+  for (const id of ['backprop', 'noisy-relu', 'sts']) assert.ok(doc.notMeasured[id]!.length > 0, id);
+  assert.not.ok('reinforce' in doc.notMeasured);
   assert.is(doc.results.length, 6);
   for (const res of doc.results) {
     assert.is(res.nets.length, 2);

@@ -14,10 +14,10 @@ await initBackend('cpu', () => {});
 
 test('every id maps to a spec with that id, a summary and a source', () => {
   assert.equal(ESTIMATOR_IDS.slice(0, 10), ['reinforce-optimal', 'reinforce', 'reinforce-mean', 'reinforce-critic', 'st', 'st-sigmoid', 'learned-correction', 'noisy-relu', 'sts', 'backprop']);
-  for (const id of ESTIMATOR_IDS) {
+  for (const id of ESTIMATOR_IDS.slice(0, 10)) {
     const s = estimatorSpec(id);
     assert.is(s.id, id);
-    assert.is(ESTIMATORS[id], s);
+    assert.is(ESTIMATORS[id], s, 'ESTIMATORS holds the built-ins');
     assert.ok(s.summary.length > 0 && s.source.length > 0, id);
     // Straight-through and its relatives need a hidden layer to backprop into.
     assert.is(s.needsHidden, s.information !== 'broadcast' && id !== 'backprop', `${id}.needsHidden`);
