@@ -27,13 +27,13 @@ import { Critic } from './critic.js';
 import { creditFor, type Credit } from './credit.js';
 import { headFor } from './heads.js';
 import { InputEncoder } from './inputs.js';
-import { Learner, type LearnEvent } from './learner.js';
+import { Learner, type LearnEvent, type RowStats } from './learner.js';
 import { PolicyNetwork } from './network.js';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { unitKind } from './units/index.js';
 
 export { AGENT_DEFAULTS, agentOptionsSchema, parseAgentOptions, resolveAgentOptions, type AgentOptions, type CreditMode, type ResolvedAgentOptions } from './options.js';
-export type { LearnEvent } from './learner.js';
+export type { LearnEvent, RowStats } from './learner.js';
 
 /** A network of stochastic units trained from the reward broadcast. */
 export class BroadcastAgent {
@@ -96,6 +96,15 @@ export class BroadcastAgent {
   /** Updates run so far. */
   get updates(): number {
     return this.learner.updates;
+  }
+
+  /**
+   * Rows that entered updates so far, how many of them were sampled under weights other than the
+   * ones their update changed (0 for exactly on-policy learning), and how many rows were sampled
+   * but never used (`batching: 'sync'` drops the rows of episodes it does not collect).
+   */
+  get rowStats(): RowStats & { readonly dropped: number } {
+    return { ...this.learner.rowStats, dropped: this.credit.dropped ?? 0 };
   }
 
   /**

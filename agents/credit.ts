@@ -4,15 +4,25 @@
  * forwards events to it.
  *
  * - {@link EpisodeCredit} (`'episode'`, default): a sub-env's transitions wait until its episode
- *   ends; then G_t is computed and they join the ready pool; one update runs whenever the pool
- *   holds `batchSize` transitions. Truncated episodes bootstrap from the critic when there is one.
+ *   ends; then G_t is computed and they join the ready pool. With `batching: 'sync'` (default) an
+ *   update runs once the pool holds `batchSize` transitions and every episode collected for it
+ *   has ended, and episodes begun after the pool filled are not collected, so every row was
+ *   sampled by the weights the update changes; with `batching: 'pooled'` an update runs as soon
+ *   as the pool holds `batchSize` transitions, and episodes still running carry rows sampled under
+ *   earlier weights into later updates. Truncated episodes bootstrap from the critic when there
+ *   is one.
+ *
+ * Each row carries its weights version (the update count when it was sampled); the learner
+ * counts the rows of each update whose version is not its own (`LearnEvent.offPolicyRows`).
  * - {@link SegmentCredit} (`'segment'`): every `rolloutLength` steps all buffers are flushed and one
  *   update runs; an unfinished episode's tail is bootstrapped from V(s) with a critic, else cut (G
  *   counts only the rewards inside the segment).
  * - {@link TraceCredit} (`'traces'`): online eligibility traces, e ← γλ·e + (h − p)·xᵀ for every
  *   weight, and W ← W + α·δ·e on every reward event, where δ is the reward (no critic) or the TD
  *   error (critic). With λ = 1, no critic and updates summed over an episode, this equals
- *   `'episode'` credit (see the tests). Needs an estimator whose rule is (h − p)·δ for every unit
+ *   `'episode'` credit (see the tests). Off-policy by construction: a trace carries the (h − p)·x
+ *   of earlier steps, sampled under earlier weights, into every later update of its episode (they
+ *   are counted in `offPolicyRows`). Needs an estimator whose rule is (h − p)·δ for every unit
  *   (`Estimator.traces`), and a baseline that does not need the whole return.
  *
  * The one state act and learn share: the agent's forward pass writes each step's records into
@@ -54,6 +64,8 @@ export interface Credit {
   reset(): void;
   /** One step's rewards, for the records of the last act; returns the updates it ran. */
   step(e: StepEvent): LearnEvent[];
+  /** Rows sampled and never used in an update, if the mode drops any. */
+  readonly dropped?: number;
 }
 
 /** Makes the credit mode an agent's options ask for. */
@@ -73,6 +85,12 @@ export class EpisodeCredit implements Credit {
   private readonly ready: TransitionBuffer;
   /** The sub-env and length of each episode in the ready pool, in pool order. */
   private readonly readyEpisodes: { env: number; rows: number }[] = [];
+  /** `'sync'` batching: whether sub-env i's running episode is collected for the next update. */
+  private collecting = new Uint8Array(0);
+  /** `'sync'` batching: whether the pool holds `batchSize` rows (episodes starting now are not collected). */
+  private closed = false;
+  /** Rows sampled but not collected (`'sync'` batching). */
+  dropped = 0;
 
   constructor(private readonly ctx: CreditContext) {
     this.ready = new TransitionBuffer(ctx.network.shapes);
@@ -81,20 +99,47 @@ export class EpisodeCredit implements Credit {
   allocate(rows: number): void {
     this.records = this.ctx.network.allocRecords(rows);
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.ctx.network.shapes));
+    this.collecting = new Uint8Array(rows).fill(1);
+    this.closed = false;
   }
 
   reset(): void {
     for (const b of this.episodes) b.clear();
+    this.collecting.fill(1);
+    this.closed = this.ready.rows >= this.ctx.options.batchSize;
   }
 
   step(e: StepEvent): LearnEvent[] {
-    for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+    // No update runs between an act and its step event, so the rows of this step were sampled
+    // under the weights of the current update count.
+    const version = this.ctx.learner.updates;
+    if (this.ctx.options.batching === 'pooled') {
+      for (let i = 0; i < e.numEnvs; i++) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, version);
+      this.flushEnded(e);
+      return this.ready.rows < this.ctx.options.batchSize ? [] : [this.updateFromPool()];
+    }
+    for (let i = 0; i < e.numEnvs; i++) {
+      if (this.collecting[i]) this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, version);
+      else this.dropped += 1;
+    }
     this.flushEnded(e);
-    if (this.ready.rows < this.ctx.options.batchSize) return [];
+    if (this.ready.rows >= this.ctx.options.batchSize) this.closed = true;
+    // A sub-env whose episode ended starts its next one now: collected unless the pool is full.
+    for (let i = 0; i < e.numEnvs; i++) if (e.terminated[i] || e.truncated[i]) this.collecting[i] = this.closed ? 0 : 1;
+    if (!this.closed || this.collecting.includes(1)) return [];
+    const event = this.updateFromPool();
+    // Rows from now on are sampled under the new weights: collect every sub-env again.
+    this.collecting.fill(1);
+    this.closed = false;
+    return [event];
+  }
+
+  /** One update from the ready pool, which it empties. */
+  private updateFromPool(): LearnEvent {
     const event = this.ctx.learner.update(this.readyBatch());
     this.ready.clear();
     this.readyEpisodes.length = 0;
-    return [event];
+    return event;
   }
 
   /** The ready pool as a batch (views; emptied after the update). */
@@ -105,6 +150,7 @@ export class EpisodeCredit implements Credit {
       rows,
       layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
       returns: this.ready.values.view(),
+      versions: this.ready.versions.view(),
       signalRows: () => {
         const env = new Int32Array(rows);
         const episode = new Int32Array(rows);
@@ -124,6 +170,7 @@ export class EpisodeCredit implements Credit {
     const critic = this.ctx.learner.critic;
     for (let i = 0; i < e.numEnvs; i++) {
       if (!e.terminated[i] && !e.truncated[i]) continue;
+      if (this.episodes[i]!.rows === 0) continue;
       let bootstrap = 0;
       if (!e.terminated[i] && critic) {
         const fin = e.finalObservations?.[i];
@@ -153,6 +200,7 @@ export class SegmentCredit implements Credit {
   private rewards = new Float32Array(0);
   private done = new Uint8Array(0);
   private boot = new Float32Array(0);
+  private versions = new Float32Array(0);
 
   constructor(private readonly ctx: CreditContext) {}
 
@@ -173,6 +221,7 @@ export class SegmentCredit implements Credit {
     this.rewards = new Float32Array(rows * T);
     this.done = new Uint8Array(rows * T);
     this.boot = new Float32Array(rows * T);
+    this.versions = new Float32Array(rows * T);
     this.steps = 0;
     this.records = this.slotViews[0]!;
   }
@@ -197,6 +246,7 @@ export class SegmentCredit implements Credit {
       this.rewards[k] = e.rewards[i]!;
       this.done[k] = e.terminated[i] ? 1 : e.truncated[i] ? 2 : 0;
       this.boot[k] = 0;
+      this.versions[k] = this.ctx.learner.updates;
       if (this.done[k] === 2 && critic) {
         const fin = e.finalObservations?.[i];
         if (fin) this.boot[k] = this.ctx.valueOf(fin, 1)[0]!;
@@ -218,7 +268,7 @@ export class SegmentCredit implements Credit {
         : segmentReturns(this.rewards, this.done, this.boot, tail, B, T, gamma);
     const layers = this.slab.map((r) => ({ x: r.x, a: r.a, p: r.p, h: r.h, aux: r.aux }));
     const done = this.done;
-    return [this.ctx.learner.update({ rows: B * T, layers, returns, signalRows: () => segmentRows(done, B, T) })];
+    return [this.ctx.learner.update({ rows: B * T, layers, returns, versions: this.versions, signalRows: () => segmentRows(done, B, T) })];
   }
 }
 
@@ -252,6 +302,10 @@ export class TraceCredit implements Credit {
   private traces: Trace[] = [];
   private sum: Trace;
   private steps = 0;
+  /** Per sub-env, the rows of its running episode (live in its trace). */
+  private live: number[] = [];
+  /** Rows live in the traces at the last update, sampled under earlier weights. */
+  private carried = 0;
 
   constructor(private readonly ctx: CreditContext) {
     this.sum = this.zeroTrace();
@@ -261,10 +315,14 @@ export class TraceCredit implements Credit {
     this.records = this.ctx.network.allocRecords(rows);
     this.traces = Array.from({ length: rows }, () => this.zeroTrace());
     this.sum = this.zeroTrace();
+    this.live = new Array<number>(rows).fill(0);
+    this.carried = 0;
   }
 
   reset(): void {
     for (const t of this.traces) clearTrace(t);
+    this.live.fill(0);
+    this.carried = 0;
   }
 
   private zeroTrace(): Trace {
@@ -296,7 +354,11 @@ export class TraceCredit implements Credit {
         for (let k = 0; k < w.length; k++) sw[k] += d * w[k]!;
         for (let k = 0; k < b.length; k++) sb[k] += d * b[k]!;
       }
-      if (e.terminated[i] || e.truncated[i]) clearTrace(tr);
+      this.live[i] = this.live[i]! + 1;
+      if (e.terminated[i] || e.truncated[i]) {
+        clearTrace(tr);
+        this.live[i] = 0;
+      }
     }
     this.steps += e.numEnvs;
     const ended = e.terminated.some((v) => v === 1) || e.truncated.some((v) => v === 1);
@@ -339,7 +401,11 @@ export class TraceCredit implements Credit {
       grads[2 * l] = this.sum.w[l]!.map((v) => v / n);
       grads[2 * l + 1] = this.sum.b[l]!.map((v) => v / n);
     }
-    const event = this.ctx.learner.applyAscent(grads, n);
+    // The update's rows: those sampled since the last update, and those still live in the traces
+    // then, sampled under earlier weights (none when γλ = 0: they no longer count).
+    const event = this.ctx.learner.applyAscent(grads, n, this.carried);
+    const { gamma, lambda } = this.ctx.options;
+    this.carried = gamma * lambda > 0 ? this.live.reduce((a, b) => a + b, 0) : 0;
     clearTrace(this.sum);
     this.steps = 0;
     return event;

@@ -18,6 +18,24 @@
  * 4. ΔW = xᵀg / M and Δb = mean(g), applied by the optimiser as an ascent step; then the
  *    estimator's running state folds in the batch.
  *
+ * Two choices in this estimate, stated exactly:
+ * - **G_t carries no γᵗ weight.** Each row's signal is its own discounted return-to-go G_t; the
+ *   gradient of the discounted objective J_γ = E[Σ_t γᵗ r_t] would weight row t by γᵗ as well. So
+ *   for γ < 1 the update is an unbiased estimate of E[Σ_t ∇log π(a_t | s_t)·G_t], which weights late
+ *   steps as much as early ones and is not ∇J_γ (nor, in general, the gradient of any objective:
+ *   Nota & Thomas 2020, "Is the Policy Gradient a Gradient?"); it is what nearly every
+ *   implementation does, since γᵗ would all but silence the late steps of long episodes. With
+ *   γ = 1 (the FrozenLake preset) the two agree.
+ * - **The update divides by M, the rows of the batch, which varies.** Under episode credit M is
+ *   the summed length of the batch's episodes (256–736 rows on the CartPole preset with pooled
+ *   batching; at least `batchSize` with sync). The sum Σ_rows g over K whole episodes is K times an
+ *   unbiased estimate of the per-episode gradient; dividing it by M rather than by K keeps its
+ *   direction (a positive factor per batch) but scales its length by K/M, a random number that is
+ *   smaller when episodes are long, i.e. when returns are high. So each batch's direction is the
+ *   unbiased one, while its step size shrinks as episodes grow (Adam's normalisation absorbs most
+ *   of a slow change of scale); as an average over batches it estimates E[Σ_t g_t] / E[T], a
+ *   per-step gradient, with a bias of order 1/K from the ratio.
+ *
  * Estimators with a fused typed-array update (`fusedUpdate`) run steps 2–4 in one pass per layer
  * over typed arrays instead (`updatePath`), with the optimiser still in tfjs.
  *
@@ -44,6 +62,19 @@ export interface LearnEvent {
   readonly signalMean: number;
   /** The critic's loss before its step, or NaN. */
   readonly criticLoss: number;
+  /**
+   * Rows of the update sampled under weights other than the ones it changes (a row's weights
+   * version is the update count when it was sampled); 0 for an exactly on-policy update.
+   */
+  readonly offPolicyRows: number;
+}
+
+/** Rows that entered updates so far, and how many of them were sampled under other weights. */
+export interface RowStats {
+  /** Rows summed over every update. */
+  readonly rows: number;
+  /** Of those, rows sampled under weights other than the ones their update changed. */
+  readonly offPolicy: number;
 }
 
 /** The transitions of one update: per layer x, a, p, h, aux (row-major), and the return of each row. */
@@ -61,6 +92,8 @@ export interface Batch {
    * layer whether the logits coincided (0/1) and the partner's samples.
    */
   readonly pair?: { readonly partnerReturn: Float32Array; readonly coincide: readonly Float32Array[]; readonly partnerH: readonly Float32Array[] };
+  /** Per row, the update count when it was sampled (its weights version). */
+  readonly versions: ArrayLike<number>;
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -76,6 +109,8 @@ export class Learner {
   envSteps = 0;
   private readonly optimizer: tf.Optimizer;
   private updateCount = 0;
+  private rowsSeen = 0;
+  private offPolicyRows = 0;
   private lastGrads: Float32Array[] = [];
   /** The running normaliser of `signalNormalization: 'nvil'`. */
   private readonly nvil = new RunningSignalNormalizer();
@@ -109,6 +144,18 @@ export class Learner {
   }
   set updates(n: number) {
     this.updateCount = n;
+  }
+
+  /** Rows of every update so far, and the off-policy ones among them. */
+  get rowStats(): RowStats {
+    return { rows: this.rowsSeen, offPolicy: this.offPolicyRows };
+  }
+
+  /** Counts a batch's rows and its off-policy rows (before the update's own version bump). */
+  private countRows(rows: number, offPolicy: number): number {
+    this.rowsSeen += rows;
+    this.offPolicyRows += offPolicy;
+    return offPolicy;
   }
 
   /** The ascent direction of the last update, [W0, b0, W1, b1, …] (copies). */
@@ -168,25 +215,30 @@ export class Learner {
   /** One update from a batch. */
   update(batch: Batch): LearnEvent {
     const typed = this.options.updatePath === 'typed' || (this.options.updatePath === 'auto' && this.estimator.fusedUpdate !== undefined);
+    let off = 0;
+    for (let r = 0; r < batch.rows; r++) if (batch.versions[r] !== this.updateCount) off += 1;
+    const offPolicyRows = this.countRows(batch.rows, off);
     this.applySchedule();
     const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, ...event };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, offPolicyRows, ...event };
   }
 
   /**
    * Applies an ascent direction computed elsewhere ([W0, b0, W1, b1, …], e.g. the eligibility
    * traces' sum) through the schedule and the optimiser.
    * @param rows transitions it summarises, for the event
+   * @param offPolicyRows further rows it still carries that were sampled under earlier weights
    */
-  applyAscent(grads: Float32Array[], rows: number): LearnEvent {
+  applyAscent(grads: Float32Array[], rows: number, offPolicyRows = 0): LearnEvent {
+    this.countRows(rows + offPolicyRows, offPolicyRows);
     this.applySchedule();
     this.step(grads);
     this.lastGrads = grads;
     this.network.syncMirrors();
     this.updateCount += 1;
-    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN };
+    return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN, offPolicyRows };
   }
 
   /** One optimiser step along the ascent direction `grads`. */

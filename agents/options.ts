@@ -55,8 +55,29 @@ const fields = {
    * `rolloutLength` steps, bootstrapped from a critic) or `'traces'` (online eligibility traces).
    */
   credit: z.enum(['episode', 'segment', 'traces']).default('episode'),
-  /** Transitions per update under `'episode'` credit. */
+  /** Transitions per update under `'episode'` credit (at least; see `batching`). */
   batchSize: count.default(256),
+  /**
+   * When an update runs under `'episode'` credit (see `agents/credit.ts`):
+   * - `'sync'`: exactly on-policy. From an update on, every sub-env's rows are collected until its
+   *   episode ends, and further episodes are collected while the finished rows number fewer than
+   *   `batchSize`; episodes that start after that are not collected, and the update waits until
+   *   every collected episode has ended. Every row of an update was sampled by the weights it
+   *   changes, and its G_t is the full return of its episode (no cut, no bootstrap beyond
+   *   Gymnasium truncation). The price: rows of uncollected episodes are dropped (about a third of
+   *   the steps with 8 CartPole sub-envs; none with one sub-env), and a batch holds `batchSize`
+   *   rows or more. The first rows of a sub-env after an update continue an episode begun under
+   *   earlier weights: their states follow the earlier policy's distribution, while their actions
+   *   and returns follow the current one. With one sub-env it is plain batched REINFORCE over
+   *   whole episodes, identical to `'pooled'`.
+   * - `'pooled'` (the behaviour before 0.x): finished episodes join a pool and an update runs once
+   *   it holds `batchSize` rows; episodes still running keep their rows, which enter later updates
+   *   sampled under earlier weights with no correction. Biased with more than one sub-env: the
+   *   estimate is of the gradient at the weights that sampled each row, not at the weights being
+   *   updated (85 % of the rows on the CartPole preset with 8 sub-envs).
+   * Every update reports how many of its rows were sampled under other weights (`offPolicyRows`).
+   */
+  batching: z.enum(['sync', 'pooled']).default('sync'),
   /** Steps per sub-env between updates under `'segment'` credit. */
   rolloutLength: count.default(32),
   /** Under `'traces'`: apply the accumulated update every step, or once per episode. */
@@ -156,6 +177,7 @@ const MUST: Readonly<Record<keyof typeof fields, string>> = {
   lambda: 'in [0, 1]',
   credit: "'episode', 'segment' or 'traces'",
   batchSize: 'a positive integer',
+  batching: "'sync' or 'pooled'",
   rolloutLength: 'a positive integer',
   traceUpdate: "'step' or 'episode'",
   learningRate: 'a finite number > 0',

@@ -219,7 +219,7 @@ export class PairedEpisodeCredit implements Credit {
   step(e: StepEvent): LearnEvent[] {
     const version = this.ctx.learner.updates;
     for (let i = 0; i < e.numEnvs; i++) {
-      this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!);
+      this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, version);
       this.versions[i]!.push(version);
     }
     const critic = this.ctx.learner.critic;
@@ -258,6 +258,7 @@ export class PairedEpisodeCredit implements Credit {
       rows,
       layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
       returns: this.ready.values.view(),
+      versions: this.ready.versions.view(),
       signalRows: () => {
         const env = new Int32Array(rows);
         const episode = new Int32Array(rows);

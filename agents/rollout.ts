@@ -61,6 +61,8 @@ export class TransitionBuffer {
   readonly layers: { x: GrowBuffer; a: GrowBuffer; p: GrowBuffer; h: GrowBuffer; aux: GrowBuffer }[];
   /** One number per transition: the reward (episode buffers) or the return G_t (ready pool). */
   readonly values = new GrowBuffer();
+  /** Per transition: the update count (weights version) under which it was sampled. */
+  readonly versions = new GrowBuffer();
   /** Transitions held. */
   rows = 0;
 
@@ -69,7 +71,7 @@ export class TransitionBuffer {
   }
 
   /** Appends row `row` of a batched forward record, with its reward. */
-  pushRow(rec: readonly LayerRecord[], row: number, value: number): void {
+  pushRow(rec: readonly LayerRecord[], row: number, value: number, version = 0): void {
     for (const [l, s] of this.shapes.entries()) {
       const r = rec[l]!;
       const b = this.layers[l]!;
@@ -80,6 +82,7 @@ export class TransitionBuffer {
       if (r.aux.length > 0) b.aux.push(r.aux, row * s.nOut, s.nOut);
     }
     this.values.pushValue(value);
+    this.versions.pushValue(version);
     this.rows += 1;
   }
 
@@ -94,6 +97,7 @@ export class TransitionBuffer {
       b.aux.append(o.aux);
     }
     this.values.push(returns, 0, returns.length);
+    this.versions.append(other.versions);
     this.rows += other.rows;
     other.clear();
   }
@@ -102,6 +106,7 @@ export class TransitionBuffer {
   clear(): void {
     for (const b of this.layers) for (const g of [b.x, b.a, b.p, b.h, b.aux]) g.clear();
     this.values.clear();
+    this.versions.clear();
     this.rows = 0;
   }
 }

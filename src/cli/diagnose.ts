@@ -32,8 +32,11 @@
  *   of 0.7–5.5 that does not fall with n, 16–350× REINFORCE's; st (no σ′ factor) stays biased
  *   (cosine ≈ 0.8).
  *   st's variance is not always below REINFORCE's: it is w_oⱼ²·Var ĝ_o, large when w_o is.
- * - The exact-fit learned correction is unbiased by construction with an SNR of 2–15 that grows
- *   with n: an upper bound on what the online fit of §3.2.2 can reach.
+ * - The exact-fit learned correction has an SNR of 2–15 that grows with n. It is unbiased only
+ *   because these networks have one fixed input (the intercept of the per-unit map then holds the
+ *   true gradient); with several input contexts one map must serve them all and the exact fit is
+ *   biased in general. It is not an upper bound on the online fit of §3.2.2 (a constant map has
+ *   zero variance), and the online fit, from noisy samples, has more variance.
  *
  * @module
  */

@@ -62,7 +62,7 @@ export const learnedCorrection: Estimator<CorrectionState> = {
       const { hidden, reinforce, gOut } = tfjsBackpropRows(net, t, straightThrough);
       return tf.concat([exactCorrection(net).correct(hidden, reinforce), gOut], 1) as tf.Tensor2D;
     },
-    note: 'learned-correction uses the exact least-squares fit under P; its intercept αⱼ = E ĝⱼ − βⱼ·E Ĝⱼ contains the true gradient, so it is unbiased by construction: the best an online fit can reach, not what it reaches.',
+    note: 'learned-correction uses the exact least-squares fit under P. It is unbiased here only because these networks have one fixed input: its intercept αⱼ = E ĝⱼ − βⱼ·E Ĝⱼ then contains the true gradient. With a distribution over inputs one map must serve every input, and the exact fit is biased in general. Nor is it an upper bound on the online fit: a constant map has zero variance. The online rule fits from noisy samples and has more variance than this.',
     label: 'learned-correction (exact fit)',
   },
 };

@@ -6,8 +6,16 @@
  *
  * Source: actor-critic, Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5. V is a separate
  * state-value network trained by regression; the policy neurons still see only one broadcast
- * scalar per transition, now with a state-dependent baseline V(s), which leaves the estimate
- * unbiased because V(s_t) does not depend on the actions sampled at t.
+ * scalar per transition.
+ *
+ * What is unbiased, exactly: only the first form, G_t − V(s_t) with G_t the Monte Carlo return
+ * (episode credit, `criticLambda` = 1, an episode that terminated). There V(s_t) is a baseline: it
+ * does not depend on the actions sampled at t, so E[(h − p)·V(s_t)] = 0 and the estimate has the
+ * mean of (h − p)·G_t, whatever V is. Every signal that puts V inside the target carries the
+ * critic's error into the mean: the TD error (`credit: 'traces'`), GAE with λ < 1 (`criticLambda`
+ * < 1, as in the FrozenLake preset), a segment cut bootstrapped from V(s) (`credit: 'segment'`),
+ * and a Gymnasium truncation bootstrapped from V(final observation). These are biased unless V is
+ * the true value function of the current policy; they trade that bias for lower variance.
  *
  * @module
  */
@@ -20,7 +28,7 @@ import { reinforceExactRule, tfjsReinforce } from './exact-rules.js';
 /** The estimator. */
 export const reinforceCritic: Estimator = {
   id: 'reinforce-critic',
-  summary: 'REINFORCE with a learned critic: the signal is G − V(s) (or the TD error)',
+  summary: 'REINFORCE with a learned critic: G − V(s), unbiased; TD, GAE λ < 1 and bootstrapped cuts carry the critic’s error',
   source: 'Barto, Sutton & Anderson 1983; Sutton & Barto 2018 §13.5',
   information: 'broadcast',
   hiddenKind: 'binary',

@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { backendSchema, runFields } from '../train/schemas.js';
+import type { RunSummary } from '../train/run-folder.js';
 import type { RunConfig, RunTask } from '../train/worker.js';
 
 /** Format version of {@link RunJob}; a worker refuses any other. */
@@ -132,6 +133,8 @@ export interface StreamSummary {
   readonly finalReturn: number | null;
   readonly seconds: number;
   readonly stepsPerSecond: number;
+  /** The run's update rows and their off-policy share (as in `summary.json`). */
+  readonly updateRows: RunSummary['updateRows'];
 }
 
 /**

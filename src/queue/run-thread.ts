@@ -20,6 +20,7 @@ import { serveTasks } from '../train/pool.js';
 import { agentOptionsFor, type RunConfig } from '../train/worker.js';
 import { WindowMean } from '../stream/window-mean.js';
 import { loadImports } from '../user/imports.js';
+import { updateRowsOf } from '../train/run-folder.js';
 import { ROW_BATCH_MS, type RowTuple, type StreamSummary } from './payload.js';
 import type { BackendRequest } from '../tensor/backend.js';
 
@@ -79,8 +80,10 @@ export async function trainStreaming(task: ThreadTask, signal: AbortSignal, prog
     },
   });
   flush();
+  const updateRows = updateRowsOf(result.agent);
   result.agent.dispose();
   return {
+    updateRows,
     status: result.interrupted ? 'interrupted' : 'finished',
     backend: backend.name,
     envSteps: result.envSteps,

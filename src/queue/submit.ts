@@ -312,6 +312,7 @@ export class QueueSubmitter implements RunExecutor {
             finalReturn: s.finalReturn,
             seconds: s.seconds,
             stepsPerSecond: s.stepsPerSecond,
+            updateRows: s.updateRows,
           };
           p.writer.finish(summary);
           p.writer = undefined;

@@ -21,6 +21,12 @@
  *   k (conditional on reaching). The median rather than the IQM: k is small and varies between
  *   estimators, and for k < 4 the IQM is the plain mean, which one slow seed drags. Read it
  *   together with k: a fast median from 2 of 10 seeds is not a fast estimator.
+ * - **stability** (envs with a threshold only): whether a solve lasts. The seeds whose final
+ *   return (the last 100 episodes at the budget) is at or above the threshold, as k of N; and per
+ *   run that reached the threshold, the share of 100-episode windows from the first solve to the
+ *   end that stay at or above it (`stayedSolved`: 1 for a run that never falls back), as the
+ *   median over those runs with a bootstrap interval. A run that solves early and then drifts
+ *   or collapses has a good steps-to-threshold and a low share.
  * - **probability of improvement** of each estimator X over the first one Y: P(X > Y) on the
  *   per-run final returns (Mann–Whitney U / (N·K)), with an interval from resampling X and Y
  *   independently.
@@ -52,6 +58,7 @@ import {
   median,
   probabilityOfImprovementCI,
   resampleToGrid,
+  stayedSolved,
   stepsToThreshold,
   stratifiedBootstrapCI,
   type Episode,
@@ -92,6 +99,11 @@ export interface RunStats {
   readonly stepsToThreshold: number | null;
   /** This seed's exact optimum minus the final return (`src/optimum/report.ts`); null without an optimum. */
   readonly regretToOptimal: number | null;
+  /**
+   * Of the 100-episode windows from the first one at or above the threshold to the last episode,
+   * the share at or above it (`stayedSolved`); null when not reached or no threshold.
+   */
+  readonly stayedSolved: number | null;
   readonly episodes: number;
   readonly envSteps: number;
   readonly seconds: number | null;
@@ -117,6 +129,20 @@ export interface EstimatorStats {
     readonly of: number;
     /** Median env steps over the seeds that reached it, with its interval; null when none did. */
     readonly median: Estimate | null;
+  } | null;
+  /**
+   * Whether the solve lasts; null when the env has no reward threshold: the seeds whose final
+   * return (the last 100 episodes at the budget) is at or above the threshold, and the median
+   * over the seeds that reached it of the share of 100-episode windows after the first solve that
+   * stay at or above it.
+   */
+  readonly stability: {
+    /** Seeds whose final return is at or above the threshold. */
+    readonly finalAbove: number;
+    /** Seeds in all. */
+    readonly of: number;
+    /** Median over the seeds that reached the threshold of their stayed-solved share; null when none did. */
+    readonly stayedSolved: Estimate | null;
   } | null;
   /** P(this > reference) on final returns, with its interval; null for the reference itself. */
   readonly probabilityOfImprovement: Estimate | null;
@@ -146,6 +172,7 @@ export interface CompareStats {
     readonly aucSteps: readonly [number, number] | null;
     readonly aggregate: string;
     readonly stepsToThreshold: string;
+    readonly stability: string;
     readonly probabilityOfImprovement: string;
     readonly bootstrap: { readonly reps: number; readonly confidence: number; readonly interval: string; readonly seed: string };
   };
@@ -205,6 +232,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
         auc: orNull(auc),
         stepsToThreshold: stt?.reached ? stt.step : null,
         regretToOptimal: runRegret(optimum, Number(run.config['seed']), orNull(fr)),
+        stayedSolved: stt?.reached && threshold !== null ? orNull(stayedSolved(eps, threshold, DEFAULT_WINDOW).share) : null,
         episodes: eps.length,
         envSteps: summary?.envSteps ?? eps.at(-1)?.step ?? 0,
         seconds: summary?.seconds ?? null,
@@ -215,6 +243,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
     const finals = perRun.map((r) => r.finalReturn ?? NaN);
     finalsOf.set(estimator, finals.filter((v) => Number.isFinite(v)));
     const reachedSteps = perRun.map((r) => r.stepsToThreshold).filter((s): s is number => s !== null);
+    const stayed = perRun.map((r) => r.stayedSolved).filter((s): s is number => s !== null);
     rows.push({
       estimator,
       runs: runs.length,
@@ -225,6 +254,14 @@ export function compareStats(folder: CompareFolder): CompareStats {
           ? null
           : { reached: reachedSteps.length, of: runs.length, median: reachedSteps.length > 0 ? estimate(reachedSteps, median, seedOf('stepsToThreshold', estimator)) : null },
       regretToOptimal: optimum.kind === 'exact' ? estimate(perRun.map((r) => r.regretToOptimal ?? NaN), iqm, seedOf('regretToOptimal', estimator)) : null,
+      stability:
+        threshold === null
+          ? null
+          : {
+              finalAbove: perRun.filter((r) => r.finalReturn !== null && r.finalReturn >= threshold).length,
+              of: runs.length,
+              stayedSolved: stayed.length > 0 ? estimate(stayed, median, seedOf('stayedSolved', estimator)) : null,
+            },
       perRun,
     });
   }
@@ -267,6 +304,7 @@ export function compareStats(folder: CompareFolder): CompareStats {
       aucSteps,
       aggregate: 'IQM over seeds (25 % trimmed mean, as rliable)',
       stepsToThreshold: `first env step at which the mean of ${DEFAULT_WINDOW} consecutive episode returns reaches the threshold; median over the seeds that reached it, interval conditional on reaching`,
+      stability: `seeds whose final return (mean of the last ${DEFAULT_WINDOW} episodes at the budget) is at or above the threshold; and, over the seeds that reached it, the median share of ${DEFAULT_WINDOW}-episode windows from the first solve on that stay at or above it`,
       probabilityOfImprovement: `P(X > ${reference}) on per-run final returns (Mann-Whitney U / (N K)), X and the reference resampled independently`,
       bootstrap: {
         reps: DEFAULT_REPS,
@@ -312,6 +350,13 @@ function thresholdCell(s: EstimatorStats['stepsToThreshold']): string {
   return `${withCi(s.median, formatSteps)} (${s.reached}/${s.of})`;
 }
 
+/** The text of one estimator's stability cell. */
+function stabilityCell(s: EstimatorStats['stability']): string {
+  if (s === null) return 'no threshold';
+  const share = s.stayedSolved === null ? 'never solved' : withCi(s.stayedSolved, (x) => (x === null ? '—' : x.toFixed(2)));
+  return `${s.finalAbove}/${s.of}; ${share}`;
+}
+
 /** The summary table's rows as strings, one per estimator; shared by the terminal and the HTML. */
 export function summaryRows(stats: CompareStats): Record<string, string>[] {
   return stats.estimators.map((e) => ({
@@ -319,6 +364,7 @@ export function summaryRows(stats: CompareStats): Record<string, string>[] {
     runs: `${e.runs}/${stats.config.seeds}`,
     finalReturn: withCi(e.finalReturn),
     stepsToThreshold: thresholdCell(e.stepsToThreshold),
+    stability: stabilityCell(e.stability),
     auc: withCi(e.auc),
     ...(e.regretToOptimal === null ? {} : { regret: withCi(e.regretToOptimal) }),
     poi: e.probabilityOfImprovement === null ? 'reference' : withCi(e.probabilityOfImprovement, (x) => (x === null ? '—' : x.toFixed(2))),
@@ -333,6 +379,7 @@ export function summaryColumns(stats: CompareStats): { key: string; label: strin
     { key: 'runs', label: 'runs' },
     { key: 'finalReturn', label: `final return (IQM [${pct}])` },
     { key: 'stepsToThreshold', label: stats.threshold === null ? 'steps to threshold' : `steps to ${formatNumber(stats.threshold)} (median of reached [${pct}] (k/N))` },
+    { key: 'stability', label: stats.threshold === null ? 'stays solved' : `final ≥ ${formatNumber(stats.threshold)} (k/N); stays solved (median share [${pct}])` },
     { key: 'auc', label: `AUC (IQM [${pct}])` },
     ...(stats.optimum?.kind === 'exact' ? [{ key: 'regret', label: `regret to optimal ${formatNumber(stats.optimum.value)} (IQM [${pct}])` }] : []),
     { key: 'poi', label: `P(X > ${stats.reference}) [${pct}]` },

@@ -304,6 +304,18 @@ export interface RunSummary {
   readonly seconds: number;
   /** Env steps per second. */
   readonly stepsPerSecond: number;
+  /**
+   * The rows of the run's updates: how many, how many of them were sampled under weights other
+   * than the ones their update changed (`offPolicyShare` 0: exactly on-policy), and how many were
+   * sampled but never used (see the agent option `batching`).
+   */
+  readonly updateRows: { readonly rows: number; readonly offPolicy: number; readonly offPolicyShare: number | null; readonly dropped: number };
+}
+
+/** The `updateRows` of a run's summary, from its trained agent's row counts. */
+export function updateRowsOf(agent: { readonly rowStats: { readonly rows: number; readonly offPolicy: number; readonly dropped: number } }): RunSummary['updateRows'] {
+  const rows = agent.rowStats;
+  return { rows: rows.rows, offPolicy: rows.offPolicy, offPolicyShare: rows.rows > 0 ? rows.offPolicy / rows.rows : null, dropped: rows.dropped };
 }
 
 /** What {@link trainToFolder} needs. */
@@ -390,10 +402,11 @@ export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
+  const updateRows = updateRowsOf(result.agent);
   if (writeError) {
     result.agent.dispose();
     const seconds = (performance.now() - started) / 1000;
-    const failed: RunSummary = { status: 'failed', error: writeError.message, ...base, envSteps: result.envSteps, episodes: written, updates: result.updates, finalReturn: avg, seconds, stepsPerSecond: result.envSteps / seconds };
+    const failed: RunSummary = { status: 'failed', error: writeError.message, ...base, envSteps: result.envSteps, episodes: written, updates: result.updates, finalReturn: avg, seconds, stepsPerSecond: result.envSteps / seconds, updateRows };
     try {
       writer.finish(failed);
     } catch {
@@ -417,6 +430,7 @@ export async function trainToFolder(o: TrainToFolderOptions): Promise<RunSummary
     finalReturn: avg,
     seconds: result.seconds,
     stepsPerSecond: result.envSteps / result.seconds,
+    updateRows,
   };
   writer.finish(summary);
   return summary;

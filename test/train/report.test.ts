@@ -21,6 +21,28 @@ import { CONFIG, constant, fresh, root, standardFolder, writeCompareFolder, writ
 
 const byName = (s: CompareStats, name: string) => s.estimators.find((e) => e.estimator === name)!;
 
+test('compareStats: stability, the final return at the budget against the threshold and the share of windows that stay solved', () => {
+  const dir = writeCompareFolder(fresh(), CONFIG, 475);
+  for (let seed = 1; seed <= 4; seed++) writeRun(dir, CONFIG, 'reinforce', seed, constant(100 + seed));
+  // st seed 1 solves at its 100th episode and collapses after its 150th: the windows ending at
+  // episodes 100 … 155 hold at most 5 zeros (mean ≥ 475), those ending at 156 … 200 do not.
+  writeRun(dir, CONFIG, 'st', 1, [...constant(500, 150), ...constant(0, 50)]);
+  writeRun(dir, CONFIG, 'st', 2, constant(500));
+  writeRun(dir, CONFIG, 'st', 3, constant(200));
+  writeRun(dir, CONFIG, 'st', 4, constant(200));
+  const stats = compareStats(readCompareFolder(dir));
+  const st = byName(stats, 'st');
+  assert.equal(st.perRun.map((p) => p.stayedSolved), [56 / 101, 1, null, null]);
+  assert.is(st.stability!.finalAbove, 1);
+  assert.is(st.stability!.of, 4);
+  assert.ok(Math.abs(st.stability!.stayedSolved!.point! - (56 / 101 + 1) / 2) < 1e-12);
+  assert.equal(byName(stats, 'reinforce').stability, { finalAbove: 0, of: 4, stayedSolved: null });
+  const table = formatStatsTable(stats);
+  assert.match(table, /final ≥ 475 \(k\/N\); stays solved/);
+  assert.match(table, /1\/4; 0\.78 \[/);
+  assert.match(table, /0\/4; never solved/);
+});
+
 test('compareStats: final return, AUC, steps to threshold (k of N, median of reached) and P(improvement)', () => {
   const stats = compareStats(readCompareFolder(standardFolder()));
   assert.is(stats.threshold, 475);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSync } from 'node:fs';
-import { EPISODES_HEADER, RunWriteError, RunWriter, makeFolder, readEpisodes, runName, trainToFolder, type WriteFn } from '../../src/train/run-folder.js';
+import { EPISODES_HEADER, RunWriteError, RunWriter, makeFolder, readEpisodes, runName, trainToFolder, type RunSummary, type WriteFn } from '../../src/train/run-folder.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import '../../envs/index.js';
 import { throwsWith } from '../helpers.js';
@@ -99,6 +99,23 @@ test('disk full while training: only whole rows, summary.json failed with the re
   assert.is(summary.status, 'failed');
   assert.is(summary.error, err!.message);
   assert.is(summary.episodes, rows.length);
+});
+
+test('summary.json reports the off-policy share of the update rows: 0 by default, > 0 pooled', async () => {
+  await initBackend('cpu', () => {});
+  const share = async (batching: 'sync' | 'pooled'): Promise<RunSummary['updateRows']> => {
+    const agent = { hidden: [4], batchSize: 32, batching };
+    const { runDir: run } = await trainToFolder({ parent: dir, name: `rows-${batching}`, config: { agent }, env: 'CartPole-v1', estimator: 'reinforce-optimal', seed: 1, steps: 1200, numEnvs: 4, agent, backend: 'cpu' });
+    return (JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as RunSummary).updateRows;
+  };
+  const sync = await share('sync');
+  assert.ok(sync.rows > 0);
+  assert.is(sync.offPolicy, 0);
+  assert.is(sync.offPolicyShare, 0);
+  const pooled = await share('pooled');
+  assert.ok(pooled.offPolicyShare! > 0.3, String(pooled.offPolicyShare));
+  assert.is(pooled.offPolicyShare, pooled.offPolicy / pooled.rows);
+  assert.is(pooled.dropped, 0);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
