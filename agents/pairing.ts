@@ -190,6 +190,18 @@ export class PairedEpisodeCredit implements Credit {
   private readonly rows: PairRows;
   private readonly readyEpisodes: { env: number; rows: number }[] = [];
   private readonly noise: PairedNoise;
+  /** Per member: the index j of its running episode. */
+  private epIndex = new Int32Array(0);
+  /** Per member: whether its running episode is collected. */
+  private collect = new Uint8Array(0);
+  /** Per pair: for episode indices one member has started and the other not yet, whether collected. */
+  private decided: Map<number, boolean>[] = [];
+  /** `'sync'` batching: collected pair-episodes not yet in the ready pool (both members). */
+  private openPairs = 0;
+  /** `'sync'` batching: the pool holds `batchSize` rows, so pair-episodes starting now are not collected. */
+  private closed = false;
+  /** Rows sampled but not collected (`'sync'` batching). */
+  dropped = 0;
 
   constructor(private readonly ctx: CreditContext) {
     const shapes = ctx.network.shapes;
@@ -207,6 +219,12 @@ export class PairedEpisodeCredit implements Credit {
     this.records = this.ctx.network.allocRecords(rows);
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.ctx.network.shapes));
     this.versions = Array.from({ length: rows }, () => []);
+    this.epIndex = new Int32Array(rows);
+    this.collect = new Uint8Array(rows);
+    this.decided = Array.from({ length: Math.ceil(rows / 2) }, () => new Map<number, boolean>());
+    this.openPairs = 0;
+    this.closed = false;
+    for (let i = 0; i < rows; i++) this.startEpisode(i);
   }
 
   reset(): void {
@@ -214,41 +232,106 @@ export class PairedEpisodeCredit implements Credit {
     for (const v of this.versions) v.length = 0;
     this.noise.restart();
     this.pool.clear();
+    this.epIndex.fill(0);
+    for (const m of this.decided) m.clear();
+    this.openPairs = 0;
+    this.closed = this.ready.rows >= this.ctx.options.batchSize;
+    for (let i = 0; i < this.epIndex.length; i++) this.startEpisode(i);
   }
 
+  /**
+   * Member i starts its episode j = epIndex[i]. Under `'sync'` batching, whether the pair's episode
+   * j is collected is decided once, when the first member starts it: yes while the pool is short of
+   * `batchSize`; the other member then follows that decision, so the pool always pairs the members'
+   * same episodes. Under `'pooled'` every episode is collected.
+   */
+  private startEpisode(i: number): void {
+    if (this.ctx.options.batching === 'pooled') {
+      this.collect[i] = 1;
+      return;
+    }
+    const m = this.decided[i >> 1]!;
+    const j = this.epIndex[i]!;
+    let c = m.get(j);
+    if (c === undefined) {
+      c = !this.closed;
+      m.set(j, c);
+      if (c) this.openPairs += 1;
+    } else m.delete(j);
+    this.collect[i] = c ? 1 : 0;
+  }
+
+  /**
+   * One step. Under `'sync'` batching (the default) the update is exactly on-policy, as in
+   * `EpisodeCredit`, at the level of pair-episodes: once the pool holds `batchSize` rows, no new
+   * pair-episode is collected, the update waits until every collected one has ended on both
+   * members, and after it each member is collected again from its next episode on (the rest of a
+   * running episode is dropped, and counted in {@link PairedEpisodeCredit.dropped}). Episodes are
+   * chosen by start time, never by outcome. `'pooled'` keeps every episode and updates once the
+   * pool is full, with rows of earlier weights (stated in `agents/options.ts`).
+   */
   step(e: StepEvent): LearnEvent[] {
     const version = this.ctx.learner.updates;
     for (let i = 0; i < e.numEnvs; i++) {
+      if (!this.collect[i]) {
+        this.dropped += 1;
+        continue;
+      }
       this.episodes[i]!.pushRow(this.records, i, e.rewards[i]!, version);
       this.versions[i]!.push(version);
     }
     const critic = this.ctx.learner.critic;
     const { gamma } = this.ctx.options;
+    const ended: number[] = [];
     for (let i = 0; i < e.numEnvs; i++) {
       if (!e.terminated[i] && !e.truncated[i]) continue;
-      let bootstrap = 0;
-      if (!e.terminated[i] && critic) {
-        const fin = e.finalObservations?.[i];
-        if (fin) bootstrap = this.ctx.valueOf(fin, 1)[0]!;
-      }
-      const buf = this.episodes[i]!;
-      const G = rewardToGo(buf.values.view(), gamma, bootstrap);
-      const before = this.ready.rows;
-      const k = i >> 1;
-      if (this.pool.add(i, buf, G, Int32Array.from(this.versions[i]!), this.ready, this.rows)) {
-        // Both members' episodes entered the batch, member 2k first.
-        const first = this.pool.lastFirstRows;
-        this.readyEpisodes.push({ env: 2 * k, rows: first }, { env: 2 * k + 1, rows: this.ready.rows - before - first });
+      ended.push(i);
+      if (this.collect[i]) {
+        let bootstrap = 0;
+        if (!e.terminated[i] && critic) {
+          const fin = e.finalObservations?.[i];
+          if (fin) bootstrap = this.ctx.valueOf(fin, 1)[0]!;
+        }
+        const buf = this.episodes[i]!;
+        const G = rewardToGo(buf.values.view(), gamma, bootstrap);
+        const before = this.ready.rows;
+        const k = i >> 1;
+        if (this.pool.add(i, buf, G, Int32Array.from(this.versions[i]!), this.ready, this.rows)) {
+          // Both members' episodes entered the batch, member 2k first.
+          const first = this.pool.lastFirstRows;
+          this.readyEpisodes.push({ env: 2 * k, rows: first }, { env: 2 * k + 1, rows: this.ready.rows - before - first });
+          this.openPairs -= 1;
+        }
       }
       this.versions[i]!.length = 0;
       this.noise.endEpisode(i);
     }
-    if (this.ready.rows < this.ctx.options.batchSize) return [];
+    const full = this.ready.rows >= this.ctx.options.batchSize;
+    if (this.ctx.options.batching === 'pooled') {
+      for (const i of ended) {
+        this.epIndex[i]! += 1;
+        this.startEpisode(i);
+      }
+      return full ? [this.updateFromPool()] : [];
+    }
+    if (full) this.closed = true;
+    for (const i of ended) {
+      this.epIndex[i]! += 1;
+      this.startEpisode(i);
+    }
+    if (!this.closed || this.openPairs > 0) return [];
+    const event = this.updateFromPool();
+    this.closed = false;
+    return [event];
+  }
+
+  /** One update from the ready pool, which it empties. */
+  private updateFromPool(): LearnEvent {
     const event = this.ctx.learner.update(this.readyBatch());
     this.ready.clear();
     clearPairRows(this.rows);
     this.readyEpisodes.length = 0;
-    return [event];
+    return event;
   }
 
   private readyBatch(): Batch {

@@ -177,6 +177,7 @@ const entrySchema = z.discriminatedUnion('type', [
       finalReturn: z.number().nullable(),
       seconds: z.number(),
       stepsPerSecond: z.number(),
+      updateRows: z.object({ rows: z.number(), offPolicy: z.number(), offPolicyShare: z.number().nullable(), dropped: z.number() }),
     }),
   }),
   z.object({ type: z.literal('fail'), attempt: z.string(), seq: z.number().int(), error: z.string() }),

@@ -72,6 +72,8 @@ export async function serveFromFlags(flags: Record<string, unknown>): Promise<Se
   const started = performance.now();
   let workMs: number | undefined;
   let finder: NodeJS.Timeout | undefined;
+  /** The run-folder search of `watchRun`, run once more at the end: a short run can finish between two looks. */
+  let lookOnce: (() => void) | undefined;
   return {
     server,
     tap: (next) => (e) => {
@@ -93,12 +95,15 @@ export async function serveFromFlags(flags: Record<string, unknown>): Promise<Se
           .at(-1);
         if (name === undefined) return;
         clearInterval(finder);
+        finder = undefined;
         server.show(join(out, name));
       };
+      lookOnce = look;
       finder = setInterval(look, 100);
       look();
     },
     end: async (status) => {
+      if (finder !== undefined) lookOnce?.();
       clearInterval(finder);
       server.tick();
       workMs = performance.now() - started;

@@ -279,9 +279,9 @@ const allFinite = (a: BroadcastAgent): boolean => {
 };
 
 for (const estimator of ESTIMATOR_IDS) {
-  test(`smoke: ${estimator} trains 2 000 CartPole steps with finite weights`, async () => {
+  test(`smoke: ${estimator} trains 4 000 CartPole steps with finite weights`, async () => {
     const before = tf.memory().numTensors;
-    const run = await runTraining({ env: 'CartPole-v1', steps: 2000, numEnvs: 4, seed: 2, agent: { estimator, hidden: [16], batchSize: 64 } });
+    const run = await runTraining({ env: 'CartPole-v1', steps: 4000, numEnvs: 4, seed: 2, agent: { estimator, hidden: [16], batchSize: 64 } });
     assert.ok(run.updates >= 5, `${run.updates} updates`);
     assert.ok(allFinite(run.agent), 'weights are finite');
     assert.ok(

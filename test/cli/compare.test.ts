@@ -37,7 +37,7 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   const { perEstimator, ...shared } = o;
   const { perEstimator: _none, ...defaults } = COMPARE_DEFAULTS;
   assert.equal(shared, { ...defaults, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
-  assert.is(o.agent.learningRate, 0.03, 'the CartPole preset, one name: learningRate');
+  assert.is(o.agent.learningRate, 0.05, 'the CartPole preset, one name: learningRate');
   // Each estimator keeps only the preset options that differ from the shared ones.
   assert.equal(perEstimator, { 'reinforce-critic': { learningRate: 0.05 } });
   for (const [est, own] of Object.entries(perEstimator)) {
@@ -152,8 +152,8 @@ test('compare --help says which preset applies and shows its values for the chos
   const [cart, bandit, none] = await Promise.all([cli(['compare', '--env', 'CartPole-v1', '--help']), cli(['compare', '--help', '--env=BernoulliBandit-v0']), cli(['compare', '--env', 'Acrobot-v1', '--help'])]);
   assert.is(cart.code, 0);
   assert.match(cart.stdout, /Preset: the CartPole-v1 preset applies/);
-  assert.match(cart.stdout, /learningRate 0\.03/);
-  assert.match(cart.stdout, /for reinforce-critic: learningRate 0\.05/);
+  assert.match(cart.stdout, /learningRate 0\.05, learningRateSchedule linear/);
+  assert.match(cart.stdout, /for backprop: learningRate 0\.01/);
   assert.match(bandit.stdout, /Preset: the BernoulliBandit-v0 preset applies/);
   assert.match(bandit.stdout, /numEnvs 1, steps 5000, hidden none, head categorical/);
   assert.match(none.stdout, /Preset: Acrobot-v1 has no preset/);

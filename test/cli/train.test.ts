@@ -33,7 +33,7 @@ test('train writes config.json, episodes.csv and summary.json, and --json prints
   assert.is(config.seed, 7);
   assert.is(config.numEnvs, 4);
   assert.equal(config.agent.hidden, [32], 'from the CartPole preset');
-  assert.is(config.agent.learningRate, 0.03, 'from the CartPole preset, under its one name');
+  assert.is(config.agent.learningRate, 0.05, 'from the CartPole preset, under its one name');
 });
 
 test('bad input exits 2 with one line naming the value', () => {

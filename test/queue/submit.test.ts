@@ -135,10 +135,13 @@ test('SIGKILL of a worker mid-run: the job goes to another worker, the dead atte
   const sub = cli([...ARGS, '--queue', r.url, '--out', 'q2'], root);
   // Kill w1 while it is in the middle of a run (started, not finished, its rows flowing).
   await w1.waitFor(/tfjs backend/); // its thread is up: rows flow every 250 ms
+  // Polled often, and for a bounded time: with the float32 kernels a run takes about a second.
+  const until = Date.now() + 60_000;
   for (;;) {
-    await sleep(600);
+    await sleep(25);
     const o = w1.out();
     if (count(o, /: started/) > count(o, /: finished/)) break;
+    assert.ok(Date.now() < until, `worker 1 was never seen in the middle of a run:\n${o}`);
   }
   w1.proc.kill('SIGKILL');
   await worker(r.url, FAST_STALL); // a replacement, as an operator would start
