@@ -39,7 +39,7 @@ test('resolveCompareOptions: defaults < REWARDCAST_BACKEND < config file < flags
   assert.equal(shared, { ...defaults, ...presetCompareOptions('CartPole-v1') }, 'defaults, then the env preset');
   assert.is(o.agent.learningRate, 0.05, 'the CartPole preset, one name: learningRate');
   // Each estimator keeps only the preset options that differ from the shared ones.
-  assert.equal(perEstimator, { 'reinforce-critic': { learningRate: 0.05 } });
+  assert.equal(perEstimator, { backprop: { learningRate: 0.01 } });
   for (const [est, own] of Object.entries(perEstimator)) {
     const full = presetAgentOptions(presetFor('CartPole-v1'), est as EstimatorId) as Record<string, unknown>;
     for (const [k, v] of Object.entries(own as Record<string, unknown>)) assert.equal(v, full[k], `${est}.${k}`);
