@@ -38,7 +38,7 @@ import type { Batch, LearnEvent, Learner } from './learner.js';
 import type { LayerRecord, PolicyNetwork } from './network.js';
 import type { CreditMode, ResolvedAgentOptions } from './options.js';
 import { PairedEpisodeCredit } from './pairing.js';
-import { lambdaReturns, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
+import { lambdaReturns, poolBatch, rewardToGo, segmentLambdaReturns, segmentReturns, TransitionBuffer } from './rollout.js';
 
 /** What a credit mode may use of its agent. */
 export interface CreditContext {
@@ -144,25 +144,7 @@ export class EpisodeCredit implements Credit {
 
   /** The ready pool as a batch (views; emptied after the update). */
   private readyBatch(): Batch {
-    const episodes = this.readyEpisodes.slice();
-    const rows = this.ready.rows;
-    return {
-      rows,
-      layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
-      returns: this.ready.values.view(),
-      versions: this.ready.versions.view(),
-      signalRows: () => {
-        const env = new Int32Array(rows);
-        const episode = new Int32Array(rows);
-        let r = 0;
-        for (const [k, ep] of episodes.entries()) {
-          env.fill(ep.env, r, r + ep.rows);
-          episode.fill(k, r, r + ep.rows);
-          r += ep.rows;
-        }
-        return { rows, env, episode };
-      },
-    };
+    return poolBatch(this.ready, this.readyEpisodes.slice());
   }
 
   /** Flushes the buffers of sub-envs whose episode ended on this step. */

@@ -27,7 +27,7 @@ import type { StepEvent } from '../src/stream/events.js';
 import type { Credit, CreditContext } from './credit.js';
 import type { Batch, LearnEvent } from './learner.js';
 import type { LayerRecord, LayerShape } from './network.js';
-import { GrowBuffer, rewardToGo, TransitionBuffer } from './rollout.js';
+import { GrowBuffer, poolBatch, rewardToGo, TransitionBuffer } from './rollout.js';
 
 /** The per-pair antithetic noise stream (see the module header). */
 export class PairedNoise {
@@ -335,24 +335,8 @@ export class PairedEpisodeCredit implements Credit {
   }
 
   private readyBatch(): Batch {
-    const episodes = this.readyEpisodes.slice();
-    const rows = this.ready.rows;
     return {
-      rows,
-      layers: this.ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
-      returns: this.ready.values.view(),
-      versions: this.ready.versions.view(),
-      signalRows: () => {
-        const env = new Int32Array(rows);
-        const episode = new Int32Array(rows);
-        let r = 0;
-        for (const [k, ep] of episodes.entries()) {
-          env.fill(ep.env, r, r + ep.rows);
-          episode.fill(k, r, r + ep.rows);
-          r += ep.rows;
-        }
-        return { rows, env, episode };
-      },
+      ...poolBatch(this.ready, this.readyEpisodes.slice()),
       pair: { partnerReturn: this.rows.partnerReturn.view(), coincide: this.rows.coincide.map((g) => g.view()), partnerH: this.rows.partnerH.map((g) => g.view()) },
     };
   }

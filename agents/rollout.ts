@@ -10,6 +10,7 @@
  * @module
  */
 import type { LayerRecord, LayerShape } from './network.js';
+import type { Batch } from './learner.js';
 
 /** A growable Float32Array. */
 export class GrowBuffer {
@@ -192,4 +193,29 @@ export function segmentLambdaReturns(
     }
   }
   return out;
+}
+
+/**
+ * A pool of whole episodes as a batch (views of `ready`, valid until it is cleared). `episodes`
+ * gives each episode's sub-env and length, in pool order, for the batch's {@link Batch.signalRows}.
+ */
+export function poolBatch(ready: TransitionBuffer, episodes: readonly { readonly env: number; readonly rows: number }[]): Batch {
+  const rows = ready.rows;
+  return {
+    rows,
+    layers: ready.layers.map((b) => ({ x: b.x.view(), a: b.a.view(), p: b.p.view(), h: b.h.view(), aux: b.aux.view() })),
+    returns: ready.values.view(),
+    versions: ready.versions.view(),
+    signalRows: () => {
+      const env = new Int32Array(rows);
+      const episode = new Int32Array(rows);
+      let r = 0;
+      for (const [k, ep] of episodes.entries()) {
+        env.fill(ep.env, r, r + ep.rows);
+        episode.fill(k, r, r + ep.rows);
+        r += ep.rows;
+      }
+      return { rows, env, episode };
+    },
+  };
 }
