@@ -14,41 +14,20 @@
  * @module
  */
 import type { Enumeration } from '../diagnose/enumerate.js';
+import type { EstimatorMeasure } from '../diagnose/measure.js';
 
 /** Parameters of a test network: d·n + n, plus n + 1 in the two-layer network (the layout of `src/diagnose/networks.ts`). */
 export function paramCount(net: Enumeration['net']): number {
   return net.x.length * net.n + net.n + (net.kind === 'two-layer' ? net.n + 1 : 0);
 }
 
-/** The exact measurement of an estimator (the fields of `exact.ts`'s `EstimatorMeasure`). */
-export interface MomentMeasure {
-  /** The estimator id (with its settings, e.g. `rloo` with K). */
-  readonly estimator: string;
-  /** E ĝ per parameter (flat layout of `exact.ts`). */
-  readonly mean: Float64Array;
-  /** Var ĝ per parameter. */
-  readonly variance: Float64Array;
-  /** E ĝ of each unit's bias parameter (output unit last in the two-layer network). */
-  readonly unitMean: Float64Array;
-  /** Var ĝ of each unit's bias parameter. */
-  readonly unitVariance: Float64Array;
-  /** (E)²/Var of each unit's bias parameter. */
-  readonly unitSnr: Float64Array;
-  /** Σᵢ (E ĝᵢ)² / Σᵢ Var ĝᵢ over the hidden (or only) units. */
-  readonly snr: number;
-  /** Two-layer only: the output unit's SNR. */
-  readonly outputSnr: number | undefined;
-  /** ‖E ĝ − ∇J‖ / ‖∇J‖. */
-  readonly relBias: number;
-  /** cos(E ĝ, ∇J). */
-  readonly cosine: number;
-  /** E‖ĝ − ∇J‖². */
-  readonly mse: number;
-  /** mse / ‖∇J‖². */
-  readonly relMse: number;
-  /** Σ Var ĝ. */
-  readonly totalVariance: number;
-}
+/**
+ * The exact measurement of an estimator whose moments come from {@link measureMoments} or
+ * {@link measureOutcomes}: `diagnose`'s {@link EstimatorMeasure} without the REINFORCE baseline and
+ * the learned-correction map (`unitMean`/`unitVariance`/`unitSnr` are those of each unit's bias
+ * parameter, output unit last in the two-layer network).
+ */
+export type MomentMeasure = Omit<EstimatorMeasure, 'baseline' | 'correction'>;
 
 /**
  * Called once per outcome: its probability `w`, each hidden unit's estimate `gHidden` (∂/∂aᵢ, n
