@@ -43,6 +43,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { baselineFor, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type PairTensors, type SignalRows } from '../src/estimators/index.js';
+import type { PerturbedPair } from '../src/estimators/types.js';
 import { RunningSignalNormalizer } from '../src/estimators/nvil.js';
 import type { Critic } from './critic.js';
 import type { LayerRecord, PolicyNetwork } from './network.js';
@@ -94,6 +95,8 @@ export interface Batch {
   readonly pair?: { readonly partnerReturn: Float32Array; readonly coincide: readonly Float32Array[]; readonly partnerH: readonly Float32Array[] };
   /** Per row, the update count when it was sampled (its weights version). */
   readonly versions: ArrayLike<number>;
+  /** With a weight-perturbation estimator: the batch's pair-episodes (their directions' seeds and returns). */
+  readonly perturbed?: readonly PerturbedPair[];
 }
 
 /** L̄ = 0, for layers without a baseline. */
@@ -219,7 +222,7 @@ export class Learner {
     for (let r = 0; r < batch.rows; r++) if (batch.versions[r] !== this.updateCount) off += 1;
     const offPolicyRows = this.countRows(batch.rows, off);
     this.applySchedule();
-    const event = typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
+    const event = this.estimator.perturbation ? this.perturbationUpdate(batch) : typed ? this.typedUpdate(batch) : this.tensorUpdate(batch);
     this.network.syncMirrors();
     this.updateCount += 1;
     return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: batch.rows, offPolicyRows, ...event };
@@ -252,6 +255,26 @@ export class Learner {
       }
       this.optimizer.applyGradients(named);
     });
+  }
+
+  /**
+   * The update of a weight-perturbation estimator ({@link Estimator.perturbation}): one broadcast
+   * scalar per pair-episode of the batch (optionally normalised over the pairs by
+   * `signalNormalization`), the estimator's ascent direction over the whole parameter vector, then
+   * the optimiser. No critic, no per-row records.
+   */
+  private perturbationUpdate(batch: Batch): { signalMean: number; criticLoss: number } {
+    const pert = this.estimator.perturbation!;
+    const pairs = batch.perturbed ?? [];
+    const c = this.options.perturbationScale;
+    const signal = Float32Array.from(pairs, (p) => pert.pairSignal(p, c));
+    this.normalizeSignal(signal, signal.length);
+    const grads = pert.ascent(pairs, signal, this.network.shapes);
+    this.step(grads);
+    this.lastGrads = grads.map((g) => g.slice());
+    let mean = 0;
+    for (const v of signal) mean += v;
+    return { signalMean: signal.length > 0 ? mean / signal.length : Number.NaN, criticLoss: Number.NaN };
   }
 
   /**

@@ -148,6 +148,19 @@ export class PolicyNetwork {
    */
   uniformSource: ((layer: number, out: Float32Array, rows: number, units: number) => void) | undefined = undefined;
 
+  /**
+   * Per-row weights for weight-perturbation estimators (`agents/pairing.ts`): row r acts with
+   * θ + v, where v = `rowPerturbation(r)` holds one entry per parameter, laid out W₀, b₀, W₁, b₁, …
+   * (row-major, see {@link PolicyNetwork.parameterCount}); undefined: θ for that row. Acting then
+   * runs row by row on the float64 loops, with the uniforms drawn as for the whole batch.
+   */
+  rowPerturbation: ((row: number) => Float32Array | undefined) | undefined = undefined;
+
+  /** Parameters in all: Σ over layers of nIn·nOut + nOut. */
+  get parameterCount(): number {
+    return this.shapes.reduce((s, sh) => s + sh.nIn * sh.nOut + sh.nOut, 0);
+  }
+
   /** Whether layer l keeps its uniforms in `aux`. */
   private keeps(l: number): boolean {
     return (this.keepUniforms || this.uniformSource !== undefined) && (l === this.shapes.length - 1 || this.units[l]?.id === 'binary');
@@ -179,6 +192,10 @@ export class PolicyNetwork {
   forward(input: Float32Array, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
     const L = this.shapes.length;
     rec[0]!.x.set(input.subarray(0, rows * this.shapes[0]!.nIn));
+    if (this.rowPerturbation) {
+      this.forwardPerturbed(this.rowPerturbation, rows, rec, rng, actions, uniforms);
+      return;
+    }
     const keep = this.keepUniforms || this.uniformSource !== undefined;
     if (this.pool && !keep) {
       this.forwardOnThreads(this.pool, rows, rec, rng, actions);
@@ -210,6 +227,71 @@ export class PolicyNetwork {
     const r = rec[L - 1]!;
     const u = fill(L - 1, (this.keeps(L - 1) ? r.aux : uniforms).subarray(0, rows * nOut), nOut);
     headLayer(this.head, r.x, this.wMirror[L - 1]!, this.bMirror[L - 1]!, u, r.a, r.p, r.h, rows, nIn, actions);
+  }
+
+  private perturbedW: Float32Array[] = [];
+  private perturbedB: Float32Array[] = [];
+
+  /**
+   * The forward pass with {@link PolicyNetwork.rowPerturbation}: each layer's uniforms are drawn
+   * for all rows first (as in {@link PolicyNetwork.forward}), then each row runs the layer with its
+   * own weights θ + v.
+   */
+  private forwardPerturbed(perturb: (row: number) => Float32Array | undefined, rows: number, rec: LayerRecord[], rng: Rng, actions: Float32Array, uniforms: Float32Array): void {
+    const L = this.shapes.length;
+    if (this.perturbedW.length !== L) {
+      this.perturbedW = this.shapes.map((s) => new Float32Array(s.nIn * s.nOut));
+      this.perturbedB = this.shapes.map((s) => new Float32Array(s.nOut));
+    }
+    const vs = Array.from({ length: rows }, (_, r) => perturb(r));
+    const total = this.parameterCount;
+    for (const v of vs) if (v && v.length !== total) throw new RangeError(`PolicyNetwork.rowPerturbation: expected ${total} numbers per row, got ${v.length}`);
+    // Row r's weights of layer l: the mirrors plus its slice of v (or the mirrors themselves).
+    const weightsOf = (l: number, r: number, offset: number): [Float32Array, Float32Array] => {
+      const v = vs[r];
+      const W = this.wMirror[l]!;
+      const b = this.bMirror[l]!;
+      if (!v) return [W, b];
+      const pw = this.perturbedW[l]!;
+      const pb = this.perturbedB[l]!;
+      for (let k = 0; k < W.length; k++) pw[k] = W[k]! + v[offset + k]!;
+      for (let k = 0; k < b.length; k++) pb[k] = b[k]! + v[offset + W.length + k]!;
+      return [pw, pb];
+    };
+    const fill = (l: number, u: Float32Array, nOut: number): Float32Array => {
+      if (this.uniformSource) this.uniformSource(l, u, rows, nOut);
+      else fillUniforms(rng, u);
+      return u;
+    };
+    let offset = 0;
+    for (let l = 0; l < L; l++) {
+      const { nIn, nOut } = this.shapes[l]!;
+      const r = rec[l]!;
+      const head = l === L - 1;
+      const unit = this.units[l];
+      const keeps = this.keeps(l);
+      const u = fill(l, (keeps ? r.aux : uniforms).subarray(0, rows * nOut), nOut);
+      for (let row = 0; row < rows; row++) {
+        const [W, b] = weightsOf(l, row, offset);
+        const x = r.x.subarray(row * nIn, (row + 1) * nIn);
+        const o = row * nOut;
+        const ur = u.subarray(o, o + nOut);
+        const [a, p, h] = [r.a.subarray(o, o + nOut), r.p.subarray(o, o + nOut), r.h.subarray(o, o + nOut)];
+        if (head) {
+          const act = this.head.actSize;
+          headLayer(this.head, x, W, b, ur, a, p, h, 1, nIn, actions.subarray(row * act, (row + 1) * act));
+          continue;
+        }
+        const aux = r.aux.length > 0 ? r.aux.subarray(o, o + nOut) : r.aux;
+        if (unit!.sampleRows) unit!.sampleRows(x, W, b, ur, a, p, h, aux, 1, nIn, nOut);
+        else throw new RangeError(`PolicyNetwork: weight perturbation needs hidden units with a row pass, got '${unit!.id}'`);
+      }
+      if (!head) {
+        const next = rec[l + 1]!.x;
+        if (next !== r.h) next.set(r.h.subarray(0, rows * nOut));
+      }
+      offset += nIn * nOut + nOut;
+    }
   }
 
   /**

@@ -90,6 +90,11 @@ const fields = {
   baselineDecay: z.number().min(0).lt(1).default(0.9),
   /** Noise scale s of noisy-rectifier units, > 0. */
   noiseStd: positive.default(1),
+  /**
+   * c of weight-perturbation estimators (SPSA, `weight-perturbation`): the two members of a pair
+   * act with θ ± cΔ, Δ a ±1 vector; > 0. Unused by every other estimator.
+   */
+  perturbationScale: positive.default(0.1),
   /** Whether noisy-rectifier units have a firing-rate controller. */
   firingRateControl: z.boolean().default(true),
   /** Target firing rate ρ* of the controller, in (0, 1). */
@@ -184,6 +189,7 @@ const MUST: Readonly<Record<keyof typeof fields, string>> = {
   optimizer: "'adam' or 'sgd'",
   baselineDecay: 'in [0, 1)',
   noiseStd: 'a finite number > 0',
+  perturbationScale: 'a finite number > 0',
   firingRateControl: 'true or false',
   firingRateTarget: 'in (0, 1)',
   criticHidden: 'a positive integer',
@@ -274,6 +280,8 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   if (o.credit === 'traces' && o.signalNormalization !== 'none') throw new RangeError(`signalNormalization '${o.signalNormalization}' needs a batch; credit 'traces' has none`);
   if (o.updatePath === 'typed' && !est.fusedUpdate) throw new RangeError(`updatePath 'typed' needs an estimator with a fused typed-array update (every layer learning by its local rule), got '${est.id}'`);
   const baseline = given.baseline ?? est.baseline;
+  if (est.perturbation && !est.pairing) throw new RangeError(`estimator '${est.id}' perturbs weights and must declare pairing`);
+  if (est.perturbation && baselineFor(baseline).critic) throw new RangeError(`estimator '${est.id}' compares the returns of a pair and uses no critic, got baseline '${baseline}'`);
   if (o.credit === 'traces') {
     if (!est.traces) throw new RangeError(`credit 'traces' needs an estimator whose every unit learns by its local rule (e.g. reinforce, reinforce-critic), got '${est.id}'`);
     if (baselineFor(baseline).needsWholeReturn) throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);

@@ -23,6 +23,7 @@
  */
 import { Rng } from '../src/core/rng.js';
 import { pairEpisodeSeed } from '../src/core/vector.js';
+import type { PerturbedPair, WeightPerturbation } from '../src/estimators/types.js';
 import type { StepEvent } from '../src/stream/events.js';
 import type { Credit, CreditContext } from './credit.js';
 import type { Batch, LearnEvent } from './learner.js';
@@ -34,8 +35,15 @@ export class PairedNoise {
   private episodes = new Int32Array(0);
   private streams: (Rng | undefined)[] = [];
 
-  /** @param noiseSeed the seed every pair's streams derive from */
-  constructor(readonly noiseSeed: number) {}
+  /**
+   * @param noiseSeed the seed every pair's streams derive from
+   * @param antithetic whether member 2k + 1 draws 1 − u (`true`, ARM and DisARM) or the same u as
+   *   member 2k (`false`: common noise, for weight perturbation) @default true
+   */
+  constructor(
+    readonly noiseSeed: number,
+    readonly antithetic = true,
+  ) {}
 
   /** Sizes the state for `rows` sub-envs (an even number); every sub-env starts at its episode 0. */
   allocate(rows: number): void {
@@ -74,7 +82,7 @@ export class PairedNoise {
         this.streams[r] = s;
       }
       const u = s.fillUniform32(out.subarray(r * units, (r + 1) * units));
-      if (r & 1) for (let k = 0; k < units; k++) u[k] = 1 - u[k]!;
+      if (r & 1 && this.antithetic) for (let k = 0; k < units; k++) u[k] = 1 - u[k]!;
     }
   };
 }
@@ -113,6 +121,8 @@ export class PairPool {
   private queues: Pending[][] = [];
   /** Rows of member 2k in the last pair moved into the batch. */
   lastFirstRows = 0;
+  /** The returns from the first step of members 2k and 2k + 1 in the last pair moved into the batch. */
+  lastStartReturns: readonly [number, number] = [Number.NaN, Number.NaN];
 
   constructor(private readonly shapes: readonly LayerShape[]) {}
 
@@ -150,6 +160,7 @@ export class PairPool {
     this.describe(a, b, rows);
     this.describe(b, a, rows);
     this.lastFirstRows = a.buf.rows;
+    this.lastStartReturns = [a.returns[0] ?? 0, b.returns[0] ?? 0];
     ready.takeFrom(a.buf, a.returns);
     ready.takeFrom(b.buf, b.returns);
     return true;
@@ -209,8 +220,38 @@ export class PairedEpisodeCredit implements Credit {
     this.pool = new PairPool(shapes);
     this.rows = emptyPairRows(shapes);
     // The pair streams derive from the agent's seed, apart from its own RNG stream.
-    this.noise = new PairedNoise(pairEpisodeSeed(ctx.options.seed, 0x7fffffff, 0x5eed));
+    const est = ctx.learner.estimator;
+    this.noise = new PairedNoise(pairEpisodeSeed(ctx.options.seed, 0x7fffffff, 0x5eed), est.pairNoise !== 'common');
     ctx.network.uniformSource = this.noise.source;
+    if (est.perturbation) {
+      this.perturbation = est.perturbation;
+      this.perturbationBase = pairEpisodeSeed(ctx.options.seed, 0x7ffffffe, 0xd1ec);
+      ctx.network.rowPerturbation = (row) => this.offsets[row];
+    }
+  }
+
+  /** With a weight-perturbation estimator: its maths. */
+  private readonly perturbation: WeightPerturbation | undefined;
+  /** The seed the pair-episodes' directions derive from. */
+  private readonly perturbationBase: number = 0;
+  /** Per member: ±cΔ of its running episode (+ for member 2k, − for 2k + 1). */
+  private offsets: Float32Array[] = [];
+  /** The pair-episodes in the ready pool, in pool order. */
+  private readonly perturbedPairs: PerturbedPair[] = [];
+
+  /** The seed of the direction Δ of pair k's episode j. */
+  private directionSeed(k: number, j: number): number {
+    return pairEpisodeSeed(this.perturbationBase, k, j);
+  }
+
+  /** Member i's weights offset for its episode epIndex[i]: ±c times the pair-episode's Δ. */
+  private perturbFor(i: number): void {
+    const pert = this.perturbation;
+    if (!pert) return;
+    const v = (this.offsets[i] ??= new Float32Array(this.ctx.network.parameterCount));
+    pert.direction(this.directionSeed(i >> 1, this.epIndex[i]!), v);
+    const c = (i & 1 ? -1 : 1) * this.ctx.options.perturbationScale;
+    for (let k = 0; k < v.length; k++) v[k] = c * v[k]!;
   }
 
   allocate(rows: number): void {
@@ -220,6 +261,7 @@ export class PairedEpisodeCredit implements Credit {
     this.episodes = Array.from({ length: rows }, () => new TransitionBuffer(this.ctx.network.shapes));
     this.versions = Array.from({ length: rows }, () => []);
     this.epIndex = new Int32Array(rows);
+    this.offsets = [];
     this.collect = new Uint8Array(rows);
     this.decided = Array.from({ length: Math.ceil(rows / 2) }, () => new Map<number, boolean>());
     this.openPairs = 0;
@@ -246,6 +288,7 @@ export class PairedEpisodeCredit implements Credit {
    * same episodes. Under `'pooled'` every episode is collected.
    */
   private startEpisode(i: number): void {
+    this.perturbFor(i);
     if (this.ctx.options.batching === 'pooled') {
       this.collect[i] = 1;
       return;
@@ -300,6 +343,11 @@ export class PairedEpisodeCredit implements Credit {
           // Both members' episodes entered the batch, member 2k first.
           const first = this.pool.lastFirstRows;
           this.readyEpisodes.push({ env: 2 * k, rows: first }, { env: 2 * k + 1, rows: this.ready.rows - before - first });
+          if (this.perturbation) {
+            // Both members have now finished their episode epIndex[i] of this pair.
+            const [plus, minus] = this.pool.lastStartReturns;
+            this.perturbedPairs.push({ seed: this.directionSeed(k, this.epIndex[i]!), plus, minus });
+          }
           this.openPairs -= 1;
         }
       }
@@ -331,6 +379,7 @@ export class PairedEpisodeCredit implements Credit {
     this.ready.clear();
     clearPairRows(this.rows);
     this.readyEpisodes.length = 0;
+    this.perturbedPairs.length = 0;
     return event;
   }
 
@@ -338,6 +387,7 @@ export class PairedEpisodeCredit implements Credit {
     return {
       ...poolBatch(this.ready, this.readyEpisodes.slice()),
       pair: { partnerReturn: this.rows.partnerReturn.view(), coincide: this.rows.coincide.map((g) => g.view()), partnerH: this.rows.partnerH.map((g) => g.view()) },
+      ...(this.perturbation ? { perturbed: this.perturbedPairs.slice() } : {}),
     };
   }
 }

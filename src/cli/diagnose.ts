@@ -65,7 +65,6 @@ import {
 } from '../diagnose/index.js';
 import { listEstimators } from '../estimators/index.js';
 import { analyzeMoments, formatMomentRows, type MomentRow } from '../estimators/exact-moments.js';
-import { spsaDiagnosis } from '../estimators/weight-perturbation.js';
 import { diagnoseSpec, writeChart, type DiagnoseRow } from '../plot/index.js';
 import { BACKEND_REQUESTS, initBackend, type BackendRequest } from '../tensor/backend.js';
 import { ImportError, loadImports } from '../user/imports.js';
@@ -187,7 +186,7 @@ const momentCache = new WeakMap<object, MomentRow[]>();
 function momentRows(o: DiagnoseOptions): MomentRow[] {
   let rows = momentCache.get(o);
   if (!rows) {
-    rows = analyzeMoments([...listEstimators(), spsaDiagnosis], o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })), exactGradient);
+    rows = analyzeMoments(listEstimators(), o, (kind, n, index) => enumerateNet(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index })), exactGradient);
     momentCache.set(o, rows);
   }
   return rows;

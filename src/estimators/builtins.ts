@@ -20,6 +20,7 @@ import { disarm } from './disarm.js';
 import { hnca } from './hnca.js';
 import { weightMax } from './weight-max.js';
 import { nodePerturbation } from './node-perturbation.js';
+import { weightPerturbation } from './weight-perturbation.js';
 import type { Estimator } from './types.js';
 
 // The built-in estimators, in the order listings show them (the default first).
@@ -39,6 +40,7 @@ registerEstimator(disarm);
 registerEstimator(hnca);
 registerEstimator(weightMax);
 registerEstimator(nodePerturbation);
+registerEstimator(weightPerturbation);
 
 /** The registered estimators by id (a snapshot taken now; see {@link listEstimators} for a live list). */
 export function estimatorsById(): Readonly<Record<string, Estimator>> {

@@ -60,7 +60,8 @@ export type BuiltinEstimatorId =
   | 'disarm'
   | 'weight-max'
   | 'hnca'
-  | 'node-perturbation';
+  | 'node-perturbation'
+  | 'weight-perturbation';
 
 /**
  * An estimator id: a built-in one (completed by editors) or one registered by user code. The
@@ -337,6 +338,19 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
    */
   readonly pairing?: boolean;
   /**
+   * With {@link Estimator.pairing}: the unit noise the two members of a pair share. `'antithetic'`
+   * (the default): member 2k + 1 draws 1 − u where member 2k draws u (ARM, DisARM). `'common'`: both
+   * draw the same u (weight perturbation, where the members differ by their weights).
+   */
+  readonly pairNoise?: 'antithetic' | 'common';
+  /**
+   * With {@link Estimator.pairing}: the estimator perturbs the weights instead of reading the
+   * units' records. In each pair-episode, member 2k acts with θ + cΔ and member 2k + 1 with θ − cΔ
+   * (c: the agent option `perturbationScale`), and the update is {@link WeightPerturbation.ascent}
+   * over the batch's pairs; `hiddenGradient` and `headGradient` are not called.
+   */
+  readonly perturbation?: WeightPerturbation;
+  /**
    * Exact moments for estimators that are not a deterministic function of one configuration (K
    * samples, an antithetic pair, continuous unit noise): the networks they are defined on and their
    * measurement (`exact-moments.ts`).
@@ -344,6 +358,38 @@ export interface Estimator<S extends EstimatorState = EstimatorState> {
   readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: import('../diagnose/enumerate.js').Enumeration, gradient: Float64Array): import('./exact-moments.js').MomentMeasure };
   /** Without an exact rule: why diagnose cannot enumerate it (shown by `diagnose`). */
   readonly noExactRule?: string;
+}
+
+/**
+ * One pair-episode of a weight-perturbation estimator: the seed of its direction Δ and the two
+ * members' returns (from their first step).
+ */
+export interface PerturbedPair {
+  /** The seed {@link WeightPerturbation.direction} draws Δ from. */
+  readonly seed: number;
+  /** The return of member 2k, which acted with θ + cΔ. */
+  readonly plus: number;
+  /** The return of member 2k + 1, which acted with θ − cΔ. */
+  readonly minus: number;
+}
+
+/**
+ * The maths of a weight-perturbation estimator (see {@link Estimator.perturbation}). Parameters
+ * are laid out as one vector, layer by layer: W₀ (nIn × nOut, row-major), b₀, W₁, b₁, …
+ */
+export interface WeightPerturbation {
+  /** Fills `out` (one entry per parameter) with the direction Δ of one pair-episode, from its seed. */
+  direction(seed: number, out: Float32Array): void;
+  /**
+   * The ascent direction of every parameter, [W₀, b₀, W₁, b₁, …], from the batch's pairs.
+   * @param pairs the pair-episodes of the batch
+   * @param signal per pair, the broadcast scalar the update uses (the learner forms it with
+   *   {@link WeightPerturbation.pairSignal} and may normalise it, option `signalNormalization`)
+   * @param shapes the layers
+   */
+  ascent(pairs: readonly PerturbedPair[], signal: Float32Array, shapes: readonly { readonly nIn: number; readonly nOut: number }[]): Float32Array[];
+  /** The one broadcast scalar of a pair, e.g. (R₊ − R₋)/(2c). */
+  pairSignal(pair: PerturbedPair, scale: number): number;
 }
 
 /** @deprecated The old name of {@link Estimator}. */

@@ -11,17 +11,45 @@
  * and Werfel, Xie & Seung 2005 show weight perturbation is slower than node perturbation by a factor
  * of the number of inputs.
  *
- * In RL the two evaluations are two paired sub-envs (same env seed, see `src/core/vector.ts`), one
- * acting with θ + cΔ and the other with θ − cΔ, Δ fresh for every pair and episode; f is each
- * member's return. With common random numbers the units of both members use the same uniforms.
+ * **How it trains (the choice).** The two evaluations are the two members of a pair of sub-envs
+ * (`pairing`, `src/core/vector.ts`): paired resets give the j-th episodes of sub-envs 2k and 2k + 1
+ * the same start on the same env RNG stream, and `pairNoise: 'common'` gives both members the same
+ * unit uniforms u, step for step (`agents/pairing.ts`): common random numbers. In its episode j,
+ * member 2k acts with θ + cΔ and member 2k + 1 with θ − cΔ, with one Δ per pair-episode drawn from
+ * a seed (`PolicyNetwork.rowPerturbation`: the forward pass runs each row with its own weights).
+ * R± is each member's discounted return from its first step, and the broadcast is the one scalar
+ * D = (R₊ − R₋)/(2c) per pair; every parameter keeps its own Δₖ, and the update is the mean over
+ * the K pairs of the batch of D·Δₖ (1/Δₖ = Δₖ for ±1), taken by the optimiser as an ascent
+ * direction. c is the agent option `perturbationScale` (default 0.1). Greedy evaluation acts with
+ * θ. I chose paired sub-envs over two consecutive episodes of one sub-env because the pairing
+ * machinery already pairs resets and noise and keeps both members' episodes under the same θ
+ * (sync batching decides a pair-episode's collection once, for both members), so the batch is as
+ * exactly on-policy as every other estimator's.
  *
  * **Information each unit uses:** `broadcast`: every weight keeps its own Δₖ and receives the one
- * scalar (R₊ − R₋)/(2c) per pair.
+ * scalar D per pair. No unit's h, p or x enters the update.
  *
- * **Bias.** E ĝ = E_Δ[(J(θ + cΔ) − J(θ − cΔ))Δₖ]/(2c) = ∇J + O(c²) (third derivatives of J): biased
- * for any c > 0, unbiased only as c → 0, where its variance grows like 1/c². The exact rule
- * averages over Δ by Monte Carlo with a control variate (the exact first-order term removed), and
- * reports the Monte Carlo noise floor next to the bias.
+ * **Bias, exactly.** Given Δ, each member's return is an unbiased sample of J at its weights
+ * (a whole episode under fixed weights; the common noise correlates R₊ and R₋ but biases neither),
+ * so E[ĝₖ] = E_Δ[(J(θ + cΔ) − J(θ − cΔ))·Δₖ]/(2c). By Taylor's theorem, with Rademacher Δ,
+ *
+ *     E ĝₖ = ∂ₖJ + (c²/6)·(∂ₖ³J + 3·Σ_{j≠k} ∂ₖ∂ⱼ²J) + O(c⁴),
+ *
+ * biased for every c > 0 by the third derivatives of J, unbiased only as c → 0. What a finite c
+ * does: that O(c²) term, and J(θ ± cΔ) is the return of *other* policies than θ's. What stochastic
+ * returns do: they add Var(R₊ − R₋)/(4c²) to each coordinate's variance, on top of the
+ * Σ_{j≠k}(∂ⱼJ)² that the other coordinates' directions contribute (Spall's 1/P efficiency). What
+ * the common unit noise does: with the same u, the members' samples differ only where u falls
+ * between the two firing probabilities, an event of probability O(c) per unit, so R₊ − R₋ is
+ * often exactly 0; with independent noise Var(R₊ − R₋) stays O(1) as c → 0. Batches: the update
+ * averages over K pairs, and K under sync batching depends on episode lengths (as the row count M
+ * of the other estimators); `signalNormalization` rescales the K values of D ('scale' keeps the
+ * direction; 'standardize' subtracts their mean, which includes each pair's own D: an O(1/K)
+ * bias). A baseline is pointless (R₋ is the control variate) and a critic is refused.
+ *
+ * **Diagnose.** The exact rule averages over Δ by Monte Carlo with a control variate (the exact
+ * first-order term removed), and reports the Monte Carlo noise floor next to the bias. It takes
+ * R₊ and R₋ independent (no common noise), the conservative variance.
  *
  * @module
  */
@@ -29,6 +57,7 @@ import { Rng } from '../core/rng.js';
 import { enumerateNet, exactGradient, type Enumeration } from '../diagnose/enumerate.js';
 import { getParams, withParams } from '../diagnose/networks.js';
 import { measureMoments, type MomentMeasure } from './exact-moments.js';
+import type { Estimator, PerturbedPair, WeightPerturbation } from './types.js';
 
 /** c, the perturbation size (a weight moves by ±c). */
 export const SPSA_SCALE = 0.1;
@@ -104,15 +133,77 @@ export function spsaExact(en: Enumeration, options: { readonly scale?: number; r
   return { measure: measureMoments(en, 'weight-perturbation', mean, variance, gradient), directions: S, scale: c, noiseFloor: Math.sqrt(se2 / g2) };
 }
 
+/** Δ of one pair-episode: ±1 per parameter, from 32 bits of the seed's stream per 32 parameters. */
+function rademacher(seed: number, out: Float32Array): void {
+  const rng = Rng.fromSeed(seed);
+  for (let k = 0; k < out.length; k += 32) {
+    const bits = rng.uint32();
+    for (let b = 0; b < 32 && k + b < out.length; b++) out[k + b] = (bits >>> b) & 1 ? 1 : -1;
+  }
+}
+
 /**
- * SPSA as an entry of `diagnose`'s table of exact moments (it is not a trainable estimator here:
- * the agent's forward pass has one weight set for every sub-env).
+ * The SPSA step of one batch: per parameter, the mean over the K pairs of signal[p]·Δₖ (Δₖ = ±1,
+ * so dividing by it is multiplying), laid out [W₀, b₀, W₁, b₁, …]. Zero without pairs.
  */
-export const spsaDiagnosis = {
-  id: 'weight-perturbation',
-  exactMoments: {
-    nets: ['one-layer', 'two-layer'] as const,
-    maxUnits: 12,
-    measure: (en: Enumeration, gradient: Float64Array): MomentMeasure => spsaExact(en, { gradient, directions: 256, seed: 1 }).measure,
-  },
+export function spsaAscent(pairs: readonly PerturbedPair[], signal: Float32Array, shapes: readonly { readonly nIn: number; readonly nOut: number }[]): Float32Array[] {
+  if (signal.length !== pairs.length) throw new RangeError(`spsaAscent: signal must have one number per pair (${pairs.length}), got ${signal.length}`);
+  const P = shapes.reduce((s, sh) => s + sh.nIn * sh.nOut + sh.nOut, 0);
+  const sum = new Float64Array(P);
+  const delta = new Float32Array(P);
+  for (const [i, p] of pairs.entries()) {
+    rademacher(p.seed, delta);
+    const d = signal[i]!;
+    if (d === 0) continue;
+    for (let k = 0; k < P; k++) sum[k] += d * delta[k]!;
+  }
+  const K = Math.max(1, pairs.length);
+  const out: Float32Array[] = [];
+  let o = 0;
+  for (const s of shapes) {
+    for (const n of [s.nIn * s.nOut, s.nOut]) {
+      out.push(Float32Array.from(sum.subarray(o, o + n), (v) => v / K));
+      o += n;
+    }
+  }
+  return out;
+}
+
+/** The weight-perturbation maths the agent calls (see {@link WeightPerturbation}). */
+export const SPSA_PERTURBATION: WeightPerturbation = {
+  direction: rademacher,
+  pairSignal: (p, c) => (p.plus - p.minus) / (2 * c),
+  ascent: spsaAscent,
 };
+
+/** The `diagnose` entry of SPSA: its exact moments (measured by {@link spsaExact}). */
+const EXACT_MOMENTS = {
+  nets: ['one-layer', 'two-layer'] as const,
+  maxUnits: 12,
+  measure: (en: Enumeration, gradient: Float64Array): MomentMeasure => spsaExact(en, { gradient, directions: 256, seed: 1 }).measure,
+};
+
+/** The estimator (see the module header). */
+export const weightPerturbation: Estimator = {
+  id: 'weight-perturbation',
+  summary: 'SPSA: two rollouts at θ ± cΔ under common random numbers; every weight gets (R₊ − R₋)/(2cΔₖ)',
+  source: 'Spall 1992, Eq. 2.2 (Bernoulli ±1 perturbations, §III); contrasted in Bengio 2013 §1.2, §5',
+  information: 'broadcast',
+  hiddenKind: 'binary',
+  baseline: 'none',
+  defaultHead: 'from-space',
+  needsHidden: false,
+  traces: false,
+  pairing: true,
+  pairNoise: 'common',
+  perturbation: SPSA_PERTURBATION,
+  createState: (ctx) => ({ baselines: ctx.shapes.map(() => undefined), layers: ctx.shapes.map(() => undefined) }),
+  hiddenGradient: () => {
+    // Never called: with `perturbation` the learner forms the whole update from the pairs.
+    throw new Error('weight-perturbation: the update is the perturbation ascent over whole pairs, not a per-unit estimate');
+  },
+  exactMoments: EXACT_MOMENTS,
+};
+
+/** @deprecated SPSA is a registered estimator now: use {@link weightPerturbation}. */
+export const spsaDiagnosis = weightPerturbation;

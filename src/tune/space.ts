@@ -15,6 +15,7 @@
  * | `head` | one of binary-code, categorical | only for `Discrete(k > 2)` actions |
  * | `criticLearningRate` | log-uniform [1e-3, 0.1] | only with a critic (`reinforce-critic`) |
  * | `criticLambda` | one of 0.9, 0.95, 1 | only with a critic |
+ * | `perturbationScale` | one of 0.03, 0.1, 0.3 | c of weight perturbation; only for estimators that perturb weights |
  *
  * Sampling: one {@link Rng} seeded with the tune's `seed`; trial i's values are drawn in the order
  * of {@link SEARCH_SPACE}'s keys, for trials 0, 1, … in turn. The same seed, trial count and space
@@ -50,6 +51,7 @@ export const SEARCH_SPACE = {
   head: { kind: 'choice', values: ['binary-code', 'categorical'] },
   criticLearningRate: { kind: 'log-uniform', low: 1e-3, high: 0.1 },
   criticLambda: { kind: 'choice', values: [0.9, 0.95, 1] },
+  perturbationScale: { kind: 'choice', values: [0.03, 0.1, 0.3] },
 } as const satisfies Record<string, ParamDistribution>;
 
 /** A searchable option. */
@@ -66,7 +68,8 @@ export type SearchSpace = Readonly<Partial<Record<ParamName, ParamDistribution>>
 
 /**
  * The options that apply to an estimator and an action space, from `names` (default: all): the
- * head only for `Discrete(k > 2)`, the critic's options only for `reinforce-critic`, no "none"
+ * head only for `Discrete(k > 2)`, the critic's options only for `reinforce-critic`, c only for
+ * weight-perturbation estimators, no "none"
  * hidden layer for estimators that backpropagate into hidden units.
  * @throws RangeError naming an unknown option
  */
@@ -80,6 +83,7 @@ export function searchSpace(estimator: EstimatorId, actionSpace: Space<unknown>,
     if (!wanted.includes(name)) continue;
     if (name === 'head' && !(actionSpace instanceof Discrete && actionSpace.n > 2)) continue;
     if ((name === 'criticLearningRate' || name === 'criticLambda') && estimator !== 'reinforce-critic') continue;
+    if (name === 'perturbationScale' && !(hasEstimator(estimator) && estimatorFor(estimator).perturbation)) continue;
     let d: ParamDistribution = SEARCH_SPACE[name];
     if (name === 'hidden' && needsHidden(estimator)) d = { kind: 'choice', values: SEARCH_SPACE.hidden.values.filter((h) => h.length > 0) };
     out[name] = d;
