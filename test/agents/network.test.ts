@@ -73,6 +73,54 @@ test('noisy-relu units keep their noise z and output max(0, a + z)', () => {
   net.dispose();
 });
 
+test('rowPerturbation: each row acts as a network restored with θ + v would, on the same uniforms; rows without v act with θ', () => {
+  const shape = (): PolicyNetwork => new PolicyNetwork(3, [4], unitKind('binary'), headFor(new Discrete(3), 'categorical'), Rng.fromSeed(1));
+  const net = shape();
+  const P = net.parameterCount;
+  assert.is(P, 3 * 4 + 4 + 4 * 3 + 3);
+  const rows = 3;
+  const x = Float32Array.from({ length: rows * 3 }, (_, k) => Math.cos(k));
+  const v0 = Float32Array.from({ length: P }, (_, k) => 0.5 * Math.sin(3 * k));
+  const v2 = Float32Array.from(v0, (v) => -v);
+  const perturbations = [v0, undefined, v2];
+  net.rowPerturbation = (r) => perturbations[r];
+  const rec = net.allocRecords(rows);
+  const actions = new Float32Array(rows);
+  net.forward(x, rows, rec, Rng.fromSeed(9), actions, new Float32Array(rows * 4));
+  // The reference: three networks with the weights of each row, fed the same uniforms row by row.
+  const { W, b } = net.snapshot();
+  const uRef = Rng.fromSeed(9);
+  const u = net.shapes.map((s) => uRef.fillUniform32(new Float32Array(rows * s.nOut)));
+  for (let r = 0; r < rows; r++) {
+    const v = perturbations[r];
+    const ref = shape();
+    let o = 0;
+    const W2: number[][] = [];
+    const b2: number[][] = [];
+    for (const [l, s] of ref.shapes.entries()) {
+      W2.push(W[l]!.map((w, k) => w + (v ? v[o + k]! : 0)));
+      o += s.nIn * s.nOut;
+      b2.push(b[l]!.map((w, k) => w + (v ? v[o + k]! : 0)));
+      o += s.nOut;
+    }
+    ref.restore({ W: W2, b: b2 });
+    let layer = 0;
+    ref.uniformSource = (_l, out, _rows, units) => out.set(u[layer++]!.subarray(r * units, (r + 1) * units));
+    const rr = ref.allocRecords(1);
+    const act = new Float32Array(1);
+    ref.forward(x.subarray(r * 3, r * 3 + 3), 1, rr, Rng.fromSeed(0), act, new Float32Array(4));
+    for (const [l, s] of ref.shapes.entries()) {
+      assertAllClose(Array.from(rec[l]!.a.subarray(r * s.nOut, (r + 1) * s.nOut)), Array.from(rr[l]!.a), 1e-6, `row ${r} layer ${l} a`);
+      assert.equal(Array.from(rec[l]!.h.subarray(r * s.nOut, (r + 1) * s.nOut)), Array.from(rr[l]!.h), `row ${r} layer ${l} h`);
+    }
+    assert.is(actions[r], act[0], `row ${r} action`);
+    ref.dispose();
+  }
+  net.rowPerturbation = () => new Float32Array(2);
+  throwsWith(() => net.forward(x, rows, rec, Rng.fromSeed(9), actions, new Float32Array(rows * 4)), `expected ${P} numbers per row, got 2`);
+  net.dispose();
+});
+
 test('snapshot/restore round-trip and refresh the mirrors; a wrong shape is named', () => {
   const before = tf.memory().numTensors;
   const a = new PolicyNetwork(3, [4], unitKind('binary'), headFor(new Discrete(2)), Rng.fromSeed(7));

@@ -28,6 +28,9 @@ test('the new options are checked, and errors name the field and value', () => {
   throwsWith(() => newAgent({ learningRateSchedule: 'cosine' as 'linear' }), 'learningRateSchedule', '"cosine"');
   throwsWith(() => newAgent({ learningRateSchedule: 'linear' }), 'learningRateDecaySteps', 'got 0');
   throwsWith(() => newAgent({ learningRateFinal: 2 }), 'learningRateFinal', '2');
+  throwsWith(() => newAgent({ perturbationScale: 0 }), 'perturbationScale must be a finite number > 0, got 0');
+  throwsWith(() => newAgent({ estimator: 'weight-perturbation', baseline: 'critic' }), "estimator 'weight-perturbation' compares the returns of a pair and uses no critic, got baseline 'critic'");
+  throwsWith(() => newAgent({ estimator: 'weight-perturbation', credit: 'segment' }), "estimator 'weight-perturbation' pairs whole episodes", "got credit 'segment'");
   throwsWith(() => newAgent({ estimator: 'reinforce', credit: 'traces', signalNormalization: 'scale' }), 'signalNormalization', 'traces');
   const a = newAgent({});
   assert.is(a.options.signalNormalization, 'none');

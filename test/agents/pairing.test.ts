@@ -39,6 +39,19 @@ test('PairedNoise: member 2k+1 gets 1 − u of member 2k, per episode index, wha
   throwsWith(() => a.allocate(3), 'even number of sub-envs, got 3');
 });
 
+test('PairedNoise with common noise: both members of a pair draw the same u', () => {
+  const a = new PairedNoise(7, false);
+  a.allocate(2);
+  const u = new Float32Array(2 * 5);
+  a.source(0, u, 2, 5);
+  assert.equal(Array.from(u.subarray(5)), Array.from(u.subarray(0, 5)));
+  const anti = new PairedNoise(7);
+  anti.allocate(2);
+  const v = new Float32Array(10);
+  anti.source(0, v, 2, 5);
+  assert.equal(Array.from(v.subarray(0, 5)), Array.from(u.subarray(0, 5)), 'member 2k draws the same stream either way');
+});
+
 test('PairPool: episodes wait for their partner, then go to the batch with partner returns and coincidence flags', () => {
   const shapes = [{ nIn: 2, nOut: 1, kind: 'head' as const }];
   const pool = new PairPool(shapes);
@@ -57,6 +70,7 @@ test('PairPool: episodes wait for their partner, then go to the batch with partn
   assert.equal(Array.from(rows.partnerReturn.view()).map((v) => (Number.isNaN(v) ? 'none' : v)), [2, 1, 'none', 3, 2]);
   assert.equal(Array.from(rows.coincide[0]!.view()), [1, 0, 0, 1, 0]);
   assert.equal(Array.from(rows.partnerH[0]!.view()), [0, 0, 0, 1, 0]);
+  assert.equal([...pool.lastStartReturns], [3, 2], 'the members\' returns from their first step');
 });
 
 for (const estimator of ['disarm', 'arm'] as const) {

@@ -52,4 +52,10 @@ test('what applies: head only for Discrete(k > 2), the critic options only with 
   throwsWith(() => sampleTrials({}, 0, 1), 'trials must be an integer >= 1, got 0');
 });
 
+test('perturbationScale only for estimators that perturb weights', () => {
+  assert.ok('perturbationScale' in searchSpace('weight-perturbation', new Discrete(2)));
+  assert.ok(!('perturbationScale' in searchSpace('reinforce-optimal', new Discrete(2))));
+  assert.ok(!('perturbationScale' in searchSpace('node-perturbation', new Discrete(2))));
+});
+
 test.run();
