@@ -41,6 +41,7 @@ registerTrain(program);
 registerCompare(program);
 registerPlot(program);
 registerDiagnose(program);
+(await import('../plot/diagnose-since2013.js')).registerDiagnosePlot(program);
 registerBench(program);
 registerTune(program);
 registerServe(program);
