@@ -16,7 +16,13 @@ import { BroadcastVectorEnv } from '../../src/stream/broadcast.js';
 import { initBackend } from '../../src/tensor/backend.js';
 import { presetAgentOptions, presetFor } from '../../src/train/presets.js';
 import { runTraining } from '../../src/train/loop.js';
+import { compare } from '../../src/train/compare.js';
 import { throwsWith } from '../helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 await initBackend('cpu', () => {});
 
@@ -219,6 +225,24 @@ test('learns the 10-armed bandit (preset) above chance: mean reward of the last 
   const m = last.reduce((s, v) => s + v, 0) / last.length;
   const se = Math.sqrt((m * (1 - m)) / last.length);
   assert.ok(m - 3 * se > chance, `mean reward ${m} (SE ${se}) vs chance ${chance}`);
+});
+
+test('works in compare (with the CartPole preset entry) and in diagnose (its exact moments, once per network)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'rewardcast-wp-'));
+  try {
+    const r = await compare({ env: 'CartPole-v1', estimators: ['reinforce-optimal', 'weight-perturbation'], seeds: 2, steps: 3000, out, workers: 1, backend: 'cpu' });
+    assert.is(r.status, 'finished');
+    const wp = r.report!.stats.estimators.find((e) => e.estimator === 'weight-perturbation');
+    assert.ok(wp && Number.isFinite(wp.finalReturn.point!), 'weight-perturbation has a final return');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const d = spawnSync(process.execPath, [cli, 'diagnose', '--units', '2', '--nets', '1', '--json', '--no-check', '--out', join(tmpdir(), `rewardcast-wp-diag-${process.pid}`)], { encoding: 'utf8' });
+  assert.is(d.status, 0, d.stderr);
+  const rows = (JSON.parse(d.stdout) as { since2013: { estimator: string; network: string; relBias: number }[] }).since2013.filter((x) => x.estimator === 'weight-perturbation');
+  assert.equal(rows.map((x) => x.network).sort(), ['one-layer', 'two-layer']);
+  for (const x of rows) assert.ok(x.relBias > 0 && x.relBias < 0.05, `SPSA's measured bias ${x.relBias}`);
 });
 
 test.run();
