@@ -21,17 +21,20 @@
  * D = (R₊ − R₋)/(2c) per pair; every parameter keeps its own Δₖ, and the update is the mean over
  * the K pairs of the batch of D·Δₖ (1/Δₖ = Δₖ for ±1), taken by the optimiser as an ascent
  * direction. c is the agent option `perturbationScale` (default 0.1). Greedy evaluation acts with
- * θ. I chose paired sub-envs over two consecutive episodes of one sub-env because the pairing
- * machinery already pairs resets and noise and keeps both members' episodes under the same θ
- * (sync batching decides a pair-episode's collection once, for both members), so the batch is as
- * exactly on-policy as every other estimator's.
+ * θ. Paired sub-envs rather than two consecutive episodes of one sub-env: the pairing machinery
+ * already pairs resets and noise and keeps both members' episodes under the same θ (sync batching
+ * decides a pair-episode's collection once, for both members), so the batch is as exactly
+ * on-policy as every other estimator's; the price is a forward pass with per-row weights.
  *
  * **Information each unit uses:** `broadcast`: every weight keeps its own Δₖ and receives the one
  * scalar D per pair. No unit's h, p or x enters the update.
  *
  * **Bias, exactly.** Given Δ, each member's return is an unbiased sample of J at its weights
  * (a whole episode under fixed weights; the common noise correlates R₊ and R₋ but biases neither),
- * so E[ĝₖ] = E_Δ[(J(θ + cΔ) − J(θ − cΔ))·Δₖ]/(2c). By Taylor's theorem, with Rademacher Δ,
+ * so E[ĝₖ] = E_Δ[(J(θ + cΔ) − J(θ − cΔ))·Δₖ]/(2c), where J is exactly the discounted episode
+ * return E[G₀] (γ = `gamma`; episodes cut by a time limit count as they end, nothing bootstrapped),
+ * not the γ-free row weighting of the per-unit estimators (`agents/learner.ts`). Δ comes from its
+ * own seeded stream, independent of the env and the units. By Taylor's theorem, with Rademacher Δ,
  *
  *     E ĝₖ = ∂ₖJ + (c²/6)·(∂ₖ³J + 3·Σ_{j≠k} ∂ₖ∂ⱼ²J) + O(c⁴),
  *
@@ -39,9 +42,11 @@
  * does: that O(c²) term, and J(θ ± cΔ) is the return of *other* policies than θ's. What stochastic
  * returns do: they add Var(R₊ − R₋)/(4c²) to each coordinate's variance, on top of the
  * Σ_{j≠k}(∂ⱼJ)² that the other coordinates' directions contribute (Spall's 1/P efficiency). What
- * the common unit noise does: with the same u, the members' samples differ only where u falls
- * between the two firing probabilities, an event of probability O(c) per unit, so R₊ − R₋ is
- * often exactly 0; with independent noise Var(R₊ − R₋) stays O(1) as c → 0. Batches: the update
+ * the common unit noise does: at a decision both members reach in the same state, with the same
+ * u their samples differ only where u falls between the two firing probabilities, an event of
+ * probability O(c) per unit, so until then the trajectories coincide and R₊ − R₋ is often exactly
+ * 0; with independent noise Var(R₊ − R₋) stays O(1) as c → 0. Once the trajectories differ, the
+ * members see different states and only the env's common seed still correlates them. Batches: the update
  * averages over K pairs, and K under sync batching depends on episode lengths (as the row count M
  * of the other estimators); `signalNormalization` rescales the K values of D ('scale' keeps the
  * direction; 'standardize' subtracts their mean, which includes each pair's own D: an O(1/K)
