@@ -29,28 +29,36 @@ export interface BaselineDescriptor {
   /** The running baseline of one layer of `units` units, or undefined when it keeps none. */
   create(units: number, decay: number): Baseline | undefined;
   /**
-   * The ideal constant its running state converges to, per unit, on one of diagnose's networks
-   * (with one fixed input, a critic's V(s) is E[R]).
+   * The ideal constant its running state converges to, per unit, on one of diagnose's networks:
+   * over the whole input distribution when there are several input contexts (`net.contexts`), but
+   * for a critic, whose V(s) sees the input: E[R | the network's own context].
    */
   exact(net: Omit<ExactNetwork, 'baseline'>): Float64Array;
 }
 
+/** The contexts of a network with their probabilities (the network alone, weight 1, with one fixed input). */
+function contextsOf(net: Omit<ExactNetwork, 'baseline'>): readonly { readonly weight: number; readonly net: Omit<ExactNetwork, 'baseline'> }[] {
+  return net.contexts && net.contexts.length > 1 ? net.contexts : [{ weight: 1, net }];
+}
+
 /**
  * The exact Eq. 7 baseline per unit: L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)² (Bengio et al. 2013,
- * §3.1, Eq. 7).
+ * §3.1, Eq. 7), P over contexts × configurations when there are several input contexts.
  */
 function exactEq7(net: Omit<ExactNetwork, 'baseline'>): Float64Array {
   const U = net.units;
   const num = new Float64Array(U);
   const den = new Float64Array(U);
-  const R = net.reward;
-  for (let k = 0; k < net.rows; k++) {
-    const w = net.prob[k]!;
-    for (let i = 0; i < U; i++) {
-      const e = ((k >> i) & 1) - net.unitP(k, i);
-      const e2w = e * e * w;
-      num[i] += e2w * R[k]!;
-      den[i] += e2w;
+  for (const { weight, net: c } of contextsOf(net)) {
+    const R = c.reward;
+    for (let k = 0; k < c.rows; k++) {
+      const w = weight * c.prob[k]!;
+      for (let i = 0; i < U; i++) {
+        const e = ((k >> i) & 1) - c.unitP(k, i);
+        const e2w = e * e * w;
+        num[i] += e2w * R[k]!;
+        den[i] += e2w;
+      }
     }
   }
   const out = new Float64Array(U);
@@ -58,11 +66,19 @@ function exactEq7(net: Omit<ExactNetwork, 'baseline'>): Float64Array {
   return out;
 }
 
+/** E[R] over the input distribution (J of the mixture; J with one fixed input). */
+function expectedReward(net: Omit<ExactNetwork, 'baseline'>): number {
+  const cs = contextsOf(net);
+  if (cs.length === 1) return net.objective;
+  return cs.reduce((s, c) => s + c.weight * c.net.objective, 0);
+}
+
 /** Every baseline kind, by name. */
 export const BASELINES: Readonly<Record<BaselineKind, BaselineDescriptor>> = {
   none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
-  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(expectedReward(net)) },
   optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
+  // V(s): the critic sees the input, so its ideal value is E[R | this context].
   critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
 };
 

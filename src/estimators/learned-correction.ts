@@ -159,22 +159,26 @@ export function exactCorrectionState(net: ExactNetwork): Record<string, number[]
   if (net.kind !== 'two-layer') throw new RangeError(`exactCorrectionState: learned-correction needs the two-layer network, got ${net.kind}`);
   const n = net.n;
   const wOut = net.wOut!;
-  const rf = reinforceRows(net, net.baseline('optimal'));
-  const g = new Float64Array(net.units);
   const mx = new Float64Array(n);
   const my = new Float64Array(n);
   const mxx = new Float64Array(n);
   const mxy = new Float64Array(n);
-  for (let k = 0; k < net.rows; k++) {
-    const w = net.prob[k]!;
-    rf(k, g);
-    for (let j = 0; j < n; j++) {
-      const X = wOut[j]! * g[n]!;
-      const Y = g[j]!;
-      mx[j] += w * X;
-      my[j] += w * Y;
-      mxx[j] += w * X * X;
-      mxy[j] += w * X * Y;
+  // One map serves every input: the fit runs over contexts × configurations, weighted by π_c·P_c.
+  const contexts = net.contexts && net.contexts.length > 1 ? net.contexts : [{ weight: 1, net }];
+  for (const { weight, net: c } of contexts) {
+    const rf = reinforceRows(c, c.baseline('optimal'));
+    const g = new Float64Array(c.units);
+    for (let k = 0; k < c.rows; k++) {
+      const w = weight * c.prob[k]!;
+      rf(k, g);
+      for (let j = 0; j < n; j++) {
+        const X = wOut[j]! * g[n]!;
+        const Y = g[j]!;
+        mx[j] += w * X;
+        my[j] += w * Y;
+        mxx[j] += w * X * X;
+        mxy[j] += w * X * Y;
+      }
     }
   }
   return { mx: Array.from(mx), my: Array.from(my), mxx: Array.from(mxx), mxy: Array.from(mxy), seen: [1] };
