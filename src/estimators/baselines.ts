@@ -8,6 +8,12 @@
  *   Corollary 1), `OptimalBaseline`.
  * - `critic`: a learned V(s) forms the signal G − V(s) outside the network (Sutton & Barto 2018,
  *   §13.5); the units subtract nothing more.
+ * - `optimal-per-weight`: one Eq. 7 ratio per synapse, L̄ᵢⱼ = E[(hᵢ − pᵢ)²xⱼ²R] / E[(hᵢ − pᵢ)²xⱼ²],
+ *   the constant that minimises each weight's variance (Eq. 7 minimises the unit's, i.e. its
+ *   bias's), `PerWeightOptimalBaseline`; typed update path only (see `per-weight-baseline.ts`).
+ *   Measured against `optimal` by `rewardcast diagnose` (per-weight section): with one fixed
+ *   input the two agree on the hidden weights and the per-weight form wins on every output weight
+ *   (whose input hⱼ varies); with several input contexts it wins on every weight.
  *
  * Any of them leaves the REINFORCE estimate unbiased, because none depends on the sample it is
  * subtracted from (each batch sees the running baseline from before its own update).
@@ -16,6 +22,7 @@
  */
 import { MeanBaseline } from './reinforce-mean.js';
 import { OptimalBaseline } from './reinforce-optimal.js';
+import { PerWeightOptimalBaseline } from './per-weight-baseline.js';
 import type { Baseline, BaselineKind, ExactNetwork } from './types.js';
 
 /** One baseline kind. */
@@ -26,8 +33,10 @@ export interface BaselineDescriptor {
   readonly critic: boolean;
   /** Whether its running state needs whole returns (so online traces cannot use it). */
   readonly needsWholeReturn: boolean;
-  /** The running baseline of one layer of `units` units, or undefined when it keeps none. */
-  create(units: number, decay: number): Baseline | undefined;
+  /** Whether it keeps a ratio per weight (then it needs the typed update path and the layer's `inputs`). */
+  readonly perWeight: boolean;
+  /** The running baseline of one layer of `units` units with `inputs` inputs, or undefined when it keeps none. */
+  create(units: number, decay: number, inputs?: number): Baseline | undefined;
   /**
    * The ideal constant its running state converges to, per unit, on one of diagnose's networks:
    * over the whole input distribution when there are several input contexts (`net.contexts`), but
@@ -75,11 +84,23 @@ function expectedReward(net: Omit<ExactNetwork, 'baseline'>): number {
 
 /** Every baseline kind, by name. */
 export const BASELINES: Readonly<Record<BaselineKind, BaselineDescriptor>> = {
-  none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
-  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(expectedReward(net)) },
-  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
+  none: { kind: 'none', critic: false, needsWholeReturn: false, perWeight: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
+  mean: { kind: 'mean', critic: false, needsWholeReturn: true, perWeight: false, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(expectedReward(net)) },
+  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, perWeight: false, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
   // V(s): the critic sees the input, so its ideal value is E[R | this context].
-  critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  critic: { kind: 'critic', critic: true, needsWholeReturn: false, perWeight: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  // Per unit (the bias, x = 1) it is Eq. 7; its per-weight exact values are diagnose's (`src/diagnose/per-weight.ts`).
+  'optimal-per-weight': {
+    kind: 'optimal-per-weight',
+    critic: false,
+    needsWholeReturn: true,
+    perWeight: true,
+    create: (units, decay, inputs) => {
+      if (inputs === undefined) throw new RangeError("baseline 'optimal-per-weight' needs the layer's number of inputs");
+      return new PerWeightOptimalBaseline(inputs, units, decay);
+    },
+    exact: exactEq7,
+  },
 };
 
 /** The valid baseline kinds, in listing order. */

@@ -80,7 +80,7 @@ export type HiddenKind = 'binary' | 'noisy-relu' | 'sts' | 'tanh';
 export type InformationUsed = 'broadcast' | 'broadcast+local messages' | 'backprop';
 
 /** The baseline subtracted from the broadcast signal (see `baselines.ts`). */
-export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
+export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic' | 'optimal-per-weight';
 
 /**
  * A per-layer baseline with running state. `value()` is the L̄ to subtract (broadcastable to
