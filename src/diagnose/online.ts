@@ -66,6 +66,10 @@ export interface OnlineMeasure {
   readonly variance: number;
   /** Its standard error. */
   readonly varianceSe: number;
+  /** Per parameter: ḡ, its standard error (block means), and the per-update variance. */
+  readonly mean: Float64Array;
+  readonly meanSe: Float64Array;
+  readonly paramVariance: Float64Array;
 }
 
 /**
@@ -196,8 +200,10 @@ export function simulateOnlineCorrection(mix: Mixture, gradient: Float64Array, r
   // (delta method), or the whole noise norm when the bias is within it.
   let seProj = 0;
   let seAll = 0;
+  const meanSe = new Float64Array(P);
   for (let k = 0; k < P; k++) {
     const v = sd(blockMeans.map((bm) => bm[k]!)) ** 2 / ONLINE_BLOCKS;
+    meanSe[k] = Math.sqrt(v);
     seAll += v;
     const e = mean[k]! - gradient[k]!;
     seProj += d2 > 0 ? (e * e * v) / d2 : 0;
@@ -213,6 +219,9 @@ export function simulateOnlineCorrection(mix: Mixture, gradient: Float64Array, r
     hiddenCosine: hmg / Math.sqrt(hm * hg),
     variance,
     varianceSe: sd(blockVar) / Math.sqrt(ONLINE_BLOCKS),
+    mean,
+    meanSe,
+    paramVariance: sq.map((q, k) => Math.max(0, q / T - mean[k]! ** 2)),
   };
 }
 

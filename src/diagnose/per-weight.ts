@@ -157,6 +157,8 @@ export interface PerWeightComparison {
   readonly perUnitBaseline: Float64Array;
   /** Var ĝ per parameter under each baseline: per-weight, per-unit Eq. 7, 0, E[R]. */
   readonly variance: { readonly perWeight: Float64Array; readonly perUnit: Float64Array; readonly none: Float64Array; readonly mean: Float64Array };
+  /** E ĝ per parameter under the per-weight baseline (∇J to rounding). */
+  readonly mean: Float64Array;
   /** ‖E ĝ − ∇J‖/‖∇J‖ under the per-weight baseline (rounding level: the estimate is unbiased). */
   readonly relBias: number;
 }
@@ -189,18 +191,22 @@ export function comparePerWeight(mix: Mixture, gradient: ArrayLike<number>): Per
       none: constantBaselineMoments(m, new Float64Array(P)).variance,
       mean: constantBaselineMoments(m, new Float64Array(P).fill(ER)).variance,
     },
+    mean: w.mean,
     relBias: Math.sqrt(d2 / g2),
   };
 }
 
-/** Relative differences below this are rounding: a "win" must beat it. */
+/**
+ * Differences below this times E ĝ² (= Var + (E ĝ)², the scale of the rounding in the variance
+ * formula) are rounding: a "win" must beat it.
+ */
 export const WIN_TOLERANCE = 1e-9;
 
 /** The aggregate over networks of one (kind, n, K), for the weights of one role. */
 export interface PerWeightSummary {
   /** Weights compared (over all networks). */
   readonly weights: number;
-  /** Weights where Var(per-weight) < Var(per-unit) by more than {@link WIN_TOLERANCE} relative. */
+  /** Weights where Var(per-weight) < Var(per-unit) by more than {@link WIN_TOLERANCE}·E ĝ². */
   readonly perWeightWins: number;
   /** Weights where Var(per-unit) < Var(per-weight) by more than the tolerance (the theory says none). */
   readonly perUnitWins: number;
@@ -249,11 +255,12 @@ export function summarizePerWeight(cs: readonly PerWeightComparison[], roles: re
       const w = v.perWeight[k]!;
       const u = v.perUnit[k]!;
       const best = Math.min(v.none[k]!, v.mean[k]!);
-      const scale = Math.max(u, w, Number.MIN_VALUE);
+      const g2 = c.mean[k]! ** 2;
+      const scale = Math.max(u, w) + g2;
       if (u - w > WIN_TOLERANCE * scale) pwWins += 1;
       if (w - u > WIN_TOLERANCE * scale) puWins += 1;
-      if (u - best > WIN_TOLERANCE * Math.max(u, best, Number.MIN_VALUE)) loses += 1;
-      if (w - best > WIN_TOLERANCE * Math.max(w, best, Number.MIN_VALUE)) pwLoses += 1;
+      if (u - best > WIN_TOLERANCE * (Math.max(u, best) + g2)) loses += 1;
+      if (w - best > WIN_TOLERANCE * (Math.max(w, best) + g2)) pwLoses += 1;
       const r = w > 0 ? u / w : u > 0 ? Number.POSITIVE_INFINITY : 1;
       ratios.push(r);
       worst = Math.max(worst, r);
