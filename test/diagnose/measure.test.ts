@@ -340,7 +340,7 @@ test('K > 1 contexts: learned-correction’s exact fit is biased (one map for ev
 test('K > 1 contexts: the tfjs check runs every context with the mixture’s Eq. 7 baseline', async () => {
   const { enumerateContexts } = await import('../../src/diagnose/index.js');
   const mix = enumerateContexts(randomNet('two-layer', 3, 43, { contexts: 2 }));
-  const c = tfjsCheck(mix, ['reinforce-optimal', 'st', 'learned-correction']);
+  const c = tfjsCheck(mix, ['reinforce-mean', 'reinforce-optimal', 'reinforce-critic', 'st', 'learned-correction']);
   assert.is(c.rows, 2 * 16);
   assert.ok(c.worst < 1e-4, `worst ${c.worst}`);
 });
