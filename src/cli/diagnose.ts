@@ -114,6 +114,8 @@ export interface DiagnoseCommandOptions extends DiagnoseOptions {
   readonly onlineUpdates: number;
   /** M, samples per update of the simulated online learned-correction. @default 16 */
   readonly onlineBatch: number;
+  /** With several contexts, give each its own reward table (else they share the network's). @default false */
+  readonly contextRewards: boolean;
 }
 
 /** The defaults of {@link DiagnoseCommandOptions}. */
@@ -134,6 +136,7 @@ export const DIAGNOSE_DEFAULTS: DiagnoseCommandOptions = {
   alsoContexts: 4,
   onlineUpdates: 1000,
   onlineBatch: 16,
+  contextRewards: false,
 };
 
 /** Parses `--units`: comma-separated integers in [1, 16], returned sorted without repeats. */
@@ -198,6 +201,7 @@ export function resolveDiagnoseOptions(flags: Record<string, unknown>): Diagnose
     alsoContexts: inRange('--also-contexts', 'alsoContexts', 0, MAX_CONTEXTS, d.alsoContexts),
     onlineUpdates,
     onlineBatch: inRange('--online-batch', 'onlineBatch', 1, 100_000, d.onlineBatch),
+    contextRewards: flags['contextRewards'] === true,
     units: flags['units'] !== undefined ? parseUnits(flags['units']) : d.units,
     estimators: flags['estimators'] !== undefined ? parseEstimators(flags['estimators']) : d.estimators,
     seed,
@@ -222,7 +226,7 @@ const momentCache = new WeakMap<object, MomentRow[]>();
 function momentRows(o: DiagnoseOptions): MomentRow[] {
   let rows = momentCache.get(o);
   if (!rows) {
-    rows = analyzeMoments([...listEstimators(), spsaDiagnosis], o, (kind, n, index) => enumerateContexts(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: o.contexts ?? 1 })), exactGradient);
+    rows = analyzeMoments([...listEstimators(), spsaDiagnosis], o, (kind, n, index) => enumerateContexts(randomNet(kind, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: o.contexts ?? 1, contextRewards: o.contextRewards ?? false })), exactGradient);
     momentCache.set(o, rows);
   }
   return rows;
@@ -292,7 +296,7 @@ export function formatExtras(extras: DiagnoseExtras, o: DiagnoseOptions & { read
     const K = sec.options.contexts ?? 1;
     lines.push(
       '',
-      `several input contexts (K = ${K}): the same networks, each with ${K - 1} further inputs x⁽ᶜ⁾ ~ N(0, I) and probabilities π ~ Dirichlet(1, …, 1) (drawn from the seed); every number is an exact expectation over contexts × unit samples. SNR is the biases'.`,
+      `several input contexts (K = ${K}): the same networks, each with ${K - 1} further inputs x⁽ᶜ⁾ ~ N(0, I)${sec.options.contextRewards ? ', each with its own reward table,' : ' (one reward table shared by the contexts)'} and probabilities π ~ Dirichlet(1, …, 1) (drawn from the seed); every number is an exact expectation over contexts × unit samples. SNR is the biases'.`,
     );
     networkTables(sec, lines);
     const since = formatMomentRows(momentRows(sec.options));
@@ -351,7 +355,7 @@ export function formatDiagnoseTable(result: DiagnoseResult, extras?: DiagnoseExt
   const lines: string[] = [];
   const K = o.contexts ?? 1;
   lines.push(
-    `diagnose: exact enumeration, seed ${o.seed}, ${o.nets} random network${o.nets === 1 ? '' : 's'} per size, reward ${o.reward}${o.rewardOf === 'output' ? ', two-layer reward of the output only' : ''}${K > 1 ? `, ${K} input contexts` : ', one fixed input'}`,
+    `diagnose: exact enumeration, seed ${o.seed}, ${o.nets} random network${o.nets === 1 ? '' : 's'} per size, reward ${o.reward}${o.rewardOf === 'output' ? ', two-layer reward of the output only' : ''}${K > 1 ? `, ${K} input contexts${o.contextRewards ? ' with their own reward tables' : ''}` : ', one fixed input'}`,
   );
   lines.push(
     `SNR: per unit (E ĝᵢ)²/Var ĝᵢ, ${K > 1 ? "that of the unit's bias" : 'also the per-parameter SNR of its weights and bias'}; aggregated as Σ(E ĝᵢ)²/Σ Var ĝᵢ over the (hidden) units of all networks, with the median of the per-unit ratios beside it. Bias, cosine, MSE: over all parameters, mean over networks.`,
@@ -389,6 +393,7 @@ export function diagnoseJson(result: DiagnoseResult, extra: Record<string, unkno
     reward: o.reward,
     rewardOf: o.rewardOf,
     contexts: o.contexts ?? 1,
+    contextRewards: o.contextRewards ?? false,
     estimators: o.estimators,
     since2013: momentRows(o),
     conventions: {
@@ -407,7 +412,7 @@ export function diagnoseJson(result: DiagnoseResult, extra: Record<string, unkno
       baselines: 'ideal constants: reinforce 0, reinforce-mean E[R], reinforce-critic V = E[R] (one fixed input), reinforce-optimal Eq. 7 per unit; the backprop family uses Eq. 7 at the output unit',
       learnedCorrection: 'α_j + β_j·Ĝ_j, with (α, β) the least-squares fit under P of unit j’s REINFORCE (Eq. 7) estimate on its straight-through estimate Ĝ_j = wOut[j]·ĝ_o',
       contexts:
-        'with K > 1 input contexts a net lists contexts[c] = { x, weight: π_c } (contexts[0].x = x); a sample is c ~ π then the units; J = Σ π_c J_c, gradient = Σ π_c ∇J_c; mean and variance are over contexts × configurations; baselines are fitted over the mixture (reinforce-critic: V = J_c of the first context), as is the learned correction; unitSnr is that of each unit’s bias',
+        'with K > 1 input contexts a net lists contexts[c] = { x, weight: π_c, and with contextRewards its own reward table for c ≥ 1 } (contexts[0].x = x, its table reward); a sample is c ~ π then the units; J = Σ π_c J_c, gradient = Σ π_c ∇J_c; mean and variance are over contexts × configurations; baselines are fitted over the mixture (reinforce-critic: V = J_c of the first context), as is the learned correction; unitSnr is that of each unit’s bias',
     },
     networks: Object.fromEntries(
       NET_KINDS.map((k) => [k, { description: NETWORK_DESCRIPTIONS[k], estimators: exactEstimatorIds().filter((id) => exactNets(id).includes(k)) }]),
@@ -436,7 +441,7 @@ function resultsJson(result: DiagnoseResult): unknown[] {
       nets: s.nets.map((d) => ({
         index: d.index,
         x: arr(d.net.x),
-        ...(d.net.contexts ? { contexts: d.net.contexts.map((c) => ({ x: arr(c.x), weight: c.weight })) } : {}),
+        ...(d.net.contexts ? { contexts: d.net.contexts.map((c) => ({ x: arr(c.x), weight: c.weight, ...(c.reward ? { reward: arr(c.reward) } : {}) })) } : {}),
         W: arr(d.net.W),
         b: arr(d.net.b),
         ...(d.net.kind === 'two-layer' ? { wOut: arr(d.net.wOut), bOut: d.net.bOut } : {}),
@@ -614,6 +619,7 @@ export function registerDiagnose(program: Command): void {
     .option('--backend <name>', 'tfjs backend for the check: auto, tensorflow, wasm or cpu (default: REWARDCAST_BACKEND or auto)')
     .option('--contexts <K>', `input contexts of every network in the main tables, 1 … ${MAX_CONTEXTS}: a distribution over K inputs; every number an exact expectation over contexts × unit samples (default ${DIAGNOSE_DEFAULTS.contexts}: one fixed input)`)
     .option('--also-contexts <K>', `K of the extra section that repeats the analysis with several input contexts, and of the learned-correction and per-weight studies; 0 for none (default ${DIAGNOSE_DEFAULTS.alsoContexts})`)
+    .option('--context-rewards', 'with several contexts, give each context its own reward table (default: one table shared by the contexts)')
     .option('--online-updates <T>', `updates of the simulated online learned-correction per network; 0 for none (default ${DIAGNOSE_DEFAULTS.onlineUpdates})`)
     .option('--online-batch <M>', `samples per update of the simulated online learned-correction (default ${DIAGNOSE_DEFAULTS.onlineBatch})`)
     .addHelpText(

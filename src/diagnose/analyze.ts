@@ -45,6 +45,11 @@ export interface DiagnoseOptions {
    * @default 1
    */
   readonly contexts?: number;
+  /**
+   * With K > 1: each context has its own reward table.
+   * @default false
+   */
+  readonly contextRewards?: boolean;
 }
 
 /**
@@ -143,7 +148,7 @@ export function analyzeDiagnose(options: DiagnoseOptions): DiagnoseResult {
       const ts = performance.now();
       const nets: NetDiagnosis[] = [];
       for (let index = 0; index < options.nets; index++) {
-        const net = randomNet(network, n, options.seed, { reward: options.reward, rewardOf: options.rewardOf, index, contexts: options.contexts ?? 1 });
+        const net = randomNet(network, n, options.seed, { reward: options.reward, rewardOf: options.rewardOf, index, contexts: options.contexts ?? 1, contextRewards: options.contextRewards ?? false });
         const mix = enumerateContexts(net);
         const gradient = mixtureGradient(mix);
         const measures: Record<string, EstimatorMeasure> = {};

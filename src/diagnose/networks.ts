@@ -9,11 +9,13 @@
  * ∇_b aᵢ = 1). With `contexts: K > 1` ({@link RandomNetOptions.contexts}) the input is drawn from a
  * distribution over K input contexts x⁽¹⁾ … x⁽ᴷ⁾ with probabilities π₁ … π_K (a contextual bandit):
  * J = Σ_c π_c·J_c, and every exact quantity is an expectation over contexts × unit samples (see
- * `enumerate.ts`). The reward table R̄(z) is shared by the contexts; what a context changes is the
- * input, hence every unit's firing probability and the chain rule ∇_W aᵢ = x⁽ᶜ⁾. Context 1 is the
- * network's `x`, the same as with K = 1; the others are drawn after everything else from the same
- * stream, xₖ ~ N(0, 1), with π ~ Dirichlet(1, …, 1) (π_c ∝ −log u_c), so a K-context network is the
- * one-context network plus K − 1 further inputs.
+ * `enumerate.ts`). By default the reward table R̄(z) is shared by the contexts; what a context
+ * changes is the input, hence every unit's firing probability and the chain rule ∇_W aᵢ = x⁽ᶜ⁾.
+ * With `contextRewards` each context also has its own table R̄_c(z), drawn by the same model (a
+ * contextual bandit whose best action depends on the input). Context 1 is the network's `x` (and
+ * `reward`), the same as with K = 1; the others are drawn after everything else from the same
+ * stream: xₖ ~ N(0, 1), then π ~ Dirichlet(1, …, 1) (π_c ∝ −log u_c), then the K − 1 further
+ * tables, so a K-context network is the one-context network plus K − 1 further inputs.
  *
  * - **`one-layer`**: n stochastic binary units, a = x·W + b, pᵢ = σ(aᵢ), hᵢ = 1[u < pᵢ]. The
  *   expected reward is a table R̄(h) over the 2ⁿ configurations. No unit's effect on R passes
@@ -64,6 +66,8 @@ export interface InputContext {
   readonly x: Float64Array;
   /** π_c, its probability (the contexts' probabilities sum to 1). */
   readonly weight: number;
+  /** Its own reward table R̄_c (with `contextRewards`); by default the network's `reward`, shared. */
+  readonly reward?: Float64Array | undefined;
 }
 
 /** The two test networks. */
@@ -174,6 +178,12 @@ export interface RandomNetOptions {
    * @default 1
    */
   readonly contexts?: number;
+  /**
+   * With K > 1: whether each context has its own reward table (drawn as the first one), instead of
+   * sharing the network's.
+   * @default false
+   */
+  readonly contextRewards?: boolean;
 }
 
 /**
@@ -249,31 +259,34 @@ export function randomNet(kind: NetKind, n: number, seed: number, options: Rando
   const x = Float64Array.from({ length: d }, () => rng.normal());
   const W = Float64Array.from({ length: d * n }, () => rng.normal(0, 1 / Math.sqrt(d)));
   const b = Float64Array.from({ length: n }, () => rng.normal(0, 0.5));
+  const own = options.contextRewards === true;
   if (kind === 'one-layer') {
-    const net: OneLayerNet = { kind, n, x, W, b, reward: rewardTable(rng, n, reward) };
-    return K > 1 ? { ...net, contexts: drawContexts(rng, x, K) } : net;
+    const table = (): Float64Array => rewardTable(rng, n, reward);
+    const net: OneLayerNet = { kind, n, x, W, b, reward: table() };
+    return K > 1 ? { ...net, contexts: drawContexts(rng, x, K, own ? table : undefined) } : net;
   }
   const wOut = Float64Array.from({ length: n }, () => rng.normal(0, 2 / Math.sqrt(n)));
   const bOut = rng.normal(0, 0.5);
-  let table: Float64Array;
-  if (rewardOf === 'all') table = rewardTable(rng, n + 1, reward);
-  else {
+  const table = (): Float64Array => {
+    if (rewardOf === 'all') return rewardTable(rng, n + 1, reward);
     const r = rewardTable(rng, 1, reward);
     const H = 2 ** n;
-    table = new Float64Array(2 * H);
-    table.fill(r[0]!, 0, H);
-    table.fill(r[1]!, H);
-  }
-  const net: TwoLayerNet = { kind, n, x, W, b, wOut, bOut, reward: table };
-  return K > 1 ? { ...net, contexts: drawContexts(rng, x, K) } : net;
+    const t = new Float64Array(2 * H);
+    t.fill(r[0]!, 0, H);
+    t.fill(r[1]!, H);
+    return t;
+  };
+  const net: TwoLayerNet = { kind, n, x, W, b, wOut, bOut, reward: table() };
+  return K > 1 ? { ...net, contexts: drawContexts(rng, x, K, own ? table : undefined) } : net;
 }
 
-/** K − 1 further inputs after `x`, and the K probabilities (see the module header). */
-function drawContexts(rng: Rng, x: Float64Array, K: number): InputContext[] {
+/** K − 1 further inputs after `x`, the K probabilities, and with `table` K − 1 further reward tables (see the module header). */
+function drawContexts(rng: Rng, x: Float64Array, K: number, table?: () => Float64Array): InputContext[] {
   const xs = [x, ...Array.from({ length: K - 1 }, () => Float64Array.from({ length: x.length }, () => rng.normal()))];
   const g = xs.map(() => -Math.log(1 - rng.random()));
   const total = g.reduce((s, v) => s + v, 0);
-  return xs.map((xc, c) => ({ x: xc, weight: g[c]! / total }));
+  const tables = table ? [undefined, ...Array.from({ length: K - 1 }, table)] : [];
+  return xs.map((xc, c) => (c > 0 && tables[c] ? { x: xc, weight: g[c]! / total, reward: tables[c] } : { x: xc, weight: g[c]! / total }));
 }
 
 /** K, the number of input contexts of `net` (1 with one fixed input). */
@@ -287,7 +300,7 @@ export function contextCount(net: ExactNet): number {
  */
 export function contextNets(net: ExactNet): { readonly weight: number; readonly net: ExactNet }[] {
   if (!net.contexts || net.contexts.length <= 1) return [{ weight: 1, net }];
-  return net.contexts.map((c) => ({ weight: c.weight, net: { ...net, x: c.x, contexts: undefined } as ExactNet }));
+  return net.contexts.map((c) => ({ weight: c.weight, net: { ...net, x: c.x, reward: c.reward ?? net.reward, contexts: undefined } as ExactNet }));
 }
 
 /** A probability distribution over K given inputs (for hand-built networks). Checks shapes and that π sums to 1. */
@@ -297,11 +310,14 @@ export function withContexts<T extends ExactNet>(net: T, contexts: readonly Inpu
   for (const [c, ctx] of contexts.entries()) {
     if (ctx.x.length !== net.x.length) throw new RangeError(`withContexts: context ${c} must have ${net.x.length} inputs, got ${ctx.x.length}`);
     if (!(ctx.weight > 0)) throw new RangeError(`withContexts: context ${c} must have a positive probability, got ${ctx.weight}`);
+    if (ctx.reward && ctx.reward.length !== net.reward.length) throw new RangeError(`withContexts: context ${c}'s reward must hold ${net.reward.length} values, got ${ctx.reward.length}`);
     total += ctx.weight;
   }
   if (Math.abs(total - 1) > 1e-12) throw new RangeError(`withContexts: the probabilities must sum to 1, got ${total}`);
-  if (contexts.length === 1) return { ...net, x: contexts[0]!.x, contexts: undefined };
-  return { ...net, x: contexts[0]!.x, contexts: contexts.map((c) => ({ x: Float64Array.from(c.x), weight: c.weight })) };
+  const first = contexts[0]!;
+  const reward = first.reward ?? net.reward;
+  if (contexts.length === 1) return { ...net, x: first.x, reward, contexts: undefined };
+  return { ...net, x: first.x, reward, contexts: contexts.map((c, k) => ({ x: Float64Array.from(c.x), weight: c.weight, ...(k > 0 && c.reward ? { reward: Float64Array.from(c.reward) } : {}) })) };
 }
 
 /** The parameters of `net`, flat (see the module header for the layout). */

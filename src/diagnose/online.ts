@@ -8,7 +8,7 @@
  * class on samples drawn from the network, at fixed weights, and measures the per-update estimate
  * against the exact gradient:
  *
- * - a sample is a context c ~ π, then h ~ P_c(h) and o ~ σ(a_o(h)), and R̄(h, o) from the table;
+ * - a sample is a context c ~ π, then h ~ P_c(h) and o ~ σ(a_o(h)), and R̄(h, o) from the context's table;
  * - each hidden unit's pair is Ĝⱼ = w_oⱼ·ĝ_o (straight-through) and ĝⱼ = (hⱼ − pⱼ)(R − L̄ⱼ)
  *   (REINFORCE), ĝ_o = (o − p_o)(R − L̄_o), with L̄ the exact Eq. 7 baseline of the mixture (the
  *   running Eq. 7 is not simulated: only the correction's online fit is);
@@ -118,7 +118,7 @@ export function simulateOnlineCorrection(mix: Mixture, gradient: Float64Array, r
       for (let i = 0; i < n; i++) if (rng.random() < en.p[i]!) h |= 1 << i;
       const po = en.pOut![h]!;
       const o = rng.random() < po ? 1 : 0;
-      const R = net.reward[h + o * H]!;
+      const R = en.net.reward[h + o * H]!;
       const go = (o - po) * (R - L[n]!);
       ctx[m] = c;
       gO[m] = go;

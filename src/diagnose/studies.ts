@@ -25,7 +25,7 @@ import { hiddenWeightCosine, simulateOnlineCorrection, type OnlineOptions } from
 import { comparePerWeight, summarizePerWeight, type PerWeightSummary } from './per-weight.js';
 
 /** What the studies use of diagnose's options. */
-export type StudyOptions = Pick<DiagnoseOptions, 'units' | 'seed' | 'nets' | 'reward' | 'rewardOf'>;
+export type StudyOptions = Pick<DiagnoseOptions, 'units' | 'seed' | 'nets' | 'reward' | 'rewardOf' | 'contextRewards'>;
 
 /** One (K, n) row of {@link correctionStudy}, over the `nets` networks. */
 export interface CorrectionRow {
@@ -71,7 +71,7 @@ export function correctionStudy(o: StudyOptions, contexts: readonly number[], on
       const ratios: number[] = [];
       const ratioSe: number[] = [];
       for (let index = 0; index < o.nets; index++) {
-        const mix = enumerateContexts(randomNet('two-layer', n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: K }));
+        const mix = enumerateContexts(randomNet('two-layer', n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: K, contextRewards: o.contextRewards ?? false }));
         const g = mixtureGradient(mix);
         const m = measureMixture(mix, 'learned-correction', g);
         const hw = mix[0]!.en.net.x.length * n;
@@ -122,7 +122,7 @@ export function perWeightStudy(o: StudyOptions, contexts: readonly number[]): Pe
     for (const network of NET_KINDS) {
       for (const n of o.units) {
         const cs = Array.from({ length: o.nets }, (_, index) => {
-          const mix = enumerateContexts(randomNet(network, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: K }));
+          const mix = enumerateContexts(randomNet(network, n, o.seed, { reward: o.reward, rewardOf: o.rewardOf, index, contexts: K, contextRewards: o.contextRewards ?? false }));
           return comparePerWeight(mix, mixtureGradient(mix));
         });
         rows.push({

@@ -212,6 +212,8 @@ export interface MomentOptions {
   readonly rewardOf: 'all' | 'output';
   /** K, the input contexts of every network. @default 1 */
   readonly contexts?: number;
+  /** With K > 1, whether each context has its own reward table. @default false */
+  readonly contextRewards?: boolean;
 }
 
 /** A network in each of its input contexts, with the contexts' probabilities (`Mixture` of `src/diagnose/enumerate.ts`). */

@@ -113,4 +113,23 @@ test('K = 1 is the one-input network bit for bit; enumerateNet refuses several c
   }
 });
 
+test('contextRewards: each further context has its own table; the mixture is still exact (finite differences, unbiased REINFORCE)', () => {
+  for (const kind of ['one-layer', 'two-layer'] as const) {
+    const one = randomNet(kind, 3, 8, { index: 1 });
+    const net = randomNet(kind, 3, 8, { index: 1, contexts: 3, contextRewards: true });
+    assert.equal(Array.from(net.reward), Array.from(one.reward));
+    assert.is(net.contexts![0]!.reward, undefined);
+    assert.is(net.contexts![1]!.reward!.length, one.reward.length);
+    assert.not.equal(Array.from(net.contexts![1]!.reward!), Array.from(one.reward));
+    // the same inputs and probabilities as with a shared table
+    const shared = randomNet(kind, 3, 8, { index: 1, contexts: 3 });
+    assert.equal(net.contexts!.map((c) => [Array.from(c.x), c.weight]), shared.contexts!.map((c) => [Array.from(c.x), c.weight]));
+    const mix = enumerateContexts(net);
+    assert.equal(Array.from(mix[1]!.en.reward), Array.from(net.contexts![1]!.reward!));
+    const g = mixtureGradient(mix);
+    assertAllClose(g, finiteDifferenceGradient(net), 1e-7, kind);
+    for (const id of ['reinforce', 'reinforce-mean', 'reinforce-optimal', 'reinforce-critic']) assert.ok(measureMixture(mix, id, g).relBias < 1e-12, id);
+  }
+});
+
 test.run();
