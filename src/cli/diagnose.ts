@@ -10,6 +10,10 @@
  * defined on; the others say why they cannot be enumerated. Aggregation: see
  * `src/diagnose/analyze.ts`.
  *
+ * Input contexts: `--contexts K` gives every network of the main tables a distribution over K
+ * inputs (default 1, one fixed input); the default output adds a section with K = `--also-contexts`
+ * (default 4), and the learned-correction and per-weight studies at both K (`src/diagnose/studies.ts`).
+ *
  * Output: a table (or, with `--json`, everything needed to recompute the numbers, see
  * {@link diagnoseJson}); and, in the output folder (default `runs/diagnose__<seed>__<time>/`, time in
  * Unix seconds), `diagnose.svg`/`.png` (the two-layer network, where every estimator applies),
@@ -33,10 +37,17 @@
  *   (cosine ≈ 0.8).
  *   st's variance is not always below REINFORCE's: it is w_oⱼ²·Var ĝ_o, large when w_o is.
  * - The exact-fit learned correction has an SNR of 2–15 that grows with n. It is unbiased only
- *   because these networks have one fixed input (the intercept of the per-unit map then holds the
- *   true gradient); with several input contexts one map must serve them all and the exact fit is
- *   biased in general. It is not an upper bound on the online fit of §3.2.2 (a constant map has
- *   zero variance), and the online fit, from noisy samples, has more variance.
+ *   with one fixed input (the intercept of the per-unit map then holds the true gradient). With
+ *   K = 4 input contexts (the default "several input contexts" section) the exact fit's relative
+ *   bias is 0.09–0.15 (cosine ≥ 0.987); with `--context-rewards` 0.26–0.56 (cosine 0.76–0.95, over
+ *   W alone down to −0.27). The online rule, simulated beside it (learned-correction section), has
+ *   about the exact fit's bias and 1.0–3.0 times its per-update variance (16 samples per update).
+ *   The exact fit is not an upper bound on the online fit (a constant map has zero variance).
+ * - The per-weight Eq. 7 baseline E[(h−p)²x²R]/E[(h−p)²x²] (per-weight section) has at most the
+ *   per-unit Eq. 7's variance on every weight, as it must. With one fixed input they tie on the
+ *   hidden weights and it wins on all 168 output weights (worst ratio 9.4, where per-unit Eq. 7 is
+ *   worse than 0 or E[R] on 86 of them); with K = 4 it wins on all 1 344 hidden weights (median
+ *   ratio 1.002–1.015, worst 1.95) and all output weights (worst 16.5).
  *
  * @module
  */
