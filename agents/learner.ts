@@ -42,7 +42,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { baselineFor, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type PairTensors, type SignalRows } from '../src/estimators/index.js';
+import { baselineFor, emptyPerWeightMoments, PerWeightOptimalBaseline, perWeightUpdate, reinforceGrad, reinforceUpdate, type Estimator, type EstimatorState, type LayerTensors, type PairTensors, type SignalRows } from '../src/estimators/index.js';
 import type { PerturbedPair } from '../src/estimators/types.js';
 import { RunningSignalNormalizer } from '../src/estimators/nvil.js';
 import type { Critic } from './critic.js';
@@ -304,6 +304,9 @@ export class Learner {
       });
     }
     signal = this.finishSignal(signal, batch.returns, batch);
+    // Per-weight baselines (option baseline 'optimal-per-weight') keep a ratio per synapse, which
+    // the kernel threads and the f32 kernels (one L̄ per unit) cannot take: float64, one pass per layer.
+    if (baselines.some((b) => b instanceof PerWeightOptimalBaseline)) return { signalMean: this.perWeightStep(batch, signal), criticLoss };
     const grads: Float32Array[] = [];
     const moments = net.shapes.map((s) => ({ signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) }));
     const pool = net.pool;
@@ -353,6 +356,41 @@ export class Learner {
     for (const [l, b] of baselines.entries()) b?.updateFromMoments(moments[l]!);
     this.lastGrads = grads;
     return { signalMean: moments[0]!.signal, criticLoss };
+  }
+
+  /**
+   * The typed update of layers with per-weight baselines (`perWeightUpdate`), the others by
+   * `reinforceUpdate`, then the optimiser and the baselines' running averages. Returns the signal mean.
+   */
+  private perWeightStep(batch: Batch, signal: Float32Array): number {
+    const M = batch.rows;
+    const net = this.network;
+    const baselines = this.state.baselines;
+    const grads: Float32Array[] = [];
+    const fold: (() => void)[] = [];
+    let signalMean = 0;
+    for (const [l, s] of net.shapes.entries()) {
+      const b = batch.layers[l]!;
+      const dW = new Float32Array(s.nIn * s.nOut);
+      const db = new Float32Array(s.nOut);
+      const bl = baselines[l];
+      if (bl instanceof PerWeightOptimalBaseline) {
+        const moments = emptyPerWeightMoments(s.nIn, s.nOut);
+        perWeightUpdate(b.x, b.h, b.p, signal, bl.weightValues(), bl.valueArray(s.nOut), M, s.nIn, s.nOut, { dW, db, moments });
+        fold.push(() => bl.updatePerWeight(moments));
+        signalMean = moments.signal;
+      } else {
+        const moments = { signal: 0, e2: new Float64Array(s.nOut), e2Signal: new Float64Array(s.nOut) };
+        reinforceUpdate(b.x, b.h, b.p, signal, bl?.valueArray(s.nOut) ?? NO_BASELINE, M, s.nIn, s.nOut, { dW, db, moments });
+        if (bl) fold.push(() => bl.updateFromMoments(moments));
+        signalMean = moments.signal;
+      }
+      grads.push(dW, db);
+    }
+    this.step(grads);
+    for (const f of fold) f();
+    this.lastGrads = grads;
+    return signalMean;
   }
 
   /** The update with every step of the formula as a tfjs op (every estimator). */

@@ -44,7 +44,11 @@ const fields = {
   hidden: z.array(count).readonly().default([32]),
   /** Action head; by default chosen from the action space and the estimator (see `heads.ts`). */
   head: z.enum(HEAD_KINDS as [HeadKind, ...HeadKind[]]).optional(),
-  /** Overrides the estimator's baseline; by default the estimator's own. */
+  /**
+   * Overrides the estimator's baseline; by default the estimator's own. `'optimal-per-weight'`
+   * keeps an Eq. 7 ratio per synapse, E[(h−p)²x²R]/E[(h−p)²x²] (typed update path only; see
+   * `src/estimators/per-weight-baseline.ts`).
+   */
   baseline: z.enum(BASELINE_KINDS as [BaselineKind, ...BaselineKind[]]).optional(),
   /** Discount γ in [0, 1]. */
   gamma: unit.default(0.99),
@@ -282,6 +286,9 @@ export function resolveAgentOptions(options: AgentOptions, actionSpace: Space<un
   const baseline = given.baseline ?? est.baseline;
   if (est.perturbation && !est.pairing) throw new RangeError(`estimator '${est.id}' perturbs weights and must declare pairing`);
   if (est.perturbation && baselineFor(baseline).critic) throw new RangeError(`estimator '${est.id}' compares the returns of a pair and uses no critic, got baseline '${baseline}'`);
+  if (baselineFor(baseline).perWeight && (!est.fusedUpdate || o.updatePath === 'tfjs')) {
+    throw new RangeError(`baseline '${baseline}' keeps one ratio per synapse and runs on the typed update path: it needs an estimator with a fused typed-array update (e.g. reinforce, reinforce-optimal) and updatePath 'auto' or 'typed', got estimator '${est.id}', updatePath '${o.updatePath}'`);
+  }
   if (o.credit === 'traces') {
     if (!est.traces) throw new RangeError(`credit 'traces' needs an estimator whose every unit learns by its local rule (e.g. reinforce, reinforce-critic), got '${est.id}'`);
     if (baselineFor(baseline).needsWholeReturn) throw new RangeError(`credit 'traces' cannot use baseline '${baseline}', which needs the whole return; use estimator 'reinforce' or 'reinforce-critic'`);

@@ -4,8 +4,9 @@
  * exact rule, on each network its rule is defined on, aggregated per size.
  *
  * Aggregation, for each (network, n, estimator):
- * - **SNR**: per unit, (E ĝᵢ)² / Var ĝᵢ; because the input is fixed, this is also the per-parameter
- *   SNR of each of the unit's weights and its bias (∇_W aᵢ = x). Aggregated over the n (hidden)
+ * - **SNR**: per unit, (E ĝᵢ)² / Var ĝᵢ; with one fixed input this is also the per-parameter SNR
+ *   of each of the unit's weights and its bias (∇_W aᵢ = x); with several input contexts it is
+ *   that of its bias. Aggregated over the n (hidden)
  *   units of all networks as mean signal over mean noise, Σ (E ĝᵢ)² / Σ Var ĝᵢ (the inverse of the
  *   gradient noise scale of McCandlish et al. 2018). Not the mean of the ratios: a unit whose
  *   estimate barely varies (a learned correction with slope near 0) has an SNR in the thousands
@@ -13,10 +14,13 @@
  * - **relative bias, cosine, MSE, relative MSE**: over all parameters of a network, then averaged
  *   over the networks.
  *
+ * With `contexts` K > 1 every network has K input contexts, and every quantity is an exact
+ * expectation over contexts × unit samples (`enumerateContexts`, `measureMixture`).
+ *
  * @module
  */
-import { enumerateNet, exactGradient } from './enumerate.js';
-import { exactNets, logLogSlope, measureEstimator, tfjsCheck, type EstimatorMeasure, type TfjsCheck } from './measure.js';
+import { enumerateContexts, mixtureGradient, mixtureObjective } from './enumerate.js';
+import { exactNets, logLogSlope, measureMixture, tfjsCheck, type EstimatorMeasure, type TfjsCheck } from './measure.js';
 import { NET_KINDS, paramCount, randomNet, type ExactNet, type NetKind, type RewardModel, type RewardOf } from './networks.js';
 import { theoryChecks, type TheoryCheck } from './theory.js';
 
@@ -36,6 +40,16 @@ export interface DiagnoseOptions {
   readonly rewardOf: RewardOf;
   /** Run the real tfjs estimator functions on the first network of each size and compare. */
   readonly check: boolean;
+  /**
+   * K, the number of input contexts of every network (1: one fixed input).
+   * @default 1
+   */
+  readonly contexts?: number;
+  /**
+   * With K > 1: each context has its own reward table.
+   * @default false
+   */
+  readonly contextRewards?: boolean;
 }
 
 /**
@@ -134,13 +148,13 @@ export function analyzeDiagnose(options: DiagnoseOptions): DiagnoseResult {
       const ts = performance.now();
       const nets: NetDiagnosis[] = [];
       for (let index = 0; index < options.nets; index++) {
-        const net = randomNet(network, n, options.seed, { reward: options.reward, rewardOf: options.rewardOf, index });
-        const en = enumerateNet(net);
-        const gradient = exactGradient(en);
+        const net = randomNet(network, n, options.seed, { reward: options.reward, rewardOf: options.rewardOf, index, contexts: options.contexts ?? 1, contextRewards: options.contextRewards ?? false });
+        const mix = enumerateContexts(net);
+        const gradient = mixtureGradient(mix);
         const measures: Record<string, EstimatorMeasure> = {};
-        for (const id of ids) measures[id] = measureEstimator(en, id, gradient);
+        for (const id of ids) measures[id] = measureMixture(mix, id, gradient);
         // Once per size is enough to show that the formulas agree; it costs more than the analysis.
-        const check = options.check && index === 0 ? tfjsCheck(en, ids) : undefined;
+        const check = options.check && index === 0 ? tfjsCheck(mix.length === 1 ? mix[0]!.en : mix, ids) : undefined;
         if (check) {
           checkWorst = Math.max(checkWorst ?? 0, check.worst);
           if (!(check.worst <= CHECK_TOLERANCE)) {
@@ -150,7 +164,7 @@ export function analyzeDiagnose(options: DiagnoseOptions): DiagnoseResult {
             );
           }
         }
-        nets.push({ index, net, objective: en.objective, gradient, measures, check });
+        nets.push({ index, net, objective: mixtureObjective(mix), gradient, measures, check });
       }
       const summary: Record<string, SizeSummary> = {};
       for (const id of ids) {

@@ -13,11 +13,23 @@
  * baselines are the ideal constants the running baselines converge to (`baselines.ts` in
  * `src/estimators/`).
  *
+ * ## Several input contexts
+ *
+ * A network with K > 1 input contexts ({@link ExactNet.contexts}) is enumerated as a
+ * {@link Mixture}: one Enumeration per context, each with its probability π_c. A sample is a
+ * context c ~ π, then the unit samples z ~ P_c, so every exact quantity is an expectation over
+ * contexts × configurations: J = Σ π_c J_c, ∇J = Σ π_c ∇J_c ({@link mixtureGradient}), and an
+ * estimator's E ĝ = Σ π_c E[ĝ | c], E ĝ² = Σ π_c E[ĝ² | c] (`measureMixture` in `measure.ts`).
+ * The per-context Enumerations share what one agent state must serve across inputs: the ideal
+ * constant baselines (over the mixture, but a critic's V(s) = J_c) and, through
+ * `ExactNetwork.contexts`, a learned correction's fit. With K = 1 the mixture is the one
+ * Enumeration, and every number is the one-fixed-input number, bit for bit.
+ *
  * @module
  */
 import { baselineFor, type BaselineKind, type ExactNetwork } from '../estimators/index.js';
 import { reinforceRows } from '../estimators/exact-rules.js';
-import { checkUnits, getParams, paramCount, sigmoid, unitCount, withParams, type ExactNet } from './networks.js';
+import { checkUnits, contextCount, contextNets, getParams, paramCount, sigmoid, unitCount, withParams, type ExactNet } from './networks.js';
 import { paramMoments } from './measure.js';
 
 /** Every configuration of a network with its probability: the network estimators' exact rules are set up on. */
@@ -44,8 +56,19 @@ export interface Enumeration extends ExactNetwork {
   readonly objective: number;
 }
 
-/** Enumerates every configuration of `net` (float64). */
+/** Enumerates every configuration of `net` (float64), a network with one fixed input (for several, {@link enumerateContexts}). */
 export function enumerateNet(net: ExactNet): Enumeration {
+  if (contextCount(net) > 1) throw new RangeError(`enumerateNet: the network has ${contextCount(net)} input contexts; enumerate it with enumerateContexts`);
+  return enumerateOne(net, undefined);
+}
+
+/** The baselines shared by the contexts of a mixture (all but the per-context critic), and the list of contexts. */
+interface Shared {
+  readonly cache: Map<BaselineKind, Float64Array>;
+  readonly contexts: { weight: number; net: Enumeration }[];
+}
+
+function enumerateOne(net: ExactNet, shared: Shared | undefined): Enumeration {
   checkUnits('enumerateNet', net.n);
   const { n, x, W, b } = net;
   const d = x.length;
@@ -92,7 +115,7 @@ export function enumerateNet(net: ExactNet): Enumeration {
   let J = 0;
   for (let k = 0; k < prob.length; k++) J += prob[k]! * net.reward[k]!;
   const mask = (1 << n) - 1;
-  const cache = new Map<BaselineKind, Float64Array>();
+  const own = new Map<BaselineKind, Float64Array>();
   const en: Enumeration = {
     net,
     kind: net.kind,
@@ -109,19 +132,62 @@ export function enumerateNet(net: ExactNet): Enumeration {
     prob,
     objective: J,
     unitP: (k, i) => (i < n ? p[i]! : pOut![k & mask]!),
-    // Cached: Eq. 7 is a pass over every configuration. Callers get a copy.
+    // Cached: Eq. 7 is a pass over every configuration. Callers get a copy. With several
+    // contexts the cache is shared, except for a critic's V(s), which is the context's own.
     baseline: (kind) => {
+      const cache = shared && !baselineFor(kind).critic ? shared.cache : own;
       let out = cache.get(kind);
       if (!out) cache.set(kind, (out = baselineFor(kind).exact(en)));
       return out.slice();
     },
+    contexts: shared?.contexts,
   };
   return en;
 }
 
-/** J = Σ P·R̄ for `net`. */
+/** One input context of a network: its Enumeration and its probability π_c. */
+export interface ContextEnumeration {
+  /** π_c. */
+  readonly weight: number;
+  /** The network in this context, enumerated. */
+  readonly en: Enumeration;
+}
+
+/** A network under its input distribution: one {@link ContextEnumeration} per context (one, of weight 1, with a fixed input). */
+export type Mixture = readonly ContextEnumeration[];
+
+/**
+ * Enumerates `net` in every input context (see the module header). With one fixed input, the
+ * one {@link enumerateNet} Enumeration with weight 1.
+ */
+export function enumerateContexts(net: ExactNet): Mixture {
+  if (contextCount(net) === 1) return [{ weight: 1, en: enumerateOne(net, undefined) }];
+  const shared: Shared = { cache: new Map(), contexts: [] };
+  const out = contextNets(net).map((c) => ({ weight: c.weight, en: enumerateOne(c.net, shared) }));
+  for (const c of out) shared.contexts.push({ weight: c.weight, net: c.en });
+  return out;
+}
+
+/** J = Σ π_c·J_c of a mixture. */
+export function mixtureObjective(mix: Mixture): number {
+  if (mix.length === 1) return mix[0]!.en.objective;
+  return mix.reduce((s, c) => s + c.weight * c.en.objective, 0);
+}
+
+/** ∇J = Σ π_c·∇J_c, each by {@link exactGradient}; with one context, that context's gradient itself. */
+export function mixtureGradient(mix: Mixture): Float64Array {
+  if (mix.length === 1) return exactGradient(mix[0]!.en);
+  const out = new Float64Array(paramCount(mix[0]!.en.net));
+  for (const { weight, en } of mix) {
+    const g = exactGradient(en);
+    for (let k = 0; k < out.length; k++) out[k] += weight * g[k]!;
+  }
+  return out;
+}
+
+/** J = Σ P·R̄ for `net` (Σ π_c·J_c with several input contexts). */
 export function objective(net: ExactNet): number {
-  return enumerateNet(net).objective;
+  return contextCount(net) === 1 ? enumerateNet(net).objective : mixtureObjective(enumerateContexts(net));
 }
 
 /**
@@ -198,14 +264,9 @@ export function finiteDifferenceGradient(net: ExactNet, eps = 1e-5): Float64Arra
 }
 
 /**
- * The ideal constant baseline L̄ of each unit (length `units`) for a baseline kind:
- * `none` 0; `mean` and `critic` E[R] (with one fixed input, V(s) = E[R]); `optimal` Eq. 7,
- * L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)².
-
-/**
  * The ideal constant baseline L̄ of each unit (length `units`) for a baseline kind: `none` 0;
- * `mean` and `critic` E[R] (with one fixed input, V(s) = E[R]); `optimal` Eq. 7,
- * L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)². (The same as `en.baseline(kind)`.)
+ * `mean` E[R] and `critic` V(s) = E[R | context] (the same with one fixed input); `optimal` Eq. 7,
+ * L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)², P over contexts × configurations. (The same as `en.baseline(kind)`.)
  */
 export function exactBaseline(en: Enumeration, kind: BaselineKind): Float64Array {
   return en.baseline(kind);

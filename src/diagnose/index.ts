@@ -8,3 +8,6 @@ export * from './enumerate.js';
 export * from './measure.js';
 export * from './analyze.js';
 export * from './theory.js';
+export * from './online.js';
+export * from './per-weight.js';
+export * from './studies.js';

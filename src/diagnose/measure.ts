@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BASELINE_KINDS, estimatorFor, exactOptimalBaseline, reinforceGrad, listEstimators, type ExactRule, type ExactSetup, type RowRule } from '../estimators/index.js';
-import { exactGradient, spreadHidden, type Enumeration } from './enumerate.js';
+import { exactGradient, spreadHidden, type Enumeration, type Mixture } from './enumerate.js';
 import { paramCount, type NetKind } from './networks.js';
 
 /** The fitted map of each hidden unit (learned-correction): 𝒢ᵢ(Ĝ) = intercept[i] + slope[i]·Ĝ. */
@@ -160,7 +160,10 @@ export interface EstimatorMeasure {
   readonly unitMean: Float64Array;
   /** Var ĝᵢ of each unit. */
   readonly unitVariance: Float64Array;
-  /** (E ĝᵢ)² / Var ĝᵢ of each unit. For a (hidden) unit this is also the per-parameter SNR of its W column and b. */
+  /**
+   * (E ĝᵢ)² / Var ĝᵢ of each unit. For a (hidden) unit with one fixed input this is also the
+   * per-parameter SNR of its W column and b; with several input contexts, that of its bias b.
+   */
   readonly unitSnr: Float64Array;
   /**
    * Σᵢ (E ĝᵢ)² / Σᵢ Var ĝᵢ over the n (hidden) units: the mean per-unit signal over the mean per-unit
@@ -201,7 +204,73 @@ function snrOf(m: number, v: number): number {
 export function measureEstimator(en: Enumeration, id: string, gradient: Float64Array = exactGradient(en)): EstimatorMeasure {
   const est = exactSetup(en, id);
   const { mean, variance, unitMean, unitVariance } = paramMoments(en, est.rule);
-  const n = en.net.n;
+  return measureFrom(id, en.net.n, en.net.kind === 'two-layer', mean, variance, unitMean, unitVariance, gradient, est);
+}
+
+/**
+ * Measures estimator `id` exactly on a network under its input distribution: per context c, its
+ * exact rule set up on that context's Enumeration (the baselines and a learned correction's fit
+ * shared over the mixture, see `enumerate.ts`) gives E[ĝ | c] and Var[ĝ | c]; then
+ * E ĝ = Σ π_c E[ĝ | c] and Var ĝ = Σ π_c (Var[ĝ | c] + E[ĝ | c]²) − (E ĝ)² per parameter and per
+ * unit (a unit's moments being those of its bias, whose input is 1 in every context). With one
+ * context, {@link measureEstimator} itself. The baseline reported is the first context's (the
+ * same in every context but for a critic's V(s)).
+ *
+ * @param gradient ∇J of the mixture (`mixtureGradient`)
+ */
+export function measureMixture(mix: Mixture, id: string, gradient: Float64Array): EstimatorMeasure {
+  if (mix.length === 1) return measureEstimator(mix[0]!.en, id, gradient);
+  let first: ExactSetup | undefined;
+  const parts = mix.map(({ weight, en }) => {
+    const est = exactSetup(en, id);
+    first ??= est;
+    return { weight, ...paramMoments(en, est.rule) };
+  });
+  const m = mixMoments(parts);
+  const en = mix[0]!.en;
+  return measureFrom(id, en.net.n, en.net.kind === 'two-layer', m.mean, m.variance, m.unitMean, m.unitVariance, gradient, first!);
+}
+
+/** Per-context moments (mean, variance per parameter and per unit) with the context's probability. */
+export interface WeightedMoments {
+  readonly weight: number;
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  readonly unitMean: Float64Array;
+  readonly unitVariance: Float64Array;
+}
+
+/** The law of total expectation and variance over the contexts: E = Σ π_c E_c, Var = Σ π_c (Var_c + E_c²) − E². */
+export function mixMoments(parts: readonly WeightedMoments[]): { mean: Float64Array; variance: Float64Array; unitMean: Float64Array; unitVariance: Float64Array } {
+  const mix = (key: 'mean' | 'unitMean', vkey: 'variance' | 'unitVariance'): [Float64Array, Float64Array] => {
+    const L = parts[0]![key].length;
+    const m = new Float64Array(L);
+    const q = new Float64Array(L);
+    for (const p of parts) {
+      for (let k = 0; k < L; k++) {
+        const e = p[key][k]!;
+        m[k] += p.weight * e;
+        q[k] += p.weight * (p[vkey][k]! + e * e);
+      }
+    }
+    return [m, q.map((v, k) => Math.max(0, v - m[k]! ** 2))];
+  };
+  const [mean, variance] = mix('mean', 'variance');
+  const [unitMean, unitVariance] = mix('unitMean', 'unitVariance');
+  return { mean, variance, unitMean, unitVariance };
+}
+
+function measureFrom(
+  id: string,
+  n: number,
+  two: boolean,
+  mean: Float64Array,
+  variance: Float64Array,
+  unitMean: Float64Array,
+  unitVariance: Float64Array,
+  gradient: Float64Array,
+  est: ExactSetup,
+): EstimatorMeasure {
   const unitSnr = unitMean.map((m, i) => snrOf(m, unitVariance[i]!));
   let signal = 0;
   let noise = 0;
@@ -232,7 +301,7 @@ export function measureEstimator(en: Enumeration, id: string, gradient: Float64A
     unitVariance,
     unitSnr,
     snr,
-    outputSnr: en.net.kind === 'two-layer' ? unitSnr[n]! : undefined,
+    outputSnr: two ? unitSnr[n]! : undefined,
     relBias: Math.sqrt(d2 / g2),
     cosine: mg / Math.sqrt(m2 * g2),
     mse,
@@ -263,16 +332,28 @@ function tfjsInputs(en: Enumeration, rows: ArrayLike<number>): { h: Float32Array
 
 /**
  * The exact Eq. 7 baseline of every unit (1 × units) as the real float32 `exactOptimalBaseline`
- * computes it, over every configuration weighted by P.
+ * computes it, over every configuration weighted by P (of every context, weighted by π_c·P_c, for
+ * a {@link Mixture}).
  */
-export function tfjsOptimalBaseline(en: Enumeration): Float32Array {
-  const all = Int32Array.from({ length: en.rows }, (_, k) => k);
-  const { h, p, R } = tfjsInputs(en, all);
-  const M = en.rows;
-  const U = en.units;
-  const result = tf.tidy(() =>
-    exactOptimalBaseline(tf.tensor2d(h, [M, U]), tf.tensor2d(p, [M, U]), tf.tensor2d(R, [M, 1]), tf.tensor2d(Float32Array.from(en.prob), [M, 1])),
-  );
+export function tfjsOptimalBaseline(enOrMix: Enumeration | Mixture): Float32Array {
+  const mix: Mixture = 'rows' in enOrMix ? [{ weight: 1, en: enOrMix }] : enOrMix;
+  const U = mix[0]!.en.units;
+  const M = mix.reduce((s, c) => s + c.en.rows, 0);
+  const h = new Float32Array(M * U);
+  const p = new Float32Array(M * U);
+  const R = new Float32Array(M);
+  const w = new Float32Array(M);
+  let at = 0;
+  for (const { weight, en } of mix) {
+    const all = Int32Array.from({ length: en.rows }, (_, k) => k);
+    const t = tfjsInputs(en, all);
+    h.set(t.h, at * U);
+    p.set(t.p, at * U);
+    R.set(t.R, at);
+    for (let k = 0; k < en.rows; k++) w[at + k] = mix.length === 1 ? en.prob[k]! : weight * en.prob[k]!;
+    at += en.rows;
+  }
+  const result = tf.tidy(() => exactOptimalBaseline(tf.tensor2d(h, [M, U]), tf.tensor2d(p, [M, U]), tf.tensor2d(R, [M, 1]), tf.tensor2d(w, [M, 1])));
   const out = (result.dataSync() as Float32Array).slice();
   result.dispose();
   return out;
@@ -342,25 +423,31 @@ export interface TfjsCheck {
  * odd φ, a permutation that keeps every low-order bit pattern). Differences of order 1e-7 are float32
  * rounding; a wrong formula shows as a difference of order 1.
  */
-export function tfjsCheck(en: Enumeration, ids: readonly string[], maxRows = 4096): TfjsCheck {
-  const M = Math.min(en.rows, maxRows);
-  const rows = en.rows <= maxRows ? Int32Array.from({ length: M }, (_, k) => k) : Int32Array.from({ length: M }, (_, i) => Number((BigInt(i) * 0x9e3779b1n) % BigInt(en.rows)));
+export function tfjsCheck(enOrMix: Enumeration | Mixture, ids: readonly string[], maxRows = 4096): TfjsCheck {
+  const mix: Mixture = 'rows' in enOrMix ? [{ weight: 1, en: enOrMix }] : enOrMix;
+  const en0 = mix[0]!.en;
+  const M = Math.min(en0.rows, maxRows);
+  const rows = en0.rows <= maxRows ? Int32Array.from({ length: M }, (_, k) => k) : Int32Array.from({ length: M }, (_, i) => Number((BigInt(i) * 0x9e3779b1n) % BigInt(en0.rows)));
   const usesEq7 = ids.some((id) => estimatorFor(id).baseline === 'optimal');
-  const eq7 = usesEq7 ? tfjsOptimalBaseline(en) : undefined;
+  const eq7 = usesEq7 ? tfjsOptimalBaseline(mix.length === 1 ? en0 : mix) : undefined;
   // Relative to the reward's scale: L̄ is subtracted from R̄, and an Eq. 7 ratio near 0 has no scale of its own.
   let rScale = 0;
-  for (let k = 0; k < en.rows; k++) rScale = Math.max(rScale, Math.abs(en.net.reward[k]!));
-  const exact = en.baseline('optimal');
+  for (let k = 0; k < en0.rows; k++) rScale = Math.max(rScale, Math.abs(en0.net.reward[k]!));
+  const exact = en0.baseline('optimal');
   const optimalBaseline = eq7 ? eq7.reduce((m, v, i) => Math.max(m, Math.abs(v - exact[i]!)), 0) / (rScale || 1) : undefined;
   const estimators: Record<string, number> = {};
   let worst = optimalBaseline ?? 0;
   for (const id of ids) {
-    const f32 = tfjsEstimateRows(en, id, eq7 ? { rows, optimalBaseline: eq7 } : { rows });
-    const d = relativeRowDifference(f32, estimateRows(en, id, rows).rows);
+    let d = 0;
+    // Every context, each through the real functions with the mixture's Eq. 7 baseline.
+    for (const { en } of mix) {
+      const f32 = tfjsEstimateRows(en, id, eq7 ? { rows, optimalBaseline: eq7 } : { rows });
+      d = Math.max(d, relativeRowDifference(f32, estimateRows(en, id, rows).rows));
+    }
     estimators[id] = d;
     worst = Math.max(worst, d);
   }
-  return { rows: M, optimalBaseline, estimators, worst };
+  return { rows: M * mix.length, optimalBaseline, estimators, worst };
 }
 
 /** max |a − b| / max |b|: how far the float32 rows are from the float64 ones, relative to their scale. */

@@ -4,8 +4,18 @@
  * Bengio, Léonard & Courville 2013, §5: how the bias and variance of the estimators scale with the
  * number of noise sources.
  *
- * Both have one fixed input x ∈ ℝ^d (d = {@link EXACT_INPUTS}), so the problem is a one-state
- * bandit and ∇_a J is the target: the chain rule to the weights is local (∇_W aᵢ = x, ∇_b aᵢ = 1).
+ * By default both have one fixed input x ∈ ℝ^d (d = {@link EXACT_INPUTS}), so the problem is a
+ * one-state bandit and ∇_a J is the target: the chain rule to the weights is local (∇_W aᵢ = x,
+ * ∇_b aᵢ = 1). With `contexts: K > 1` ({@link RandomNetOptions.contexts}) the input is drawn from a
+ * distribution over K input contexts x⁽¹⁾ … x⁽ᴷ⁾ with probabilities π₁ … π_K (a contextual bandit):
+ * J = Σ_c π_c·J_c, and every exact quantity is an expectation over contexts × unit samples (see
+ * `enumerate.ts`). By default the reward table R̄(z) is shared by the contexts; what a context
+ * changes is the input, hence every unit's firing probability and the chain rule ∇_W aᵢ = x⁽ᶜ⁾.
+ * With `contextRewards` each context also has its own table R̄_c(z), drawn by the same model (a
+ * contextual bandit whose best action depends on the input). Context 1 is the network's `x` (and
+ * `reward`), the same as with K = 1; the others are drawn after everything else from the same
+ * stream: xₖ ~ N(0, 1), then π ~ Dirichlet(1, …, 1) (π_c ∝ −log u_c), then the K − 1 further
+ * tables, so a K-context network is the one-context network plus K − 1 further inputs.
  *
  * - **`one-layer`**: n stochastic binary units, a = x·W + b, pᵢ = σ(aᵢ), hᵢ = 1[u < pᵢ]. The
  *   expected reward is a table R̄(h) over the 2ⁿ configurations. No unit's effect on R passes
@@ -47,6 +57,19 @@ export const MAX_EXACT_UNITS = 16;
 /** d, the size of the fixed input x. */
 export const EXACT_INPUTS = 4;
 
+/** Largest number of input contexts K. */
+export const MAX_CONTEXTS = 16;
+
+/** One input context of a network with several: its input and its probability. */
+export interface InputContext {
+  /** The input x⁽ᶜ⁾, length d. */
+  readonly x: Float64Array;
+  /** π_c, its probability (the contexts' probabilities sum to 1). */
+  readonly weight: number;
+  /** Its own reward table R̄_c (with `contextRewards`); by default the network's `reward`, shared. */
+  readonly reward?: Float64Array | undefined;
+}
+
 /** The two test networks. */
 export type NetKind = 'one-layer' | 'two-layer';
 /** The test networks, in the order reports list them. */
@@ -68,8 +91,10 @@ export interface OneLayerNet {
   readonly kind: 'one-layer';
   /** Number of stochastic binary units. */
   readonly n: number;
-  /** The fixed input x, length d. */
+  /** The fixed input x, length d (with several contexts, the first context's input). */
   readonly x: Float64Array;
+  /** With K > 1 input contexts: every context, the first with input `x`; undefined with one fixed input. */
+  readonly contexts?: readonly InputContext[] | undefined;
   /** W, d × n row-major. */
   readonly W: Float64Array;
   /** b, length n. */
@@ -83,8 +108,10 @@ export interface TwoLayerNet {
   readonly kind: 'two-layer';
   /** Number of hidden stochastic binary units. */
   readonly n: number;
-  /** The fixed input x, length d. */
+  /** The fixed input x, length d (with several contexts, the first context's input). */
   readonly x: Float64Array;
+  /** With K > 1 input contexts: every context, the first with input `x`; undefined with one fixed input. */
+  readonly contexts?: readonly InputContext[] | undefined;
   /** Hidden W, d × n row-major. */
   readonly W: Float64Array;
   /** Hidden b, length n. */
@@ -145,6 +172,18 @@ export interface RandomNetOptions {
    * @default 0
    */
   readonly index?: number;
+  /**
+   * K, the number of input contexts, 1 … {@link MAX_CONTEXTS} (see the module header). With 1 the
+   * network is exactly the one-fixed-input network.
+   * @default 1
+   */
+  readonly contexts?: number;
+  /**
+   * With K > 1: whether each context has its own reward table (drawn as the first one), instead of
+   * sharing the network's.
+   * @default false
+   */
+  readonly contextRewards?: boolean;
 }
 
 /**
@@ -213,24 +252,72 @@ export function randomNet(kind: NetKind, n: number, seed: number, options: Rando
   if (kind !== 'one-layer' && kind !== 'two-layer') throw new RangeError(`randomNet: kind must be one-layer or two-layer, got ${JSON.stringify(kind)}`);
   if (!REWARD_MODELS.includes(reward)) throw new RangeError(`randomNet: reward must be one of ${REWARD_MODELS.join(', ')}, got ${JSON.stringify(reward)}`);
   if (!REWARD_OF.includes(rewardOf)) throw new RangeError(`randomNet: rewardOf must be one of ${REWARD_OF.join(', ')}, got ${JSON.stringify(rewardOf)}`);
+  const K = options.contexts ?? 1;
+  if (!Number.isInteger(K) || K < 1 || K > MAX_CONTEXTS) throw new RangeError(`randomNet: contexts must be an integer in [1, ${MAX_CONTEXTS}], got ${K}`);
   const rng = netRng(seed, kind, n, options.index ?? 0);
   const d = EXACT_INPUTS;
   const x = Float64Array.from({ length: d }, () => rng.normal());
   const W = Float64Array.from({ length: d * n }, () => rng.normal(0, 1 / Math.sqrt(d)));
   const b = Float64Array.from({ length: n }, () => rng.normal(0, 0.5));
-  if (kind === 'one-layer') return { kind, n, x, W, b, reward: rewardTable(rng, n, reward) };
+  const own = options.contextRewards === true;
+  if (kind === 'one-layer') {
+    const table = (): Float64Array => rewardTable(rng, n, reward);
+    const net: OneLayerNet = { kind, n, x, W, b, reward: table() };
+    return K > 1 ? { ...net, contexts: drawContexts(rng, x, K, own ? table : undefined) } : net;
+  }
   const wOut = Float64Array.from({ length: n }, () => rng.normal(0, 2 / Math.sqrt(n)));
   const bOut = rng.normal(0, 0.5);
-  let table: Float64Array;
-  if (rewardOf === 'all') table = rewardTable(rng, n + 1, reward);
-  else {
+  const table = (): Float64Array => {
+    if (rewardOf === 'all') return rewardTable(rng, n + 1, reward);
     const r = rewardTable(rng, 1, reward);
     const H = 2 ** n;
-    table = new Float64Array(2 * H);
-    table.fill(r[0]!, 0, H);
-    table.fill(r[1]!, H);
+    const t = new Float64Array(2 * H);
+    t.fill(r[0]!, 0, H);
+    t.fill(r[1]!, H);
+    return t;
+  };
+  const net: TwoLayerNet = { kind, n, x, W, b, wOut, bOut, reward: table() };
+  return K > 1 ? { ...net, contexts: drawContexts(rng, x, K, own ? table : undefined) } : net;
+}
+
+/** K − 1 further inputs after `x`, the K probabilities, and with `table` K − 1 further reward tables (see the module header). */
+function drawContexts(rng: Rng, x: Float64Array, K: number, table?: () => Float64Array): InputContext[] {
+  const xs = [x, ...Array.from({ length: K - 1 }, () => Float64Array.from({ length: x.length }, () => rng.normal()))];
+  const g = xs.map(() => -Math.log(1 - rng.random()));
+  const total = g.reduce((s, v) => s + v, 0);
+  const tables = table ? [undefined, ...Array.from({ length: K - 1 }, table)] : [];
+  return xs.map((xc, c) => (c > 0 && tables[c] ? { x: xc, weight: g[c]! / total, reward: tables[c] } : { x: xc, weight: g[c]! / total }));
+}
+
+/** K, the number of input contexts of `net` (1 with one fixed input). */
+export function contextCount(net: ExactNet): number {
+  return net.contexts?.length ?? 1;
+}
+
+/**
+ * The network seen in each of its input contexts: K copies of `net` with input x⁽ᶜ⁾ and no
+ * `contexts` of their own, each with its probability π_c. With one fixed input, `[{ weight: 1, net }]`.
+ */
+export function contextNets(net: ExactNet): { readonly weight: number; readonly net: ExactNet }[] {
+  if (!net.contexts || net.contexts.length <= 1) return [{ weight: 1, net }];
+  return net.contexts.map((c) => ({ weight: c.weight, net: { ...net, x: c.x, reward: c.reward ?? net.reward, contexts: undefined } as ExactNet }));
+}
+
+/** A probability distribution over K given inputs (for hand-built networks). Checks shapes and that π sums to 1. */
+export function withContexts<T extends ExactNet>(net: T, contexts: readonly InputContext[]): T {
+  if (contexts.length < 1 || contexts.length > MAX_CONTEXTS) throw new RangeError(`withContexts: contexts must hold 1 … ${MAX_CONTEXTS} inputs, got ${contexts.length}`);
+  let total = 0;
+  for (const [c, ctx] of contexts.entries()) {
+    if (ctx.x.length !== net.x.length) throw new RangeError(`withContexts: context ${c} must have ${net.x.length} inputs, got ${ctx.x.length}`);
+    if (!(ctx.weight > 0)) throw new RangeError(`withContexts: context ${c} must have a positive probability, got ${ctx.weight}`);
+    if (ctx.reward && ctx.reward.length !== net.reward.length) throw new RangeError(`withContexts: context ${c}'s reward must hold ${net.reward.length} values, got ${ctx.reward.length}`);
+    total += ctx.weight;
   }
-  return { kind, n, x, W, b, wOut, bOut, reward: table };
+  if (Math.abs(total - 1) > 1e-12) throw new RangeError(`withContexts: the probabilities must sum to 1, got ${total}`);
+  const first = contexts[0]!;
+  const reward = first.reward ?? net.reward;
+  if (contexts.length === 1) return { ...net, x: first.x, reward, contexts: undefined };
+  return { ...net, x: first.x, reward, contexts: contexts.map((c, k) => ({ x: Float64Array.from(c.x), weight: c.weight, ...(k > 0 && c.reward ? { reward: Float64Array.from(c.reward) } : {}) })) };
 }
 
 /** The parameters of `net`, flat (see the module header for the layout). */

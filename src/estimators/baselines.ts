@@ -8,6 +8,12 @@
  *   Corollary 1), `OptimalBaseline`.
  * - `critic`: a learned V(s) forms the signal G − V(s) outside the network (Sutton & Barto 2018,
  *   §13.5); the units subtract nothing more.
+ * - `optimal-per-weight`: one Eq. 7 ratio per synapse, L̄ᵢⱼ = E[(hᵢ − pᵢ)²xⱼ²R] / E[(hᵢ − pᵢ)²xⱼ²],
+ *   the constant that minimises each weight's variance (Eq. 7 minimises the unit's, i.e. its
+ *   bias's), `PerWeightOptimalBaseline`; typed update path only (see `per-weight-baseline.ts`).
+ *   Measured against `optimal` by `rewardcast diagnose` (per-weight section): with one fixed
+ *   input the two agree on the hidden weights and the per-weight form wins on every output weight
+ *   (whose input hⱼ varies); with several input contexts it wins on every weight.
  *
  * Any of them leaves the REINFORCE estimate unbiased, because none depends on the sample it is
  * subtracted from (each batch sees the running baseline from before its own update).
@@ -16,6 +22,7 @@
  */
 import { MeanBaseline } from './reinforce-mean.js';
 import { OptimalBaseline } from './reinforce-optimal.js';
+import { PerWeightOptimalBaseline } from './per-weight-baseline.js';
 import type { Baseline, BaselineKind, ExactNetwork } from './types.js';
 
 /** One baseline kind. */
@@ -26,31 +33,41 @@ export interface BaselineDescriptor {
   readonly critic: boolean;
   /** Whether its running state needs whole returns (so online traces cannot use it). */
   readonly needsWholeReturn: boolean;
-  /** The running baseline of one layer of `units` units, or undefined when it keeps none. */
-  create(units: number, decay: number): Baseline | undefined;
+  /** Whether it keeps a ratio per weight (then it needs the typed update path and the layer's `inputs`). */
+  readonly perWeight: boolean;
+  /** The running baseline of one layer of `units` units with `inputs` inputs, or undefined when it keeps none. */
+  create(units: number, decay: number, inputs?: number): Baseline | undefined;
   /**
-   * The ideal constant its running state converges to, per unit, on one of diagnose's networks
-   * (with one fixed input, a critic's V(s) is E[R]).
+   * The ideal constant its running state converges to, per unit, on one of diagnose's networks:
+   * over the whole input distribution when there are several input contexts (`net.contexts`), but
+   * for a critic, whose V(s) sees the input: E[R | the network's own context].
    */
   exact(net: Omit<ExactNetwork, 'baseline'>): Float64Array;
 }
 
+/** The contexts of a network with their probabilities (the network alone, weight 1, with one fixed input). */
+function contextsOf(net: Omit<ExactNetwork, 'baseline'>): readonly { readonly weight: number; readonly net: Omit<ExactNetwork, 'baseline'> }[] {
+  return net.contexts && net.contexts.length > 1 ? net.contexts : [{ weight: 1, net }];
+}
+
 /**
  * The exact Eq. 7 baseline per unit: L̄ᵢ = Σ P·(zᵢ − pᵢ)²·R̄ / Σ P·(zᵢ − pᵢ)² (Bengio et al. 2013,
- * §3.1, Eq. 7).
+ * §3.1, Eq. 7), P over contexts × configurations when there are several input contexts.
  */
 function exactEq7(net: Omit<ExactNetwork, 'baseline'>): Float64Array {
   const U = net.units;
   const num = new Float64Array(U);
   const den = new Float64Array(U);
-  const R = net.reward;
-  for (let k = 0; k < net.rows; k++) {
-    const w = net.prob[k]!;
-    for (let i = 0; i < U; i++) {
-      const e = ((k >> i) & 1) - net.unitP(k, i);
-      const e2w = e * e * w;
-      num[i] += e2w * R[k]!;
-      den[i] += e2w;
+  for (const { weight, net: c } of contextsOf(net)) {
+    const R = c.reward;
+    for (let k = 0; k < c.rows; k++) {
+      const w = weight * c.prob[k]!;
+      for (let i = 0; i < U; i++) {
+        const e = ((k >> i) & 1) - c.unitP(k, i);
+        const e2w = e * e * w;
+        num[i] += e2w * R[k]!;
+        den[i] += e2w;
+      }
     }
   }
   const out = new Float64Array(U);
@@ -58,12 +75,32 @@ function exactEq7(net: Omit<ExactNetwork, 'baseline'>): Float64Array {
   return out;
 }
 
+/** E[R] over the input distribution (J of the mixture; J with one fixed input). */
+function expectedReward(net: Omit<ExactNetwork, 'baseline'>): number {
+  const cs = contextsOf(net);
+  if (cs.length === 1) return net.objective;
+  return cs.reduce((s, c) => s + c.weight * c.net.objective, 0);
+}
+
 /** Every baseline kind, by name. */
 export const BASELINES: Readonly<Record<BaselineKind, BaselineDescriptor>> = {
-  none: { kind: 'none', critic: false, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
-  mean: { kind: 'mean', critic: false, needsWholeReturn: true, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(net.objective) },
-  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
-  critic: { kind: 'critic', critic: true, needsWholeReturn: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  none: { kind: 'none', critic: false, needsWholeReturn: false, perWeight: false, create: () => undefined, exact: (net) => new Float64Array(net.units) },
+  mean: { kind: 'mean', critic: false, needsWholeReturn: true, perWeight: false, create: (_units, decay) => new MeanBaseline(decay), exact: (net) => new Float64Array(net.units).fill(expectedReward(net)) },
+  optimal: { kind: 'optimal', critic: false, needsWholeReturn: true, perWeight: false, create: (units, decay) => new OptimalBaseline(units, decay), exact: exactEq7 },
+  // V(s): the critic sees the input, so its ideal value is E[R | this context].
+  critic: { kind: 'critic', critic: true, needsWholeReturn: false, perWeight: false, create: () => undefined, exact: (net) => new Float64Array(net.units).fill(net.objective) },
+  // Per unit (the bias, x = 1) it is Eq. 7; its per-weight exact values are diagnose's (`src/diagnose/per-weight.ts`).
+  'optimal-per-weight': {
+    kind: 'optimal-per-weight',
+    critic: false,
+    needsWholeReturn: true,
+    perWeight: true,
+    create: (units, decay, inputs) => {
+      if (inputs === undefined) throw new RangeError("baseline 'optimal-per-weight' needs the layer's number of inputs");
+      return new PerWeightOptimalBaseline(inputs, units, decay);
+    },
+    exact: exactEq7,
+  },
 };
 
 /** The valid baseline kinds, in listing order. */

@@ -210,23 +210,66 @@ export interface MomentOptions {
   readonly seed: number;
   readonly reward: 'structured' | 'iid';
   readonly rewardOf: 'all' | 'output';
+  /** K, the input contexts of every network. @default 1 */
+  readonly contexts?: number;
+  /** With K > 1, whether each context has its own reward table. @default false */
+  readonly contextRewards?: boolean;
+}
+
+/** A network in each of its input contexts, with the contexts' probabilities (`Mixture` of `src/diagnose/enumerate.ts`). */
+export type ContextMixture = readonly { readonly weight: number; readonly en: Enumeration }[];
+
+/**
+ * An estimator's measurement over a network's input contexts: its own `measure` in each context
+ * (the baselines it reads are the mixture's), combined by the law of total expectation and
+ * variance, E ĝ = Σ π_c E[ĝ | c], Var ĝ = Σ π_c (Var[ĝ | c] + E[ĝ | c]²) − (E ĝ)², per parameter,
+ * against the mixture's ∇J. A sample is a context, then what the estimator draws in it (its K
+ * samples, its pair, its perturbation). With one context, `measure` itself.
+ */
+export function measureOverContexts(mix: ContextMixture, estimator: string, measure: (en: Enumeration, g: Float64Array) => MomentMeasure, gradient: Float64Array, gradientOf: (en: Enumeration) => Float64Array): MomentMeasure {
+  if (mix.length === 1) return measure(mix[0]!.en, gradient);
+  const P = gradient.length;
+  const mean = new Float64Array(P);
+  const square = new Float64Array(P);
+  for (const { weight, en } of mix) {
+    const m = measure(en, gradientOf(en));
+    for (let k = 0; k < P; k++) {
+      mean[k] += weight * m.mean[k]!;
+      square[k] += weight * (m.variance[k]! + m.mean[k]! ** 2);
+    }
+  }
+  const variance = square.map((q, k) => Math.max(0, q - mean[k]! ** 2));
+  return measureMoments(mix[0]!.en, estimator, mean, variance, gradient);
 }
 
 /**
  * The exact measurement of every registered estimator with `exactMoments`, on the same random
- * networks as `diagnose` (same seed, kinds, sizes and indices), sizes above an estimator's
- * `maxUnits` left out.
+ * networks as `diagnose` (same seed, kinds, sizes and indices, and input contexts), sizes above an
+ * estimator's `maxUnits` left out.
+ *
+ * @param make the network `index` of (kind, n), in each of its input contexts
+ * @param gradientOf ∇J of one context's network
  */
-export function analyzeMoments(estimators: readonly { readonly id: string; readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: Enumeration, g: Float64Array): MomentMeasure } }[], o: MomentOptions, make: (kind: 'one-layer' | 'two-layer', n: number, index: number) => Enumeration, gradientOf: (en: Enumeration) => Float64Array): MomentRow[] {
+export function analyzeMoments(
+  estimators: readonly { readonly id: string; readonly exactMoments?: { readonly nets: readonly ('one-layer' | 'two-layer')[]; readonly maxUnits: number; measure(en: Enumeration, g: Float64Array): MomentMeasure } }[],
+  o: MomentOptions,
+  make: (kind: 'one-layer' | 'two-layer', n: number, index: number) => ContextMixture,
+  gradientOf: (en: Enumeration) => Float64Array,
+): MomentRow[] {
   const rows: MomentRow[] = [];
   for (const network of ['one-layer', 'two-layer'] as const) {
     for (const n of o.units) {
-      const ens = Array.from({ length: o.nets }, (_, index) => make(network, n, index));
-      const grads = ens.map((en) => gradientOf(en));
+      const mixes = Array.from({ length: o.nets }, (_, index) => make(network, n, index));
+      const grads = mixes.map((mix) => {
+        if (mix.length === 1) return gradientOf(mix[0]!.en);
+        const g = new Float64Array(paramCount(mix[0]!.en.net));
+        for (const { weight, en } of mix) gradientOf(en).forEach((v, k) => (g[k] += weight * v));
+        return g;
+      });
       for (const e of estimators) {
         const x = e.exactMoments;
         if (!x || !x.nets.includes(network) || n > x.maxUnits) continue;
-        const ms = ens.map((en, k) => x.measure(en, grads[k]!));
+        const ms = mixes.map((mix, k) => measureOverContexts(mix, e.id, (en, g) => x.measure(en, g), grads[k]!, gradientOf));
         let signal = 0;
         let noise = 0;
         for (const m of ms) for (let i = 0; i < n; i++) (signal += m.unitMean[i]! ** 2), (noise += m.unitVariance[i]!);

@@ -8,6 +8,7 @@ export * from './builtins.js';
 export * from './types.js';
 export { registerEstimator, estimatorFor, hasEstimator, listEstimators, ESTIMATOR_IDS } from './registry.js';
 export { BASELINES, BASELINE_KINDS, baselineFor, type BaselineDescriptor } from './baselines.js';
+export { PerWeightOptimalBaseline, perWeightUpdate, emptyPerWeightMoments, type PerWeightBatchMoments, type PerWeightUpdateOut } from './per-weight-baseline.js';
 export { localEstimate, backpropEstimate, baselineState } from './rules.js';
 export { reinforceRows, backpropRows, reinforceExactRule, straightThroughExactRule, tfjsBackpropRows, tfjsReinforce } from './exact-rules.js';
 export { reinforce, reinforceGrad, reinforceUpdate, batchMoments, type ReinforceUpdateOut } from './reinforce.js';

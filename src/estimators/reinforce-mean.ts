@@ -29,7 +29,7 @@ export const reinforceMean: Estimator = {
   createState: (ctx) => baselineState(ctx, true),
   hiddenGradient: localEstimate,
   fusedUpdate: reinforceUpdate,
-  exact: reinforceExactRule('mean', (net, t) => tfjsReinforce(t, new MeanBaseline(0.9, net.objective).value()), { theory: { oneOverN: true } }),
+  exact: reinforceExactRule('mean', (net, t) => tfjsReinforce(t, new MeanBaseline(0.9, net.baseline('mean')[0]!).value()), { theory: { oneOverN: true } }),
 };
 
 /** The scalar running mean R̄ of the signal, shared by every unit of a layer. */

@@ -40,7 +40,7 @@ export function baselineState(ctx: StateContext, hiddenBaselines: boolean): Esti
   const kind = baselineFor(ctx.baseline);
   const L = ctx.shapes.length;
   return {
-    baselines: ctx.shapes.map((s, l) => (l === L - 1 || hiddenBaselines ? kind.create(s.nOut, ctx.baselineDecay) : undefined)),
+    baselines: ctx.shapes.map((s, l) => (l === L - 1 || hiddenBaselines ? kind.create(s.nOut, ctx.baselineDecay, s.nIn) : undefined)),
     layers: ctx.shapes.map(() => undefined),
   };
 }

@@ -81,7 +81,7 @@ export type HiddenKind = 'binary' | 'noisy-relu' | 'sts' | 'tanh';
 export type InformationUsed = 'broadcast' | 'broadcast+local messages' | 'backprop';
 
 /** The baseline subtracted from the broadcast signal (see `baselines.ts`). */
-export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic';
+export type BaselineKind = 'none' | 'mean' | 'optimal' | 'critic' | 'optimal-per-weight';
 
 /**
  * A per-layer baseline with running state. `value()` is the L̄ to subtract (broadcastable to
@@ -433,6 +433,13 @@ export interface ExactNetwork {
   unitP(k: number, i: number): number;
   /** The ideal constant baseline of each unit for a baseline kind (see `baselines.ts`). */
   baseline(kind: BaselineKind): Float64Array;
+  /**
+   * With several input contexts: the network in every context of the input distribution (this one
+   * among them), each with its probability π_c. Constants that one agent state must serve across
+   * inputs (the baselines but a critic's V(s), a learned correction's map) are fitted over all of
+   * them. Undefined with one fixed input.
+   */
+  readonly contexts?: readonly { readonly weight: number; readonly net: ExactNetwork }[] | undefined;
 }
 
 /** An exact rule set up on one network: its per-configuration estimate and what it used. */

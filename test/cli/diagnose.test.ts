@@ -56,6 +56,7 @@ interface PrintedNet {
   wOut?: number[];
   bOut?: number;
   reward: number[];
+  contexts?: { x: number[]; weight: number }[];
   objective: number;
   gradient: number[];
   estimators: Record<string, { mean: number[]; variance: number[]; unitSnr: number[]; baseline: number[]; relBias: number }>;
@@ -130,6 +131,15 @@ test('resolveDiagnoseOptions: defaults and flag errors', () => {
   usage(() => resolveDiagnoseOptions({ reward: 'flat' }), '--reward', '"flat"');
   usage(() => resolveDiagnoseOptions({ rewardOf: 'h' }), '--reward-of', '"h"');
   usage(() => resolveDiagnoseOptions({ backend: 'gpu' }), '--backend', '"gpu"');
+  assert.equal([o.contexts, o.alsoContexts, o.onlineUpdates, o.onlineBatch], [1, 4, 1000, 16]);
+  assert.is(resolveDiagnoseOptions({ contexts: '3' }).contexts, 3);
+  assert.is(resolveDiagnoseOptions({ alsoContexts: '0' }).alsoContexts, 0);
+  usage(() => resolveDiagnoseOptions({ contexts: '0' }), '--contexts', '"0"', '[1, 16]');
+  usage(() => resolveDiagnoseOptions({ contexts: '17' }), '--contexts', '"17"');
+  usage(() => resolveDiagnoseOptions({ contexts: '2.5' }), '--contexts', '"2.5"');
+  usage(() => resolveDiagnoseOptions({ alsoContexts: '-1' }), '--also-contexts', '"-1"');
+  usage(() => resolveDiagnoseOptions({ onlineUpdates: '5' }), '--online-updates', '"5"');
+  usage(() => resolveDiagnoseOptions({ onlineBatch: '0' }), '--online-batch', '"0"');
   assert.match(defaultDiagnoseDir(7, 1700000000), /^runs[/\\]diagnose__7__1700000000$/);
 });
 
@@ -251,6 +261,57 @@ test('CLI: the table, and bad input exits 2 with one line naming the value', asy
     assert.ok(lines[0]!.includes(part), lines[0]);
   }
   assert.not.ok(existsSync(join(root, 'never')), 'no folder is made for bad input');
+});
+
+test('CLI: --contexts 2 --also-contexts 3: the printed contexts reproduce J and ∇J; the sections are in the JSON and the table', async () => {
+  const base = ['diagnose', '--units', '2,3', '--nets', '2', '--contexts', '2', '--also-contexts', '3', '--online-updates', '100', '--online-batch', '4', '--backend', 'cpu'];
+  const r = await cli([...base, '--json', '--out', join(root, 'contexts')]);
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    contexts: number;
+    results: { network: string; n: number; nets: PrintedNet[] }[];
+    contextsSection: { contexts: number; results: { nets: PrintedNet[] }[]; theory: { claim: string; verdict: string }[] };
+    learnedCorrectionOnline: { contexts: number; n: number; exactRelBias: number; varianceRatio: number }[];
+    perWeightBaseline: { totals: Record<string, { hidden: { weights: number; perUnitWins: number }; output: { weights: number; perWeightWins: number; perUnitWins: number } }> };
+  };
+  assert.is(doc.contexts, 2);
+  for (const res of doc.results) {
+    for (const net of res.nets) {
+      assert.is(net.contexts!.length, 2);
+      assert.equal(net.contexts![0]!.x, net.x);
+      // J and ∇J: Σ π_c of the one-input recomputation with x = x⁽ᶜ⁾
+      let J = 0;
+      const grad = new Array<number>(net.gradient.length).fill(0);
+      for (const c of net.contexts!) {
+        const one = recompute({ ...net, x: c.x });
+        J += c.weight * one.J;
+        one.grad.forEach((g, k) => (grad[k] += c.weight * g));
+      }
+      assert.ok(Math.abs(J - net.objective) < 1e-12, `${res.network} n=${res.n}: J`);
+      grad.forEach((g, k) => assert.ok(Math.abs(g - net.gradient[k]!) < 1e-12 * Math.max(1, ...net.gradient.map(Math.abs)), `${res.network} n=${res.n} parameter ${k}`));
+      for (const id of ['reinforce', 'reinforce-optimal']) net.estimators[id]!.mean.forEach((v, k) => assert.ok(Math.abs(v - grad[k]!) < 1e-12, `${id} mean[${k}]`));
+    }
+  }
+  assert.is(doc.contextsSection.contexts, 3);
+  assert.is(doc.contextsSection.results[0]!.nets[0]!.contexts!.length, 3);
+  assert.is(doc.contextsSection.theory.find((t) => t.claim.includes('unbiased'))!.verdict, 'holds');
+  assert.equal(doc.learnedCorrectionOnline.map((x) => `${x.contexts}/${x.n}`), ['2/2', '2/3', '3/2', '3/3']);
+  assert.ok(doc.learnedCorrectionOnline.every((x) => x.exactRelBias > 1e-6 && x.varianceRatio > 0));
+  for (const K of ['2', '3']) {
+    const t = doc.perWeightBaseline.totals[K]!;
+    assert.is(t.hidden.weights, 2 * 2 * (4 * 2 + 4 * 3), `K=${K}: W of both networks, n = 2 and 3`);
+    assert.is(t.hidden.perUnitWins + t.output.perUnitWins, 0);
+    assert.is(t.output.perWeightWins, t.output.weights);
+  }
+  const table = await cli([...base, '--out', join(root, 'contexts-table')]);
+  assert.is(table.code, 0, table.stderr);
+  assert.match(table.stdout, /one fixed input|2 input contexts/);
+  assert.match(table.stdout, /several input contexts \(K = 3\)/);
+  assert.match(table.stdout, /learned-correction, exact fit and online rule/);
+  assert.match(table.stdout, /per-weight Eq\. 7 baseline/);
+  const bad = await cli(['diagnose', '--contexts', '0', '--out', join(root, 'never4')]);
+  assert.is(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--contexts must be an integer in \[1, 16\], got "0"/);
 });
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/custom-estimator.js', import.meta.url));

@@ -33,7 +33,7 @@ import { exactCorrectionState } from '../../src/estimators/index.js';
 import { ESTIMATOR_IDS, estimatorFor } from '../../src/estimators/index.js';
 import { LinearCorrection } from '../../src/estimators/learned-correction.js';
 import { initBackend } from '../../src/tensor/backend.js';
-import { assertAllClose, throwsWith } from '../helpers.js';
+import { assertAllClose, assertClose, throwsWith } from '../helpers.js';
 
 await initBackend('cpu', () => {});
 
@@ -267,6 +267,82 @@ test('n = 16 (2¹⁷ configurations) measures every estimator in seconds', () =>
   for (const id of exactEstimatorIds()) measureEstimator(en, id, g);
   const seconds = (performance.now() - t0) / 1000;
   assert.ok(seconds < 10, `${seconds} s`);
+});
+
+
+// ---- several input contexts ----
+
+test('K > 1 contexts: the unbiased estimators stay unbiased to rounding, as an expectation over contexts × samples', async () => {
+  const { enumerateContexts, mixtureGradient, measureMixture } = await import('../../src/diagnose/index.js');
+  const { measureOverContexts } = await import('../../src/estimators/exact-moments.js');
+  const { exactGradient: gradientOf } = await import('../../src/diagnose/index.js');
+  const perRule = ['reinforce', 'reinforce-mean', 'reinforce-optimal', 'reinforce-critic'];
+  const moments = ['rloo', 'arm', 'disarm'];
+  let checked = 0;
+  for (const kind of KINDS) {
+    for (const rewardOf of ['all', 'output'] as const) {
+      for (const n of [2, 5]) {
+        const mix = enumerateContexts(randomNet(kind, n, 41, { contexts: 3, index: n, rewardOf }));
+        const g = mixtureGradient(mix);
+        for (const id of perRule) {
+          const m = measureMixture(mix, id, g);
+          assert.ok(m.relBias < 1e-12, `${id} ${kind} n=${n}: ${m.relBias}`);
+          checked += 1;
+        }
+        // HNCA's theorem needs R to depend on a hidden unit only through its children: the one-layer
+        // network, or the two-layer one with the reward of the output only.
+        const ids = kind === 'one-layer' || rewardOf === 'output' ? [...moments, 'hnca'] : moments;
+        for (const id of ids) {
+          const x = estimatorFor(id).exactMoments!;
+          const m = measureOverContexts(mix, id, (en, gg) => x.measure(en, gg), g, gradientOf);
+          assert.ok(m.relBias < 1e-12, `${id} ${kind}/${rewardOf} n=${n}: ${m.relBias}`);
+          checked += 1;
+        }
+      }
+    }
+  }
+  assert.ok(checked >= 40);
+});
+
+test('K > 1 contexts: Eq. 7 over the mixture still has the lowest unit (bias) variance among constant baselines', async () => {
+  const { enumerateContexts, mixtureGradient, measureMixture } = await import('../../src/diagnose/index.js');
+  for (const kind of KINDS) {
+    const mix = enumerateContexts(randomNet(kind, 4, 42, { contexts: 4 }));
+    const g = mixtureGradient(mix);
+    const opt = measureMixture(mix, 'reinforce-optimal', g);
+    for (const id of ['reinforce', 'reinforce-mean']) {
+      const other = measureMixture(mix, id, g);
+      opt.unitVariance.forEach((v, i) => assert.ok(v <= other.unitVariance[i]! * (1 + 1e-12), `${kind} ${id} unit ${i}`));
+    }
+  }
+});
+
+test('K > 1 contexts: learned-correction’s exact fit is biased (one map for every input); with K = 1 it is not', async () => {
+  const { enumerateContexts, mixtureGradient, measureMixture, hiddenWeightCosine } = await import('../../src/diagnose/index.js');
+  let biased = 0;
+  for (let index = 0; index < 4; index++) {
+    const one = enumerateContexts(randomNet('two-layer', 4, 1, { index }));
+    assert.ok(measureMixture(one, 'learned-correction', mixtureGradient(one)).relBias < 1e-12);
+    const mix = enumerateContexts(randomNet('two-layer', 4, 1, { index, contexts: 4 }));
+    const g = mixtureGradient(mix);
+    const m = measureMixture(mix, 'learned-correction', g);
+    if (m.relBias > 0.01) biased += 1;
+    assert.ok(m.cosine < 1 - 1e-6, `cosine ${m.cosine}`);
+    assert.ok(hiddenWeightCosine(m.mean, g, 4 * 4) < 1, 'W alone');
+    // the fit is the least-squares fit over contexts × configurations: the exact moments mix by π
+    const st = exactCorrectionState(mix[0]!.en);
+    const byContext = mix.map((c) => exactCorrectionState({ ...c.en, contexts: undefined }));
+    st['mx']!.forEach((v, j) => assertClose(v, mix.reduce((s, c, k) => s + c.weight * byContext[k]!['mx']![j]!, 0), 1e-12, 'mx'));
+  }
+  assert.ok(biased >= 3, `${biased} of 4 networks biased`);
+});
+
+test('K > 1 contexts: the tfjs check runs every context with the mixture’s Eq. 7 baseline', async () => {
+  const { enumerateContexts } = await import('../../src/diagnose/index.js');
+  const mix = enumerateContexts(randomNet('two-layer', 3, 43, { contexts: 2 }));
+  const c = tfjsCheck(mix, ['reinforce-mean', 'reinforce-optimal', 'reinforce-critic', 'st', 'learned-correction']);
+  assert.is(c.rows, 2 * 16);
+  assert.ok(c.worst < 1e-4, `worst ${c.worst}`);
 });
 
 test.run();
