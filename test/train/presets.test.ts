@@ -37,6 +37,10 @@ test('the Acrobot-v1 preset parses as a preset file and is what train resolves t
   const hidden = resolveTrainOptions({ env: 'Acrobot-v1', estimator: 'weight-max' }, {});
   assert.equal(hidden.agent.hidden, p.byEstimator?.['weight-max']?.hidden, 'an estimator that needs hidden units gets its byEstimator layer');
   assert.ok((hidden.agent.hidden ?? []).length > 0);
+  assert.equal(presetAgentOptions(p, 'hnca').hidden, presetAgentOptions(p, 'weight-max').hidden, 'every estimator that needs hidden units gets the layer');
+  assert.is(presetAgentOptions(p, 'arm').credit, 'episode', 'paired estimators get episode credit');
+  assert.is(presetAgentOptions(p, 'arm').hidden, p.agent.hidden, 'and keep the shared options');
+  assert.ok(Object.keys(p.byEstimator ?? {}).includes('disarm') && Object.keys(p.byEstimator ?? {}).includes('st'), 'the per-estimator options list both kinds');
   // Every estimator resolves against the env's action space, Discrete(3).
   for (const est of ESTIMATOR_IDS) resolveAgentOptions({ ...presetAgentOptions(p, est), estimator: est }, make('Acrobot-v1').actionSpace);
 });
