@@ -149,14 +149,14 @@ test('the compiled CLI: bad input is one line naming the value, exit 2; --help e
 });
 
 test('compare --help says which preset applies and shows its values for the chosen env', async () => {
-  const [cart, bandit, none] = await Promise.all([cli(['compare', '--env', 'CartPole-v1', '--help']), cli(['compare', '--help', '--env=BernoulliBandit-v0']), cli(['compare', '--env', 'Acrobot-v1', '--help'])]);
+  const [cart, bandit, none] = await Promise.all([cli(['compare', '--env', 'CartPole-v1', '--help']), cli(['compare', '--help', '--env=BernoulliBandit-v0']), cli(['compare', '--import', fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url)), '--env', 'Corridor-v0', '--help'])]);
   assert.is(cart.code, 0);
   assert.match(cart.stdout, /Preset: the CartPole-v1 preset applies/);
   assert.match(cart.stdout, /learningRate 0\.05, learningRateSchedule linear/);
   assert.match(cart.stdout, /for backprop: learningRate 0\.01/);
   assert.match(bandit.stdout, /Preset: the BernoulliBandit-v0 preset applies/);
   assert.match(bandit.stdout, /numEnvs 1, steps 5000, hidden none, head categorical/);
-  assert.match(none.stdout, /Preset: Acrobot-v1 has no preset/);
+  assert.match(none.stdout, /Preset: Corridor-v0 has no preset/);
   const plain = await cli(['compare', '--help']);
   assert.match(plain.stdout, /Preset: the CartPole-v1 preset applies/, 'the default env');
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { EnvListing } from '../../src/cli/envs.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const CORRIDOR = fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
 
 test('envs shows which envs have a preset', () => {
@@ -13,11 +14,12 @@ test('envs shows which envs have a preset', () => {
   const rows = JSON.parse(r.stdout) as EnvListing[];
   const by = new Map(rows.map((x) => [x.id, x]));
   assert.is(by.get('CartPole-v1')!.preset, true);
-  assert.is(by.get('Acrobot-v1')!.preset, false);
+  assert.is(by.get('Acrobot-v1')!.preset, true);
   assert.is(by.get('Acrobot-v1')!.optimum, undefined, 'no optimum without --optimum');
-  const table = run('envs');
+  const table = run('envs', '--import', CORRIDOR);
   assert.match(table.stdout, /preset/);
-  assert.match(table.stdout, /Acrobot-v1 .* none/);
+  assert.match(table.stdout, /Acrobot-v1 .* yes/);
+  assert.match(table.stdout, /Corridor-v0 .* none/, "a user's env has none");
 });
 
 test('envs --optimum: exact values where there are some, the reason elsewhere', () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEpisodes } from '../../src/train/run-folder.js';
 import { resolveTrainOptions } from '../../src/cli/train.js';
+import '../../examples/custom-env.js';
 import { UsageError } from '../../src/cli/errors.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -160,7 +161,7 @@ test('precedence: defaults < the env preset < the config file < flags', () => {
   assert.is(b.agent.learningRate, 0.3, 'flag (--lr, the alias of --learning-rate) over config');
   assert.is(resolveTrainOptions({ config: file, learningRate: '0.4' }, {}).agent.learningRate, 0.4, '--learning-rate');
   assert.is(b.numEnvs, 2, 'flag over preset');
-  const c = resolveTrainOptions({ env: 'Acrobot-v1' }, {});
+  const c = resolveTrainOptions({ env: 'Corridor-v0' }, {});
   assert.is(c.numEnvs, 8, 'no preset: the global default');
   assert.equal(c.envKwargs, {});
   assert.equal(resolveTrainOptions({ env: 'CliffWalking-v1' }, {}).envKwargs, { maxEpisodeSteps: 200 }, 'the preset adds a step limit to an env registered without one');

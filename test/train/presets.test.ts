@@ -6,6 +6,8 @@ import { resolveAgentOptions } from '../../agents/agent.js';
 import { make } from '../../src/core/registry.js';
 import { ESTIMATOR_IDS } from '../../src/estimators/index.js';
 import { PRESETS, presetAgentOptions, presetFor } from '../../src/train/presets.js';
+import { presetFileSchema } from '../../src/tune/preset-file.js';
+import { resolveTrainOptions } from '../../src/cli/train.js';
 
 test('every preset names a registered env and gives valid agent options for every estimator that fits', () => {
   for (const [id, p] of Object.entries(PRESETS)) {
@@ -31,8 +33,28 @@ test('the estimators since 2013: CartPole and bandit entries over the shared opt
   assert.equal(presetAgentOptions(PRESETS['GaussianBandit-v0']!, 'rloo'), PRESETS['GaussianBandit-v0']!.agent, 'tuned on the Bernoulli bandit only');
 });
 
-test('an env without a preset gets an empty one', () => {
-  assert.equal(presetFor('Acrobot-v1').agent, {});
+test('an env without a preset gets an empty one', async () => {
+  await import('../../examples/custom-env.js');
+  assert.equal(presetFor('Corridor-v0').agent, {});
+});
+
+test('the Acrobot-v1 preset parses as a preset file and is what train resolves to', () => {
+  const p = presetFor('Acrobot-v1');
+  assert.ok(Object.prototype.hasOwnProperty.call(PRESETS, 'Acrobot-v1'), 'a built-in preset');
+  presetFileSchema.parse({ kind: 'rewardcast-preset', version: 1, env: 'Acrobot-v1', ...p });
+  const t = resolveTrainOptions({ env: 'Acrobot-v1' }, {});
+  assert.is(t.numEnvs, p.numEnvs);
+  assert.is(t.steps, p.steps);
+  for (const [k, v] of Object.entries(p.agent)) assert.equal((t.agent as Record<string, unknown>)[k], v, `train uses the preset's ${k}`);
+  const hidden = resolveTrainOptions({ env: 'Acrobot-v1', estimator: 'weight-max' }, {});
+  assert.equal(hidden.agent.hidden, p.byEstimator?.['weight-max']?.hidden, 'an estimator that needs hidden units gets its byEstimator layer');
+  assert.ok((hidden.agent.hidden ?? []).length > 0);
+  assert.equal(presetAgentOptions(p, 'hnca').hidden, presetAgentOptions(p, 'weight-max').hidden, 'every estimator that needs hidden units gets the layer');
+  assert.is(presetAgentOptions(p, 'arm').credit, 'episode', 'paired estimators get episode credit');
+  assert.is(presetAgentOptions(p, 'arm').hidden, p.agent.hidden, 'and keep the shared options');
+  assert.ok(Object.keys(p.byEstimator ?? {}).includes('disarm') && Object.keys(p.byEstimator ?? {}).includes('st'), 'the per-estimator options list both kinds');
+  // Every estimator resolves against the env's action space, Discrete(3).
+  for (const est of ESTIMATOR_IDS) resolveAgentOptions({ ...presetAgentOptions(p, est), estimator: est }, make('Acrobot-v1').actionSpace);
 });
 
 test.run();

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../../envs/index.js';
 import { hasPreset, noPresetNotice } from '../../src/tune/notice.js';
+import { register } from '../../src/core/registry.js';
+import { Acrobot } from '../../envs/classic/acrobot.js';
+
+// An env id with no built-in preset and Discrete(3) actions (the built-in envs get presets over time).
+register({ id: 'UntunedAcrobot-v0', create: () => new Acrobot(), maxEpisodeSteps: 500 });
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rewardcast-notice-'));
@@ -15,16 +20,17 @@ const generic = { numEnvs: 8, agent: { hidden: [32], optimizer: 'adam', learning
 
 test('the line names the env and every generic setting, the head included', () => {
   assert.is(
-    noPresetNotice('Acrobot-v1', generic),
-    'no tuned preset for Acrobot-v1: generic defaults (hidden 32, adam lr 0.01, batch 256, 8 envs, binary-code head: 2 units for Discrete(3)); make one with `rewardcast tune --env Acrobot-v1`',
+    noPresetNotice('UntunedAcrobot-v0', generic),
+    'no tuned preset for UntunedAcrobot-v0: generic defaults (hidden 32, adam lr 0.01, batch 256, 8 envs, binary-code head: 2 units for Discrete(3)); make one with `rewardcast tune --env UntunedAcrobot-v0`',
   );
   assert.match(noPresetNotice('Taxi-v3', { ...generic, agent: { ...generic.agent, head: 'categorical' } })!, /categorical head: 6 units for Discrete\(6\)/);
 });
 
 test('no line for an env with a preset, with a preset file, or for an unknown id', () => {
-  assert.ok(hasPreset('CartPole-v1') && !hasPreset('Acrobot-v1'));
+  assert.ok(hasPreset('CartPole-v1') && hasPreset('Acrobot-v1') && !hasPreset('UntunedAcrobot-v0'));
+  assert.is(noPresetNotice('Acrobot-v1', generic), undefined);
   assert.is(noPresetNotice('CartPole-v1', generic), undefined);
-  assert.is(noPresetNotice('Acrobot-v1', generic, 'mine.json'), undefined);
+  assert.is(noPresetNotice('UntunedAcrobot-v0', generic, 'mine.json'), undefined);
   assert.is(noPresetNotice('NoSuch-v0', generic), undefined);
 });
 
