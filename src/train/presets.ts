@@ -192,13 +192,13 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       criticLambda: 0.95,
       signalNormalization: 'standardize',
     },
-    byEstimator: withHiddenLayer({ hidden: [64], learningRate: 0.00272 }, { arm: { credit: 'episode' }, disarm: { credit: 'episode' }, 'node-perturbation': { baseline: 'critic' } }),
+    byEstimator: withHiddenLayer({ hidden: [64], learningRate: 0.00272 }, { arm: { credit: 'episode' }, disarm: { credit: 'episode' }, 'weight-perturbation': { credit: 'episode' }, 'node-perturbation': { baseline: 'critic' } }),
     note:
       'Tuned for reinforce-critic by `rewardcast tune` (trial 2 of 18, successive halving 100 000 → 300 000 steps, seeds 101–104: final-100 −93, −87, −98, −91; BENCHMARKS.md, Acrobot-v1) from a hand-probed base. ' +
       'No hidden layer: the three action units see the six observations directly through a categorical head (a linear softmax policy is enough for Acrobot, and with 32 or 64×32 binary hidden units the same settings escaped the −500 plateau on 1 of 2 probe seeds). ' +
       'Segment credit every 8 steps of 8 sub-envs, bootstrapped by the critic with GAE λ = 0.95 and γ = 0.95, and the per-batch standardised signal: whole-episode credit over 500-step failures stayed at −500. ' +
       'Estimators that need hidden units (weight-max, hnca, st, …) get one layer of 64 binary units and Adam at 0.00272, tuned for weight-max (trial 1 of 9, seeds 101–103: final-100 −113, −150, −123; at 32 units and 0.0382 no trial left −500 within 100 000 steps) and used untuned for the others. ' +
-      'arm and disarm pair whole episodes and so use episode credit. node-perturbation centres on the critic (with its own running mean it stayed at −500 on seeds 1–10; with the critic it reached −100 at 125 232 and 82 328 steps on seeds 101, 102).',
+      'arm, disarm and weight-perturbation pair whole episodes and so use episode credit. node-perturbation centres on the critic (with its own running mean it stayed at −500 on seeds 1–10; with the critic it reached −100 at 125 232 and 82 328 steps on seeds 101, 102).',
   },
 };
 
