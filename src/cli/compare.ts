@@ -28,7 +28,7 @@ import { presetFor, type Preset } from '../train/presets.js';
 import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
-import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, definedKeys, envKwargsWithShaping, readConfigFile } from './options.js';
+import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, definedKeys, envKwargsWithShaping, readConfigFile, shapingNotice } from './options.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
 import { serveFromFlags } from '../server/flags.js';
@@ -351,6 +351,8 @@ export function registerCompare(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const shaped = shapingNotice(o.env, o.envKwargs);
+      if (shaped !== undefined) process.stderr.write(`${shaped}\n`);
       const live = await serveFromFlags(flags);
       let status: CompareResult['status'] | undefined;
       const ac = new AbortController();

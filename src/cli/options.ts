@@ -163,3 +163,15 @@ export function checkShapingKwargs(envKwargs: Readonly<Record<string, unknown>>)
     throw new UsageError((e as Error).message);
   }
 }
+
+/**
+ * The line `train` and `compare` print on stderr when the learning signal is shaped, so that a
+ * shaped run (from a preset, a config file or `--shaping`) is never silent about it; undefined
+ * without shaping.
+ */
+export function shapingNotice(env: string, envKwargs: Readonly<Record<string, unknown>>): string | undefined {
+  const s = envKwargs['rewardShaping'];
+  if (s === undefined || s === null || typeof s !== 'object') return undefined;
+  const o = s as RewardShapingOptions;
+  return `${env}: the agent learns from potential-based shaped rewards (${o.potential}, scale ${o.scale ?? 1}, γ ${o.gamma ?? "the agent's"}); every recorded return is the env's own; --shaping none turns it off`;
+}

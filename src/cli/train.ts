@@ -17,7 +17,7 @@ import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
-import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, envKwargsWithShaping, readConfigFile } from './options.js';
+import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, envKwargsWithShaping, readConfigFile, shapingNotice } from './options.js';
 import { serveFromFlags } from '../server/flags.js';
 
 /**
@@ -220,6 +220,8 @@ export function registerTrain(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const shaped = shapingNotice(o.env, o.envKwargs);
+      if (shaped !== undefined) process.stderr.write(`${shaped}\n`);
       const live = await serveFromFlags(flags);
       live?.watchRun(o.out, o.env, estimatorOf(o), o.seed);
       let status: TrainSummary['status'] | undefined;

@@ -68,8 +68,8 @@ export interface MakeOptions extends EnvKwargs {
   /** Makes the {@link PassiveEnvChecker} throw on an observation outside the space, instead of warning once. @default false */
   readonly strictEnvChecker?: boolean;
   /**
-   * Adds a {@link PotentialShaping} wrapper outside {@link TimeLimit} (its `gamma` is required
-   * here; the training loop fills in the agent's). The env's own reward stays in `info.envReward`,
+   * Adds a {@link PotentialShaping} wrapper outside {@link TimeLimit} (the training loop sets its
+   * `gamma` to the agent's). The env's own reward stays in `info.envReward`,
    * and the reward broadcast records episode returns from it. @default no shaping
    */
   readonly rewardShaping?: RewardShapingOptions;
@@ -126,7 +126,7 @@ export function unregister(id: string): boolean {
 export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOptions = {}): Env<Obs, Act> {
   const s = spec(id);
   const { maxEpisodeSteps, disableEnvChecker, strictEnvChecker, rewardShaping, ...rest } = options;
-  const shaping = rewardShaping !== undefined ? parseRewardShaping(rewardShaping, `make('${s.id}'): rewardShaping`, true) : undefined;
+  const shaping = rewardShaping !== undefined ? parseRewardShaping(rewardShaping, `make('${s.id}'): rewardShaping`) : undefined;
   const kwargs = { ...(s.kwargs ?? {}), ...rest };
   let env = s.create(kwargs) as Env<Obs, Act>;
   const limit = maxEpisodeSteps ?? s.maxEpisodeSteps;

@@ -92,10 +92,18 @@ export interface RewardShapingOptions {
   readonly scale?: number;
   /**
    * The shaping's discount γ; it must be the agent's for the theorem to hold (see the module
-   * header). `make` requires it; the training loop fills in the agent's `gamma` when it is absent.
+   * header). The training loop fills in the agent's `gamma` when it is absent; elsewhere (an env
+   * made by hand, or made only to read its spaces) it is {@link SHAPING_DEFAULT_GAMMA}.
+   * @default 0.99
    */
   readonly gamma?: number;
 }
+
+/**
+ * The shaping's γ when none is given: the agent's default `gamma` (`agents/options.ts`; a test
+ * keeps the two equal). A run with another agent γ gets its own from the training loop.
+ */
+export const SHAPING_DEFAULT_GAMMA = 0.99;
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 const potentials = new Map<string, PotentialSpec>();
@@ -131,9 +139,8 @@ export function potentialSpec(id: string): PotentialSpec {
  * the field and the value: `rewardShaping.scale must be a finite number, got "x"`.
  * @param value the value to check
  * @param where the name to report, e.g. `envKwargs.rewardShaping`
- * @param requireGamma whether `gamma` must be given (as `make` requires)
  */
-export function parseRewardShaping(value: unknown, where = 'rewardShaping', requireGamma = false): RewardShapingOptions {
+export function parseRewardShaping(value: unknown, where = 'rewardShaping'): RewardShapingOptions {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RangeError(`${where} must be an object { potential, scale?, gamma? }, got ${describeValue(value)}`);
   const o = value as Record<string, unknown>;
   for (const k of Object.keys(o)) {
@@ -146,7 +153,6 @@ export function parseRewardShaping(value: unknown, where = 'rewardShaping', requ
   if (scale !== undefined && (typeof scale !== 'number' || !Number.isFinite(scale))) throw new RangeError(`${where}.scale must be a finite number, got ${describeValue(scale)}`);
   const gamma = o['gamma'];
   if (gamma !== undefined && (typeof gamma !== 'number' || !(gamma >= 0 && gamma <= 1))) throw new RangeError(`${where}.gamma must be a number in [0, 1], got ${describeValue(gamma)}`);
-  if (requireGamma && gamma === undefined) throw new RangeError(`${where}.gamma is required: the discount of the agent's return (see src/core/shaping.ts)`);
   return { potential: o['potential'], ...(scale !== undefined ? { scale } : {}), ...(gamma !== undefined ? { gamma } : {}) };
 }
 
@@ -177,17 +183,17 @@ export class PotentialShaping<Obs, Act> extends Wrapper<Obs, Act> {
 
   /**
    * @param env the env to shape
-   * @param options the potential's id, the scale and the discount (required here)
+   * @param options the potential's id, the scale and the discount (the agent's γ: see the module header)
    */
   constructor(env: Env<Obs, Act>, options: RewardShapingOptions) {
     super(env);
-    const o = parseRewardShaping(options, 'PotentialShaping', true);
+    const o = parseRewardShaping(options, 'PotentialShaping');
     this.potential = potentialSpec(o.potential);
     const id = env.spec?.id;
     if (this.potential.envs && id !== undefined && !this.potential.envs.includes(id)) {
       throw new RangeError(`PotentialShaping: potential '${o.potential}' is meant for ${this.potential.envs.join(', ')}, not ${id}`);
     }
-    this.gamma = o.gamma!;
+    this.gamma = o.gamma ?? SHAPING_DEFAULT_GAMMA;
     this.scale = o.scale ?? 1;
     this.flat = new Float32Array(env.observationSpace.flatSize);
   }

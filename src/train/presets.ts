@@ -95,6 +95,14 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'GaussianBandit-v0': BANDIT,
   'NonstationaryBandit-v0': BANDIT,
   'ContextualBandit-v0': { ...BANDIT, note: 'As the other bandits; the one-hot context feeds the action units directly.' },
+  'MountainCar-v0': {
+    numEnvs: 1,
+    steps: 1_000_000,
+    envKwargs: { rewardShaping: { potential: 'mountain-car-energy', scale: 20 } },
+    agent: { hidden: [], head: 'categorical', batchSize: 128, learningRate: 0.1, criticLambda: 0.9 },
+    byEstimator: HIDDEN_FOR_BACKPROP,
+    note: 'PROVISIONAL',
+  },
 };
 
 /** The preset of an env id, or an empty one. */

@@ -14,6 +14,7 @@ import { TimeLimit } from '../../src/core/wrappers.js';
 import {
   ENV_REWARD_INFO_KEY,
   PotentialShaping,
+  SHAPING_DEFAULT_GAMMA,
   envRewardOf,
   hasPotential,
   listPotentials,
@@ -25,6 +26,7 @@ import { BroadcastEnv, BroadcastVectorEnv } from '../../src/stream/broadcast.js'
 import { isEpisode, isStep, type EpisodeEvent, type StepEvent } from '../../src/stream/events.js';
 import { runTraining, withShapingGamma } from '../../src/train/loop.js';
 import { ScriptedEnv } from '../fixtures/core-envs.js';
+import { AGENT_DEFAULTS } from '../../agents/options.js';
 import { assertClose, throwsWith } from '../helpers.js';
 
 // Φ(s) = the scripted env's step count t (its observation), and t + 5 (a potential with Φ(s₀) ≠ 0).
@@ -87,7 +89,7 @@ test('bad shaping options are refused with the field and the value', () => {
   throwsWith(() => parseRewardShaping({ potential: 'test-step-count', gamma: 1.5 }, 'x'), 'x.gamma must be a number in [0, 1], got 1.5');
   throwsWith(() => parseRewardShaping({ potential: 'test-step-count', scal: 2 }, 'x'), "x: unknown field 'scal'");
   throwsWith(() => parseRewardShaping('mountain-car-energy', 'x'), 'x must be an object');
-  throwsWith(() => new PotentialShaping(new ScriptedEnv(), { potential: 'test-step-count' }), 'PotentialShaping.gamma is required');
+  throwsWith(() => make('MountainCar-v0', { rewardShaping: { potential: 'mountain-car-energy', scale: Number.POSITIVE_INFINITY } }), "make('MountainCar-v0'): rewardShaping.scale must be a finite number, got Infinity");
   throwsWith(() => make('CartPole-v1', { rewardShaping: { potential: 'mountain-car-energy', gamma: 0.99 } }), "'mountain-car-energy' is meant for MountainCar-v0, not CartPole-v1");
   throwsWith(() => registerPotential({ id: 'test-step-count', potential: () => 0, description: '' }), "'test-step-count' is already registered");
   throwsWith(() => registerPotential({ id: 'Bad Id', potential: () => 0, description: '' }), 'id must be lower case');
@@ -102,7 +104,9 @@ test('make adds the wrapper only when asked, outside TimeLimit; makeVec then use
   assert.not.match(plain.toString(), /PotentialShaping/);
   const env = make<Float32Array, number>('MountainCar-v0', { rewardShaping: { potential: 'mountain-car-energy', scale: 10, gamma: 0.99 } });
   assert.match(env.toString(), /^<OrderEnforcing<PotentialShaping<TimeLimit</);
-  throwsWith(() => make('MountainCar-v0', { rewardShaping: { potential: 'mountain-car-energy' } }), "make('MountainCar-v0'): rewardShaping.gamma is required");
+  const byDefault = new PotentialShaping(new ScriptedEnv(), { potential: 'test-step-count' });
+  assert.is(byDefault.gamma, SHAPING_DEFAULT_GAMMA);
+  assert.is(SHAPING_DEFAULT_GAMMA, AGENT_DEFAULTS.gamma, 'the default is the agent\'s default γ');
   assert.ok(listPotentials().some((p) => p.id === 'mountain-car-energy') && listPotentials().some((p) => p.id === 'mountain-car-height'));
   // CartPole has a batched vector env, which cannot hold a per-env wrapper.
   if (!hasPotential('test-zero')) registerPotential({ id: 'test-zero', potential: () => 0, description: 'Φ = 0' });
