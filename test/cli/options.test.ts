@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../../envs/index.js';
-import { checkShapingKwargs, envKwargsWithShaping } from '../../src/cli/options.js';
+import { checkShapingKwargs, envKwargsWithShaping, shapingNotice } from '../../src/cli/options.js';
+import { PRESETS } from '../../src/train/presets.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { resolveTrainOptions } from '../../src/cli/train.js';
 import { resolveCompareOptions } from '../../src/cli/compare.js';
@@ -56,6 +57,23 @@ test('train and compare resolve the flag into envKwargs (recorded in config.json
   assert.equal(c.envKwargs['rewardShaping'], { potential: 'mountain-car-height' });
   const none = resolveCompareOptions({ env: 'MountainCar-v0', shaping: 'none' }, {});
   assert.is(none.envKwargs['rewardShaping'], undefined);
+});
+
+test('the MountainCar-v0 preset is used: its shaping, loop and agent options reach train and compare', () => {
+  const p = PRESETS['MountainCar-v0']!;
+  assert.ok(p.envKwargs?.['rewardShaping'] !== undefined, 'the preset shapes explicitly, in envKwargs');
+  checkShapingKwargs(p.envKwargs!);
+  const t = resolveTrainOptions({ env: 'MountainCar-v0', estimator: 'reinforce-critic' }, {});
+  assert.equal(t.envKwargs['rewardShaping'], p.envKwargs!['rewardShaping']);
+  assert.is(t.numEnvs, p.numEnvs);
+  assert.is(t.steps, p.steps);
+  assert.equal({ ...t.agent }, { ...p.agent, estimator: 'reinforce-critic' });
+  const c = resolveCompareOptions({ env: 'MountainCar-v0', estimators: 'reinforce-critic,st,backprop' }, {});
+  assert.equal(c.envKwargs['rewardShaping'], p.envKwargs!['rewardShaping']);
+  assert.equal(c.perEstimator['st'], { hidden: [8] }, 'a hidden layer for estimators that need one');
+  assert.is(resolveTrainOptions({ env: 'MountainCar-v0', shaping: 'none' }, {}).envKwargs['rewardShaping'], undefined, '--shaping none turns it off');
+  assert.match(shapingNotice('MountainCar-v0', t.envKwargs)!, /^MountainCar-v0: the agent learns from potential-based shaped rewards \(mountain-car-energy, scale \d+/);
+  assert.is(shapingNotice('MountainCar-v0', {}), undefined);
 });
 
 test('through the command: a bad --shaping exits 2 with one line; a shaped run records the env\'s returns', () => {
