@@ -99,9 +99,14 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     numEnvs: 1,
     steps: 1_000_000,
     envKwargs: { rewardShaping: { potential: 'mountain-car-energy', scale: 20 } },
-    agent: { hidden: [], head: 'categorical', batchSize: 128, learningRate: 0.1, criticLambda: 0.9 },
+    agent: { hidden: [], head: 'categorical', batchSize: 128, learningRate: 0.0943, criticLearningRate: 0.00322, criticLambda: 0.9 },
     byEstimator: HIDDEN_FOR_BACKPROP,
-    note: 'PROVISIONAL',
+    note:
+      'For reinforce-critic. The learning signal is shaped by the explicit potential-based wrapper (src/core/shaping.ts; recorded returns stay the env\'s; --shaping none turns it off) with the car\'s mechanical energy at scale 20: ' +
+      'without it not one episode reached the flag in 1 000 000 steps on tuning seeds 101–102 (every estimator tried), with it 3 of 3 tuning seeds reach −110. ' +
+      'One sub-env (with 8, sync batching updated too rarely: best mean-100 −120 to −125); no hidden layer, the scaled (x, v) straight into a categorical head (32 binary hidden units never reached the flag, with 8 or 1 sub-envs); ' +
+      'GAE λ = 0.9 so that the per-step energy gain credits each action. Step sizes from `rewardcast tune --env MountainCar-v0 --estimator reinforce-critic --budget 1000000 --trials 9 --seeds 101..103 ' +
+      '--params learningRate,batchSize,criticLambda,criticLearningRate` (trial 1: Adam 0.0943, batch 128, critic 0.00322, λ 0.9; −110 reached at 605 771, 479 658 and 455 521 steps). Estimators that need one get a hidden layer of 8.',
   },
 };
 
