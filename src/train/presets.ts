@@ -19,7 +19,7 @@ export interface Preset {
   readonly numEnvs?: number;
   /** Env steps of a default run. */
   readonly steps?: number;
-  /** Options for `make` (for example `maxEpisodeSteps`, for an env registered without a limit). */
+  /** Options for `make` (for example `maxEpisodeSteps`, for an env registered without a limit, or `rewardShaping`, the explicit shaping wrapper of `src/core/shaping.ts`). */
   readonly envKwargs?: EnvKwargs;
   /** Agent options (estimator-independent unless `byEstimator` overrides them). */
   readonly agent: AgentOptions;
