@@ -43,7 +43,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     const label = `${row.estimator}${row.shaped ? ' (shaped)' : ' (no shaping)'}`;
     summarise(`${label}: steps to mean-100 ≥ −110`, steps, BUDGET);
-    console.log(`  reached −110 on ${steps.filter((s) => s < BUDGET).length}/${seeds.length} seeds; mean-100 at the stop (the solve, or the budget): ${finals.map((f) => f.toFixed(1)).join(' ')}`);
+    console.log(`  reached −110 on ${steps.filter((s) => s < BUDGET).length}/${seeds.length} seeds; mean-100 when the run stopped (at its next yield after reaching −110, or at the budget): ${finals.map((f) => f.toFixed(1)).join(' ')}`);
     console.log(`  (${seeds.length} seeds, ${((performance.now() - t0) / 1000).toFixed(0)} s, numEnvs ${numEnvs}, envKwargs ${JSON.stringify(envKwargs)}, options ${JSON.stringify(agent)})`);
   }
 }
