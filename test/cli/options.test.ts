@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,19 @@ test('through the command: a bad --shaping exits 2 with one line; a shaped run r
   const rows = readEpisodes(join(summary.runDir, 'episodes.csv'));
   assert.ok(rows.length >= 4, `episodes ${rows.length}`);
   assert.ok(rows.every((r) => r.return === -r.length), 'episodes.csv holds the env\'s own returns (−1 per step), not the shaped ones');
+});
+
+test('a potential that a user module registers (--import) works with --shaping, here and in compare\'s workers', () => {
+  const shaping = new URL('../../src/core/shaping.js', import.meta.url).href;
+  const mod = join(out, 'my-potential.mjs');
+  writeFileSync(mod, `import { registerPotential } from '${shaping}';\nregisterPotential({ id: 'my-speed', potential: (o) => 100 * Math.abs(o[1]), description: 'speed' });\n`);
+  const t = run('train', '--import', mod, '--env', 'MountainCar-v0', '--shaping', 'my-speed', '--steps', '400', '--num-envs', '2', '--out', out, '--json');
+  assert.is(t.status, 0, t.stderr);
+  assert.match(t.stderr, /MountainCar-v0: the agent learns from potential-based shaped rewards \(my-speed, scale 1,/);
+  const c = run('compare', '--import', mod, '--env', 'MountainCar-v0', '--shaping', 'my-speed', '--estimators', 'reinforce-critic', '--seeds', '1', '--steps', '400', '--workers', '1', '--out', out, '--json');
+  assert.is(c.status, 0, c.stderr);
+  const meta = JSON.parse(readFileSync(join(out, readdirSync(out).find((d) => d.includes('__compare__'))!, 'compare.json'), 'utf8')) as { config: { envKwargs: Record<string, unknown> } };
+  assert.equal(meta.config.envKwargs['rewardShaping'], { potential: 'my-speed' }, 'the shaping is in the comparison folder\'s config');
 });
 
 test.after(() => rmSync(out, { recursive: true, force: true }));
