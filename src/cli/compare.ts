@@ -28,7 +28,7 @@ import { presetFor, type Preset } from '../train/presets.js';
 import { reportNoPreset, resolvePreset } from '../tune/hooks.js';
 import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
-import { addAgentFlags, agentFromFlags, backendFrom, definedKeys, readConfigFile } from './options.js';
+import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, definedKeys, envKwargsWithShaping, readConfigFile, shapingNotice } from './options.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
 import { serveFromFlags } from '../server/flags.js';
@@ -138,7 +138,7 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
     ...(has('grid') ? { grid: parseGridFlags(flags['grid']) } : {}),
     ...(has('queue') ? { queue: String(flags['queue']) } : fromFile.queue === undefined && env['REWARDCAST_QUEUE'] ? { queue: env['REWARDCAST_QUEUE'] } : {}),
     agent: { ...preset.agent, ...fromFile.agent, ...agentFlags },
-    envKwargs: { ...preset.envKwargs, ...fromFile.envKwargs },
+    envKwargs: envKwargsWithShaping({ ...preset.envKwargs, ...fromFile.envKwargs }, flags),
     perEstimator: {},
   };
   const userSet = new Set([...definedKeys(fromFile.agent), ...definedKeys(agentFlags), ...(o0.grid ?? []).map((a) => a.name)]);
@@ -188,6 +188,7 @@ export function validateCompareOptions(o: CompareCommandOptions): void {
     throw new UsageError(`--env: ${(e as Error).message}`);
   }
   parseEstimators('--estimators', [...o.estimators]);
+  checkShapingKwargs(o.envKwargs);
 }
 
 /** A progress display on stderr: a cli-progress bar on a terminal, plain lines otherwise. */
@@ -316,6 +317,7 @@ export function registerCompare(program: Command): void {
     .option('--steps <n>', `env steps per run, summed over sub-envs, e.g. 100000, 100_000 or 1e5 (default: the env's preset, else ${d.steps})`)
     .option('--num-envs <n>', `parallel sub-envs per run (default: the env's preset, else ${d.numEnvs})`);
   addAgentFlags(cmd, (fallback) => `default: the env's preset, else ${fallback}`);
+  addShapingFlags(cmd);
   cmd
     .option('--workers <n>', `worker threads (default: the number of cores, here ${d.workers})`)
     .option('--out <dir>', `parent folder of the comparison folder (default ${d.out})`)
@@ -349,6 +351,8 @@ export function registerCompare(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveCompareOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const shaped = shapingNotice(o.env, o.envKwargs);
+      if (shaped !== undefined) process.stderr.write(`${shaped}\n`);
       const live = await serveFromFlags(flags);
       let status: CompareResult['status'] | undefined;
       const ac = new AbortController();

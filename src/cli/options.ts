@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { AGENT_DEFAULTS, parseAgentOptions, type AgentOptions } from '../../agents/options.js';
 import { parseBackendRequest, type BackendRequest } from '../tensor/backend.js';
+import { hasPotential, listPotentials, parseRewardShaping, type RewardShapingOptions } from '../core/shaping.js';
 import { parseConfig } from '../train/schemas.js';
 import { UsageError, parseIntFlag, parseIntList, parseNumberFlag, parsePositiveFlag } from './errors.js';
 
@@ -109,4 +110,68 @@ export function definedKeys(o: object | undefined): string[] {
   return Object.entries(o ?? {})
     .filter(([, v]) => v !== undefined)
     .map(([k]) => k);
+}
+
+/**
+ * Adds `--shaping <potential>` and `--shaping-scale <x>`: an explicit potential-based shaping
+ * wrapper (`src/core/shaping.ts`), recorded as `envKwargs.rewardShaping`; `--shaping none` drops a
+ * preset's or config file's.
+ */
+export function addShapingFlags(cmd: Command): Command {
+  return cmd
+    .option('--shaping <potential>', `potential-based reward shaping of the learning signal only (recorded returns stay the env's): ${listPotentials().map((p) => p.id).join(', ')}, or none (default: the env's preset, else none)`)
+    .option('--shaping-scale <x>', 'factor on the potential, in reward units (default: the preset\'s, else 1)');
+}
+
+/**
+ * The env kwargs with the shaping flags applied over `base` (the preset's and config file's):
+ * `--shaping none` removes `rewardShaping`, a potential sets it, `--shaping-scale` sets its scale.
+ * Errors name the flag and the value.
+ */
+export function envKwargsWithShaping(base: Readonly<Record<string, unknown>>, flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const name = flags['shaping'];
+  const scaleRaw = flags['shapingScale'];
+  if (name === undefined && scaleRaw === undefined) return { ...base };
+  const { rewardShaping: current, ...rest } = base;
+  if (name === 'none') {
+    if (scaleRaw !== undefined) throw new UsageError(`--shaping-scale: no shaping to scale (--shaping none), got ${JSON.stringify(scaleRaw)}`);
+    return rest;
+  }
+  if (name !== undefined && (typeof name !== 'string' || !hasPotential(name))) {
+    throw new UsageError(`--shaping must be one of ${[...listPotentials().map((p) => p.id), 'none'].join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  const scale = scaleRaw !== undefined ? parseNumberFlag('--shaping-scale', scaleRaw) : undefined;
+  let prior: RewardShapingOptions | undefined;
+  if (current !== undefined && name === undefined) {
+    try {
+      prior = parseRewardShaping(current, 'envKwargs.rewardShaping');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (name === undefined && prior === undefined) throw new UsageError(`--shaping-scale: no shaping to scale (give --shaping <potential>), got ${JSON.stringify(scaleRaw)}`);
+  const shaping: RewardShapingOptions = name !== undefined ? { potential: name, ...(scale !== undefined ? { scale } : {}) } : { ...prior!, ...(scale !== undefined ? { scale } : {}) };
+  return { ...rest, rewardShaping: shaping };
+}
+
+/** Checks `envKwargs.rewardShaping` (from a preset, a config file or the flags) as a {@link UsageError}. */
+export function checkShapingKwargs(envKwargs: Readonly<Record<string, unknown>>): void {
+  if (envKwargs['rewardShaping'] === undefined) return;
+  try {
+    parseRewardShaping(envKwargs['rewardShaping'], 'envKwargs.rewardShaping');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/**
+ * The line `train` and `compare` print on stderr when the learning signal is shaped, so that a
+ * shaped run (from a preset, a config file or `--shaping`) is never silent about it; undefined
+ * without shaping.
+ */
+export function shapingNotice(env: string, envKwargs: Readonly<Record<string, unknown>>): string | undefined {
+  const s = envKwargs['rewardShaping'];
+  if (s === undefined || s === null || typeof s !== 'object') return undefined;
+  const o = s as RewardShapingOptions;
+  return `${env}: the agent learns from potential-based shaped rewards (${o.potential}, scale ${o.scale ?? 1}, γ ${o.gamma ?? "the agent's"}); every recorded return is the env's own; --shaping none turns it off`;
 }

@@ -17,7 +17,7 @@ import { UsageError, parseIntFlag } from './errors.js';
 import { importOption, importsOf, loadCliImports } from './imports.js';
 import { presetHelpForArgv } from './preset-help.js';
 import { exitCodeOf, stopOnSignals } from './signals.js';
-import { addAgentFlags, agentFromFlags, backendFrom, readConfigFile } from './options.js';
+import { addAgentFlags, addShapingFlags, agentFromFlags, backendFrom, checkShapingKwargs, envKwargsWithShaping, readConfigFile, shapingNotice } from './options.js';
 import { serveFromFlags } from '../server/flags.js';
 
 /**
@@ -87,6 +87,7 @@ export function validateTrainOptions(o: TrainCommandOptions): void {
     throw new UsageError(`--estimator: ${(e as Error).message}`);
   }
   parseBackendRequest(o.backend, '--backend');
+  checkShapingKwargs(o.envKwargs);
 }
 
 /** The summary written to `summary.json` and printed by `--json`. */
@@ -168,7 +169,7 @@ export function resolveTrainOptions(flags: Readonly<Record<string, unknown>>, en
     ...fromFlags,
     ...(flagBackend !== undefined ? { backend: flagBackend } : {}),
     agent: { ...preset.agent, ...fromFile.agent, ...agentFlags, estimator },
-    envKwargs: { ...preset.envKwargs, ...fromFile.envKwargs },
+    envKwargs: envKwargsWithShaping({ ...preset.envKwargs, ...fromFile.envKwargs }, flags),
   };
 }
 
@@ -184,6 +185,7 @@ export function registerTrain(program: Command): void {
     .option('--steps <n>', `env steps summed over sub-envs (default: the env's preset, else ${d.steps})`)
     .option('--num-envs <n>', `parallel sub-envs (default: the env's preset, else ${d.numEnvs})`);
   addAgentFlags(cmd, (fallback) => `default: the env's preset, else ${fallback}`);
+  addShapingFlags(cmd);
   cmd
     .option('--config <file>', 'JSON file with any of these options by their camelCase names, agent options in "agent" (flags override it)')
     .option('--preset <file>', 'a preset file (from rewardcast tune) to use instead of the env\'s built-in preset')
@@ -218,6 +220,8 @@ export function registerTrain(program: Command): void {
       await loadCliImports(importsOf(flags));
       const o = resolveTrainOptions(flags);
       reportNoPreset(o.env, o, flags['preset']);
+      const shaped = shapingNotice(o.env, o.envKwargs);
+      if (shaped !== undefined) process.stderr.write(`${shaped}\n`);
       const live = await serveFromFlags(flags);
       live?.watchRun(o.out, o.env, estimatorOf(o), o.seed);
       let status: TrainSummary['status'] | undefined;

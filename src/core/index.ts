@@ -7,6 +7,7 @@ export * from './rng.js';
 export * from './spaces.js';
 export * from './env.js';
 export * from './wrappers.js';
+export * from './shaping.js';
 export * from './registry.js';
 export * from './vector.js';
 export * from './check-env.js';

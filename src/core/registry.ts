@@ -4,13 +4,15 @@
  * Ids are versioned: `Name-vN`. {@link make} builds an env from its spec and wraps it, innermost
  * first, in {@link PassiveEnvChecker} (unless disabled; it warns once on an observation outside the
  * space, or throws with `strictEnvChecker`), {@link TimeLimit} when the spec or the
- * call sets a step limit, and {@link OrderEnforcing}. Gymnasium puts `TimeLimit` outermost; here
+ * call sets a step limit, {@link PotentialShaping} when the call asks for `rewardShaping` (never by
+ * default), and {@link OrderEnforcing}. Gymnasium puts `TimeLimit` outermost; here
  * `OrderEnforcing` is outermost so that it sees truncations too and refuses a step after one.
  *
  * @module
  */
 import type { Env } from './env.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
+import { PotentialShaping, parseRewardShaping, type RewardShapingOptions } from './shaping.js';
 import { SyncVectorEnv, type AutoresetMode, type Pairing, type VectorEnv } from './vector.js';
 
 /** Options passed through to an env's constructor. */
@@ -65,6 +67,12 @@ export interface MakeOptions extends EnvKwargs {
   readonly disableEnvChecker?: boolean;
   /** Makes the {@link PassiveEnvChecker} throw on an observation outside the space, instead of warning once. @default false */
   readonly strictEnvChecker?: boolean;
+  /**
+   * Adds a {@link PotentialShaping} wrapper outside {@link TimeLimit} (the training loop sets its
+   * `gamma` to the agent's). The env's own reward stays in `info.envReward`,
+   * and the reward broadcast records episode returns from it. @default no shaping
+   */
+  readonly rewardShaping?: RewardShapingOptions;
 }
 
 const ID_RE = /^(?:[\w.-]+\/)?([\w.:-]+?)-v(\d+)$/;
@@ -117,7 +125,8 @@ export function unregister(id: string): boolean {
  */
 export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOptions = {}): Env<Obs, Act> {
   const s = spec(id);
-  const { maxEpisodeSteps, disableEnvChecker, strictEnvChecker, ...rest } = options;
+  const { maxEpisodeSteps, disableEnvChecker, strictEnvChecker, rewardShaping, ...rest } = options;
+  const shaping = rewardShaping !== undefined ? parseRewardShaping(rewardShaping, `make('${s.id}'): rewardShaping`) : undefined;
   const kwargs = { ...(s.kwargs ?? {}), ...rest };
   let env = s.create(kwargs) as Env<Obs, Act>;
   const limit = maxEpisodeSteps ?? s.maxEpisodeSteps;
@@ -125,13 +134,14 @@ export function make<Obs = unknown, Act = unknown>(id: string, options: MakeOpti
   env.spec = env.unwrapped.spec;
   if (!disableEnvChecker) env = new PassiveEnvChecker(env, { strict: strictEnvChecker ?? false });
   if (limit !== undefined) env = new TimeLimit(env, limit);
+  if (shaping !== undefined) env = new PotentialShaping(env, shaping);
   return new OrderEnforcing(env);
 }
 
 /**
  * Makes `numEnvs` copies of a registered env as one vector env, as Gymnasium's `make_vec`: the
- * spec's batched {@link EnvSpec.vectorCreate} when it has one, else {@link SyncVectorEnv} over
- * `make(id, options)`.
+ * spec's batched {@link EnvSpec.vectorCreate} when it has one (and no `rewardShaping` is asked for:
+ * the wrapper shapes one env), else {@link SyncVectorEnv} over `make(id, options)`.
  *
  * @example
  * ```ts
@@ -142,7 +152,7 @@ export function makeVec(id: string, numEnvs: number, options: MakeVecOptions = {
   const s = spec(id);
   if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new RangeError(`makeVec: numEnvs must be a positive integer, got ${numEnvs}`);
   const { autoresetMode = 'next-step', pairing, ...makeOptions } = options;
-  if (s.vectorCreate) {
+  if (s.vectorCreate && makeOptions.rewardShaping === undefined) {
     const { maxEpisodeSteps, disableEnvChecker: _ignored, strictEnvChecker: _alsoIgnored, ...rest } = makeOptions;
     return s.vectorCreate(numEnvs, { autoresetMode, maxEpisodeSteps: maxEpisodeSteps ?? s.maxEpisodeSteps, kwargs: { ...(s.kwargs ?? {}), ...rest, ...(pairing ? { pairing } : {}) } });
   }

@@ -12,10 +12,16 @@
  * stream completes on `close()`. A non-finite reward is refused before it is published, with an
  * error naming the env, the sub-env and the step.
  *
+ * When the sub-envs' rewards were shaped ({@link PotentialShaping}, which reports the env's own
+ * reward in `info.envReward`), the step event carries both: `rewards`, the shaped learning signal,
+ * and `envRewards`, the env's own; episode returns are summed from the latter, so every recorded
+ * return and statistic is the env's.
+ *
  * @module
  */
 import { Subject, type Observable } from 'rxjs';
-import { Env, Wrapper, type ResetOptions, type ResetResult, type StepResult } from '../core/env.js';
+import { Env, Wrapper, type Info, type ResetOptions, type ResetResult, type StepResult } from '../core/env.js';
+import { envRewardOf, type PotentialShaping } from '../core/shaping.js';
 import { VectorWrapper, type VectorEnv, type VectorResetResult, type VectorStepResult } from '../core/vector.js';
 import { SnapshotArena } from './arena.js';
 import { EpisodeTracker } from './episode-tracker.js';
@@ -46,6 +52,7 @@ class Publisher {
     truncated: ArrayLike<number>,
     observations: Float32Array,
     finalObservations: readonly (Float32Array | null)[] | undefined,
+    envRewards?: ArrayLike<number>,
   ): void {
     this.assertOpen('step');
     const n = rewards.length;
@@ -73,6 +80,7 @@ class Publisher {
       t: this.t++,
       envSteps: this.envSteps,
       rewards: this.arena.float64(rewards),
+      ...(envRewards ? { envRewards: this.arena.float64(envRewards) } : {}),
       terminated: term,
       truncated: trunc,
       observations: this.arena.float32(observations),
@@ -126,13 +134,29 @@ export class BroadcastVectorEnv extends VectorWrapper {
   }
   override step(actions: ArrayLike<number>): VectorStepResult {
     const r = this.env.step(actions);
-    this.publisher.step(r.rewards, r.terminations, r.truncations, r.observations, r.info.finalObservations);
+    this.publisher.step(r.rewards, r.terminations, r.truncations, r.observations, r.info.finalObservations, this.envRewards(r.info.infos));
     return r;
   }
   /** Closes the env and completes `events$`. */
   override close(): void {
     this.env.close();
     this.publisher.complete();
+  }
+  private envBuffer: Float64Array | undefined;
+  /**
+   * The env's own rewards, when the sub-envs report them in `info.envReward` (shaped sub-envs, all
+   * wrapped alike: sub-env 0 decides), else undefined.
+   */
+  private envRewards(infos: readonly Info[] | undefined): Float64Array | undefined {
+    if (!infos || envRewardOf(infos[0]) === undefined) return undefined;
+    const n = infos.length;
+    const out = (this.envBuffer ??= new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const v = envRewardOf(infos[i]);
+      if (v === undefined) throw new RangeError(`reward broadcast: env '${this.env.id}': sub-env ${i} reports no info.envReward while sub-env 0 does; shape every sub-env alike`);
+      out[i] = v;
+    }
+    return out;
   }
 }
 
@@ -163,7 +187,8 @@ export class BroadcastEnv<Obs, Act> extends Wrapper<Obs, Act> {
     const r = this.env.step(action);
     this.observationSpace.flatten(r.observation, this.flat, 0);
     const done = r.terminated || r.truncated;
-    this.publisher.step([r.reward], [r.terminated ? 1 : 0], [r.truncated ? 1 : 0], this.flat, done ? [this.flat] : undefined);
+    const envReward = envRewardOf(r.info);
+    this.publisher.step([r.reward], [r.terminated ? 1 : 0], [r.truncated ? 1 : 0], this.flat, done ? [this.flat] : undefined, envReward !== undefined ? [envReward] : undefined);
     return r;
   }
   /** Closes the env and completes `events$`. */

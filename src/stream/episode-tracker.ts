@@ -25,8 +25,10 @@ export class EpisodeTracker {
   add(e: StepEvent, wallSeconds: number): EpisodeEvent[] {
     if (this.returns.length !== e.numEnvs) this.reset(e.numEnvs);
     const ended: EpisodeEvent[] = [];
+    // The env's own rewards where a wrapper shaped the learning signal: returns are the env's.
+    const rewards = e.envRewards ?? e.rewards;
     for (let i = 0; i < e.numEnvs; i++) {
-      this.returns[i] += e.rewards[i]!;
+      this.returns[i] += rewards[i]!;
       this.lengths[i] += 1;
       if (e.terminated[i] || e.truncated[i]) {
         ended.push({

@@ -33,8 +33,13 @@ export interface StepEvent {
   readonly t: number;
   /** Total env steps after this step: the x-axis of every learning curve. */
   readonly envSteps: number;
-  /** Reward of each sub-env, including the reward of a terminating step. */
+  /** Reward of each sub-env, including the reward of a terminating step: the learning signal. */
   readonly rewards: Float64Array;
+  /**
+   * The env's own rewards, when a wrapper changed the learning signal (potential-based shaping,
+   * `src/core/shaping.ts`); absent otherwise. Episode returns sum these, never the shaped ones.
+   */
+  readonly envRewards?: Float64Array;
   /** 1 where the sub-env's episode terminated on this step. */
   readonly terminated: Uint8Array;
   /** 1 where the sub-env's episode was truncated (time limit) on this step. */
@@ -57,7 +62,7 @@ export interface EpisodeEvent {
   readonly env: number;
   /** Index of this episode among all finished episodes of the broadcast, from 0. */
   readonly episode: number;
-  /** Sum of the episode's rewards. */
+  /** Sum of the episode's rewards: the env's own (`StepEvent.envRewards` where the rewards were shaped). */
   readonly return: number;
   /** Number of steps in the episode. */
   readonly length: number;

@@ -15,7 +15,8 @@
  * @module
  */
 import { filter, type Subscription } from 'rxjs';
-import { BroadcastAgent, type AgentOptions, type LearnEvent } from '../../agents/agent.js';
+import { AGENT_DEFAULTS, BroadcastAgent, type AgentOptions, type LearnEvent } from '../../agents/agent.js';
+import { parseRewardShaping } from '../core/shaping.js';
 import { Rng } from '../core/rng.js';
 import { estimatorSpec } from '../estimators/index.js';
 import { makeVec, spec as envSpec, type EnvKwargs } from '../core/registry.js';
@@ -77,6 +78,16 @@ export function agentSeedFor(seed: number): number {
   return Rng.fromSeed(seed).spawn().uint32();
 }
 
+/**
+ * The env kwargs with the shaping's γ set to the agent's `gamma` where a `rewardShaping` gives
+ * none (the theorem's condition, see `src/core/shaping.ts`); unchanged without shaping.
+ */
+export function withShapingGamma(envKwargs: EnvKwargs, gamma: number): EnvKwargs {
+  if (envKwargs['rewardShaping'] === undefined) return envKwargs;
+  const shaping = parseRewardShaping(envKwargs['rewardShaping'], 'envKwargs.rewardShaping');
+  return { ...envKwargs, rewardShaping: { ...shaping, gamma: shaping.gamma ?? gamma } };
+}
+
 /** Runs the loop. See the module header. */
 export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   const numEnvs = options.numEnvs ?? 8;
@@ -91,7 +102,8 @@ export async function runTraining(options: LoopOptions): Promise<LoopResult> {
   // pairs with paired resets; an odd count is rounded up to whole pairs (numEnvs 1: one pair).
   const paired = estimatorSpec(options.agent?.estimator ?? 'reinforce-optimal').pairing === true;
   const subEnvs = paired ? numEnvs + (numEnvs % 2) : numEnvs;
-  const inner = options.vectorEnv?.(subEnvs) ?? makeVec(options.env, subEnvs, { ...(options.envKwargs ?? {}), autoresetMode: 'same-step', ...(paired ? { pairing: 'pairs' as const } : {}) });
+  const envKwargs = withShapingGamma(options.envKwargs ?? {}, options.agent?.gamma ?? AGENT_DEFAULTS.gamma);
+  const inner = options.vectorEnv?.(subEnvs) ?? makeVec(options.env, subEnvs, { ...envKwargs, autoresetMode: 'same-step', ...(paired ? { pairing: 'pairs' as const } : {}) });
   const venv = new BroadcastVectorEnv(inner);
   const agent = new BroadcastAgent(venv.singleObservationSpace, venv.singleActionSpace, { ...options.agent, seed: agentSeedFor(seed) });
   const subs: Subscription[] = [];

@@ -19,7 +19,7 @@ export interface Preset {
   readonly numEnvs?: number;
   /** Env steps of a default run. */
   readonly steps?: number;
-  /** Options for `make` (for example `maxEpisodeSteps`, for an env registered without a limit). */
+  /** Options for `make` (for example `maxEpisodeSteps`, for an env registered without a limit, or `rewardShaping`, the explicit shaping wrapper of `src/core/shaping.ts`). */
   readonly envKwargs?: EnvKwargs;
   /** Agent options (estimator-independent unless `byEstimator` overrides them). */
   readonly agent: AgentOptions;
@@ -199,6 +199,18 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       'Segment credit every 8 steps of 8 sub-envs, bootstrapped by the critic with GAE λ = 0.95 and γ = 0.95, and the per-batch standardised signal: whole-episode credit over 500-step failures stayed at −500. ' +
       'Estimators that need hidden units (weight-max, hnca, st, …) get one layer of 64 binary units and Adam at 0.00272, tuned for weight-max (trial 1 of 9, seeds 101–103: final-100 −113, −150, −123; at 32 units and 0.0382 no trial left −500 within 100 000 steps) and used untuned for the others. ' +
       'arm, disarm and weight-perturbation pair whole episodes and so use episode credit. node-perturbation centres on the critic (with its own running mean it stayed at −500 on seeds 1–10; with the critic it reached −100 at 125 232 and 82 328 steps on seeds 101, 102).',
+  },
+  'MountainCar-v0': {
+    numEnvs: 1,
+    steps: 1_000_000,
+    agent: { hidden: [], head: 'categorical', batchSize: 128, learningRate: 0.0943, criticLearningRate: 0.00322, criticLambda: 0.9 },
+    byEstimator: HIDDEN_FOR_BACKPROP,
+    note:
+      'For reinforce-critic, with shaping turned on explicitly: `--shaping mountain-car-energy --shaping-scale 20` (the potential-based wrapper of src/core/shaping.ts with the car\'s mechanical energy; recorded returns stay the env\'s). The preset itself never shapes: shaping changes the learning signal, so a user asks for it. ' +
+      'Without shaping not one episode reached the flag in 1 000 000 steps on tuning seeds 101–102 (every estimator tried), with it 3 of 3 tuning seeds reach −110. ' +
+      'One sub-env (with 8, sync batching updated too rarely: best mean-100 −120 to −125); no hidden layer, the scaled (x, v) straight into a categorical head (32 binary hidden units never reached the flag, with 8 or 1 sub-envs); ' +
+      'GAE λ = 0.9 so that the per-step energy gain credits each action. Step sizes from `rewardcast tune --env MountainCar-v0 --estimator reinforce-critic --budget 1000000 --trials 9 --seeds 101..103 ' +
+      '--params learningRate,batchSize,criticLambda,criticLearningRate` (trial 1: Adam 0.0943, batch 128, critic 0.00322, λ 0.9; −110 reached at 605 771, 479 658 and 455 521 steps). Estimators that need one get a hidden layer of 8.',
   },
 };
 

@@ -32,7 +32,7 @@ export const runFields = {
   steps: count,
   /** Parallel sub-envs. */
   numEnvs: count,
-  /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`). */
+  /** Options for the env's constructor and `make` (e.g. `maxEpisodeSteps`, or `rewardShaping`: an explicit potential-based shaping wrapper, `src/core/shaping.ts`). */
   envKwargs: z.record(z.string(), z.unknown()),
 };
 

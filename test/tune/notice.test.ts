@@ -14,6 +14,7 @@ import { Acrobot } from '../../envs/classic/acrobot.js';
 register({ id: 'UntunedAcrobot-v0', create: () => new Acrobot(), maxEpisodeSteps: 500 });
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const CORRIDOR = fileURLToPath(new URL('../../examples/custom-env.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rewardcast-notice-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, REWARDCAST_BACKEND: 'cpu' } });
 const generic = { numEnvs: 8, agent: { hidden: [32], optimizer: 'adam', learningRate: 0.01, batchSize: 256 } } as const;
@@ -35,10 +36,11 @@ test('no line for an env with a preset, with a preset file, or for an unknown id
 });
 
 test('train and compare print it once on stderr, at the start; not for an env with a preset', () => {
-  const t = run('train', '--env', 'MountainCar-v0', '--steps', '200', '--num-envs', '2', '--out', out, '--json');
+  // A user's env (examples/custom-env.ts): no built-in preset will ever cover it.
+  const t = run('train', '--import', CORRIDOR, '--env', 'Corridor-v0', '--steps', '200', '--num-envs', '2', '--out', out, '--json');
   assert.is(t.status, 0, t.stderr);
   const lines = t.stderr.split('\n').filter((l) => l.startsWith('no tuned preset'));
-  assert.equal(lines, ['no tuned preset for MountainCar-v0: generic defaults (hidden 32, adam lr 0.01, batch 256, 2 envs, binary-code head: 2 units for Discrete(3)); make one with `rewardcast tune --env MountainCar-v0`']);
+  assert.equal(lines, ['no tuned preset for Corridor-v0: generic defaults (hidden 32, adam lr 0.01, batch 256, 2 envs, bernoulli head: 1 unit for Discrete(2)); make one with `rewardcast tune --env Corridor-v0`']);
   assert.ok(t.stderr.indexOf('no tuned preset') < t.stderr.indexOf('tfjs backend'), 'before the run starts');
   const c = run('compare', '--env', 'Taxi-v3', '--estimators', 'reinforce', '--seeds', '1', '--steps', '400', '--num-envs', '1', '--workers', '1', '--out', out, '--json');
   assert.is(c.status, 0, c.stderr);
