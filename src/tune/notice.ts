@@ -4,7 +4,7 @@
  * never silent about why.
  *
  * ```
- * no tuned preset for Acrobot-v1: generic defaults (hidden 32, adam lr 0.01, batch 256, 8 envs, binary-code head: 2 units for Discrete(3)); make one with `rewardcast tune --env Acrobot-v1`
+ * no tuned preset for Corridor-v0: generic defaults (hidden 32, adam lr 0.01, batch 256, 8 envs, bernoulli head: 1 unit for Discrete(2)); make one with `rewardcast tune --env Corridor-v0`
  * ```
  * @module
  */
