@@ -313,6 +313,56 @@ test('stopping worker processes: running runs end interrupted with their finishe
   }
 });
 
+/** Process ids of this process's children (Linux /proc). */
+function childPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+test('a worker process killed mid-run fails the comparison; its finished episodes stay on disk as whole rows', async () => {
+  if (process.platform !== 'linux') return;
+  const out = join(root, 'killed-process');
+  let killed: number | undefined;
+  const err = await rejection(
+    run(out, {
+      steps: 400_000,
+      isolation: 'process',
+      onEvent: (e) => {
+        if (e.type === 'progress' && killed === undefined) {
+          const [pid] = childPids();
+          if (pid === undefined) return;
+          killed = pid;
+          process.kill(pid, 'SIGKILL');
+        }
+      },
+    }),
+  );
+  assert.ok(killed !== undefined);
+  assert.match(err.message, /^run (reinforce-optimal|st) seed [12] failed: the worker process was killed by SIGKILL while the task was running/);
+  const dir = join(out, compareFolderName({ ...TINY, steps: 400_000 }));
+  const folders = runDirs(dir);
+  // Two runs had started; the worker that replaces the dead one may start a third before the stop reaches it.
+  assert.ok(folders.length >= 2, folders.join(', '));
+  const withoutSummary = folders.filter((n) => !existsSync(join(dir, n, 'summary.json')));
+  assert.is(withoutSummary.length, 1, 'the killed run has no summary; the others stopped cleanly');
+  const text = readFileSync(join(dir, withoutSummary[0]!, 'episodes.csv'), 'utf8');
+  const rows = text.split('\n').slice(1, -1);
+  assert.ok(rows.every((l) => l.split(',').length === 5 && l.split(',').every((v) => Number.isFinite(Number(v)))), 'whole rows');
+  for (const n of folders.filter((x) => x !== withoutSummary[0])) {
+    const other = JSON.parse(readFileSync(join(dir, n, 'summary.json'), 'utf8'));
+    assert.is(other.status, 'interrupted');
+    assert.is(curve(join(dir, n)).length - 1, other.episodes, 'every finished episode is in episodes.csv');
+  }
+});
+
 test.after(() => {
   rmSync(root, { recursive: true, force: true });
 });
