@@ -139,6 +139,24 @@ interface Slot {
   dead: boolean;
 }
 
+/**
+ * This process's node flags as a worker process inherits them: without the ones that say what to
+ * run instead of a module (`-e`/`--eval`, `-p`/`--print` and their code, `--input-type`, `-i`,
+ * `-c`/`--check`, `--test`, `--watch`), which would replace the worker's module.
+ */
+export function inheritedExecArgv(execArgv: readonly string[]): string[] {
+  const withValue = new Set(['-e', '--eval', '-p', '--print', '--watch-path']);
+  const alone = /^(-i|--interactive|-c|--check|--test|--watch|--input-type=.*|--eval=.*|--print=.*|--watch-path=.*|--test-.*)$/;
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (withValue.has(a)) i += 1;
+    else if (a === '-pe' || a === '-ep') i += 1;
+    else if (!alone.test(a)) out.push(a);
+  }
+  return out;
+}
+
 /** The last line of a worker's stderr that names an error (`…Error: message`), for a worker that died. */
 function lastErrorLine(text: string): { name: string; message: string } | undefined {
   const lines = text.split('\n').map((l) => l.trim());
@@ -278,7 +296,7 @@ export class WorkerPool<Task, Result, Progress = unknown> {
       worker.on('exit', (code) => onExit(`the worker exited with code ${code}`));
     } else {
       const child: ChildProcess = fork(fileURLToPath(this.url), [], {
-        execArgv: [...process.execArgv, ...(this.options.processFlags ?? [])],
+        execArgv: [...inheritedExecArgv(process.execArgv), ...(this.options.processFlags ?? [])],
         serialization: 'advanced',
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         env: { ...process.env, [CHILD_DATA_ENV]: JSON.stringify(this.options.workerData ?? null) },
@@ -310,9 +328,18 @@ export class WorkerPool<Task, Result, Progress = unknown> {
         fatal ??= { name: e.name, message: e.message };
         if (child.pid === undefined) onExit('the worker process could not start'); // no 'exit' follows
       });
-      child.on('exit', (code, signal) => {
-        fatal ??= code !== 0 ? lastErrorLine(tail) : undefined;
-        onExit(signal ? `the worker process was killed by ${signal}` : `the worker exited with code ${code}`);
+      child.once('exit', (code, signal) => {
+        // Its last output may still be on the way: settle at 'close' (the output's end), or shortly
+        // after the exit should something it started keep the pipes open.
+        let settled = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
+          fatal ??= code === 1 ? lastErrorLine(tail) : undefined; // 1: node's exit code after an uncaught error
+          onExit(signal ? `the worker process was killed by ${signal}` : `the worker exited with code ${code}`);
+        };
+        child.once('close', settle);
+        setTimeout(settle, 200).unref();
       });
     }
     this.slots.push(slot);

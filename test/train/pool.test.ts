@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PoolAbortedError, poolWorkerData, WorkerPool, WorkerTaskError } from '../../src/train/pool.js';
+import { inheritedExecArgv, PoolAbortedError, poolWorkerData, WorkerPool, WorkerTaskError } from '../../src/train/pool.js';
 
 /**
  * A worker for these tests, as a data: URL module that imports the pool's worker half by absolute
@@ -210,6 +210,12 @@ test("workers' stdout and stderr go to onOutput, never to the main stdout", asyn
   }
   assert.ok(seen.some(([s, t]) => s === 'stdout' && t.includes('to stdout')), JSON.stringify(seen));
   assert.ok(seen.some(([s, t]) => s === 'stderr' && t.includes('to stderr')), JSON.stringify(seen));
+});
+
+test('a worker process inherits the node flags but not what says to run other code than its module', () => {
+  assert.equal(inheritedExecArgv(['--enable-source-maps', '-e', 'code()', '--max-old-space-size=512']), ['--enable-source-maps', '--max-old-space-size=512']);
+  assert.equal(inheritedExecArgv(['--input-type=module', '--eval', 'x', '--import', 'tsx']), ['--import', 'tsx']);
+  assert.equal(inheritedExecArgv(['-p', '1+1', '--test', '--watch', '-i', '--check']), []);
 });
 
 test('poolWorkerData is undefined on the main thread; bad isolation options are named', () => {
