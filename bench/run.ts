@@ -254,13 +254,20 @@ async function workersSection(o: BenchOptions, emit: (kind: string, data: object
   }
   const one: GridMeasure[] = [];
   const two: GridMeasure[] = [];
+  const threads: GridMeasure[] = [];
   for (let k = 0; k < o.repeats; k++) {
     one.push(await measureGrid(1, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP));
     two.push(await measureGrid(2, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP));
   }
+  // For comparison: 2 workers forced to be threads, whose V8 helpers compete with the other worker.
+  const twoThreads = two[0]!.isolation === 'thread' ? undefined : await measureGrid(2, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP, 'thread');
+  if (twoThreads) threads.push(twoThreads);
+  const oneRate = median(one.map((g) => quietRate(g, cores)));
+  const threadsSpeedup = twoThreads ? quietRate(twoThreads, cores) / oneRate : null;
   const wall = median(one.map((g, k) => two[k]!.steadyWall / g.steadyWall));
   const cpu = median(one.map((g, k) => quietRate(two[k]!, cores) / quietRate(g, cores)));
-  for (const gs of [one, two]) {
+  for (const gs of [one, two, threads]) {
+    if (gs.length === 0) continue;
     const g = gs[Math.floor((gs.length - 1) / 2)]!;
     emit(
       'workers-grid',
@@ -274,9 +281,11 @@ async function workersSection(o: BenchOptions, emit: (kind: string, data: object
   }
   emit(
     'workers',
-    { speedup: cpu, wallSpeedup: wall, target: SCALING_TARGET, cores, loadAverage: loadavg()[0], repeats: o.repeats, stepsPerRun: o.scalingSteps, runsPerWorker: SCALING_RUNS, warmupRuns: SCALING_WARMUP },
+    { speedup: cpu, wallSpeedup: wall, threadsSpeedup, target: SCALING_TARGET, cores, loadAverage: loadavg()[0], repeats: o.repeats, stepsPerRun: o.scalingSteps, runsPerWorker: SCALING_RUNS, warmupRuns: SCALING_WARMUP },
     `  speed-up of 2 workers over 1 in steady state: ${cpu.toFixed(2)}× by CPU time (what a quiet ${cores}-core machine gives; target ≥ ${SCALING_TARGET}×: ${cpu >= SCALING_TARGET ? 'met' : 'missed'}), ` +
-      `${wall.toFixed(2)}× on this machine's wall clock (medians of ${o.repeats})\n` +
+      `${wall.toFixed(2)}× on this machine's wall clock (medians of ${o.repeats})` +
+      (threadsSpeedup !== null ? `; 2 worker threads instead of processes: ${threadsSpeedup.toFixed(2)}× by CPU time (one grid)` : '') +
+      `\n` +
       `  (by CPU time: w workers give min(w / W, cores / (W (1 + h))) env steps/s, W = worker-thread CPU per env step, h = the other threads' CPU over the workers' in the steady window)`,
   );
   const ceiling = await computeScaling(Math.min(o.seconds, 2));

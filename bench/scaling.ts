@@ -128,15 +128,23 @@ const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((s, x) =>
  * and measures it (see the module doc).
  * @param runsPerWorker more than `warmupRuns`, so that each worker has a run in steady state
  * @param warmupRuns a worker's runs left out of the steady state
+ * @param isolation `compare`'s option: workers as threads or processes (`'auto'`: its choice)
  */
-export async function measureGrid(workers: number, runsPerWorker: number, steps: number, backend: BackendName, warmupRuns = 2): Promise<GridMeasure> {
+export async function measureGrid(
+  workers: number,
+  runsPerWorker: number,
+  steps: number,
+  backend: BackendName,
+  warmupRuns = 2,
+  isolation: 'auto' | 'thread' | 'process' = 'auto',
+): Promise<GridMeasure> {
   if (!Number.isInteger(warmupRuns) || warmupRuns < 1) throw new RangeError(`warmupRuns must be an integer >= 1, got ${warmupRuns}`);
   if (!Number.isInteger(runsPerWorker) || runsPerWorker <= warmupRuns) throw new RangeError(`runsPerWorker must be an integer > warmupRuns (${warmupRuns}), got ${runsPerWorker}`);
   const out = mkdtempSync(join(tmpdir(), 'rewardcast-scaling-'));
   const runs: ScalingRun[] = [];
   const samples: (Sample | undefined)[] = [];
   let start: Sample | undefined;
-  let isolation: 'thread' | 'process' = 'thread';
+  let used: 'thread' | 'process' = 'thread';
   const pids = new Set<number>();
   try {
     const { estimator, ...agent } = WORKLOAD_AGENT;
@@ -150,10 +158,11 @@ export async function measureGrid(workers: number, runsPerWorker: number, steps:
       out,
       workers,
       backend,
+      isolation,
       onEvent: (e) => {
         if (e.type === 'start') {
           start = sample(pids);
-          isolation = e.isolation;
+          used = e.isolation;
         }
         if (e.type === 'run') {
           if (e.cpu) pids.add(e.cpu.pid);
@@ -187,7 +196,7 @@ export async function measureGrid(workers: number, runsPerWorker: number, steps:
   const last = samples[samples.length - 1];
   return {
     workers,
-    isolation,
+    isolation: used,
     runs,
     steadyWall: workers * mean(warm.map((r) => r.stepsPerSecond)),
     cpuPerStep: warm.reduce((s, r) => s + r.cpu!.runSeconds, 0) / warm.reduce((s, r) => s + r.envSteps, 0),
