@@ -313,13 +313,14 @@ test('stopping worker processes: running runs end interrupted with their finishe
   }
 });
 
-/** Process ids of this process's children (Linux /proc). */
-function childPids(): number[] {
+/** Process ids of this process's compare worker processes (Linux /proc). */
+function workerPids(): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
       const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) out.push(Number(d));
+      const parent = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('train/worker.js')) out.push(Number(d));
     } catch {
       // gone meanwhile
     }
@@ -330,14 +331,18 @@ function childPids(): number[] {
 test('a worker process killed mid-run fails the comparison; its finished episodes stay on disk as whole rows', async () => {
   if (process.platform !== 'linux') return;
   const out = join(root, 'killed-process');
+  const dir = join(out, compareFolderName({ ...TINY, steps: 400_000 }));
+  // Both runs have written episodes: kill one of the two worker processes, each in a run.
+  const bothRunning = (): boolean =>
+    existsSync(dir) && runDirs(dir).filter((n) => existsSync(join(dir, n, 'episodes.csv')) && readFileSync(join(dir, n, 'episodes.csv'), 'utf8').split('\n').length > 2).length === 2;
   let killed: number | undefined;
   const err = await rejection(
     run(out, {
       steps: 400_000,
       isolation: 'process',
       onEvent: (e) => {
-        if (e.type === 'progress' && killed === undefined) {
-          const [pid] = childPids();
+        if (e.type === 'progress' && killed === undefined && bothRunning()) {
+          const [pid] = workerPids();
           if (pid === undefined) return;
           killed = pid;
           process.kill(pid, 'SIGKILL');
@@ -347,7 +352,6 @@ test('a worker process killed mid-run fails the comparison; its finished episode
   );
   assert.ok(killed !== undefined);
   assert.match(err.message, /^run (reinforce-optimal|st) seed [12] failed: the worker process was killed by SIGKILL while the task was running/);
-  const dir = join(out, compareFolderName({ ...TINY, steps: 400_000 }));
   const folders = runDirs(dir);
   // Two runs had started; the worker that replaces the dead one may start a third before the stop reaches it.
   assert.ok(folders.length >= 2, folders.join(', '));
