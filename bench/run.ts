@@ -13,30 +13,31 @@
  * kernel path (`f32` where it loads: one thread) and on the float64 path with 1 and 2 kernel
  * threads (the agent option `threads`), and the split of time between env, act and learn; the
  * ratio is the default path's;
- * every other available backend; parallel scaling of a real `compare` with 1 and 2 workers; peak
- * RSS and tensor counts of a 10⁶-step run in a fresh process.
+ * every other available backend (`backends`); parallel scaling of a real `compare` with 1 and 2
+ * workers, in steady state, on the wall clock and by CPU time with the CPU split between worker
+ * threads, main thread and V8's helpers (`workers`, see `./scaling.ts`); the live server
+ * (`serve`); peak RSS and tensor counts of a 10⁶-step run in a fresh process (`memory`).
  *
  * Flags: `--json` (one JSON line per measurement), `--seconds S` (timed seconds per run, default
- * 2), `--repeats K` (default 3), `--no-reference` (skip the PyTorch run), `--quick` (seconds 0.5,
- * repeats 1, a 10⁵-step memory run).
+ * 2), `--repeats K` (default 3), `--no-reference` (skip the PyTorch run), `--only SECTIONS`
+ * (comma-separated: throughput, backends, workers, serve, memory), `--scaling-steps N` (env steps
+ * per run of the scaling grids, default 10⁶), `--quick` (seconds 0.5, repeats 1, a 10⁵-step memory
+ * run).
  *
  * @module
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '../envs/index.js';
 import { initBackend, type BackendName } from '../src/tensor/backend.js';
-import { compare } from '../src/train/compare.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { kernelChoice, useKernels, type KernelPath } from '../src/kernels/index.js';
 import { measureReference } from './reference.js';
 import { runWorkload, type WorkloadResult } from './workload.js';
 import { serveSection } from './serve.js';
+import { formatSplit, measureGrid, quietRate, type GridMeasure } from './scaling.js';
 
 /** PyTorch + Gymnasium env steps per second, by N (from the throughput issue). */
 export const PYTORCH_REFERENCE: Readonly<Record<number, number>> = { 1: 4971, 16: 67355, 64: 211997, 256: 493327 };
@@ -44,6 +45,12 @@ export const PYTORCH_REFERENCE: Readonly<Record<number, number>> = { 1: 4971, 16
 export const TARGET_RATIO = 3;
 /** Peak RSS budget of a 10⁶-step run, in MB. */
 export const RSS_BUDGET_MB = 300;
+/** The steady-state speed-up of 2 `compare` workers over 1 that the project aims for. */
+export const SCALING_TARGET = 1.85;
+/** The sections of the bench, in order (`--only` picks some). */
+export const BENCH_SECTIONS = ['throughput', 'backends', 'workers', 'serve', 'memory'] as const;
+/** A section of the bench. */
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Options of the benchmark command. */
 export interface BenchOptions {
@@ -57,10 +64,18 @@ export interface BenchOptions {
   readonly memorySteps: number;
   /** Measure the PyTorch reference on this machine too, when a Python with torch is found. @default true */
   readonly reference: boolean;
+  /** The sections to run (`--only workers,memory`). @default every section */
+  readonly only: readonly BenchSection[];
+  /** Env steps of each run of the parallel-scaling grids. @default 1000000 */
+  readonly scalingSteps: number;
 }
 
 /** Defaults of {@link BenchOptions}. */
-export const BENCH_DEFAULTS: BenchOptions = { json: false, seconds: 2, repeats: 3, memorySteps: 1_000_000, reference: true };
+export const BENCH_DEFAULTS: BenchOptions = { json: false, seconds: 2, repeats: 3, memorySteps: 1_000_000, reference: true, only: BENCH_SECTIONS, scalingSteps: 1_000_000 };
+
+/** Runs per worker in the parallel-scaling grids, and how many of them are its warm-up. */
+const SCALING_RUNS = 4;
+const SCALING_WARMUP = 2;
 
 const Ns = [1, 16, 64, 256];
 
@@ -72,42 +87,6 @@ function median(xs: number[]): number {
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(0)}%`.padStart(4);
-}
-
-/**
- * Throughput of a real `compare` (the worker pool) over a fixed grid: 2 estimators × 2 seeds ×
- * `steps` CartPole steps. Returns the steady-state rate (each run's own env steps per second,
- * which leaves out worker start-up, averaged over runs and multiplied by the number of workers
- * running at once) and the wall-clock rate from the first run's start to the last run's end.
- */
-async function compareThroughput(workers: number, steps: number, backend: BackendName): Promise<{ steady: number; wall: number }> {
-  const out = mkdtempSync(join(tmpdir(), 'rewardcast-bench-'));
-  let t0 = 0;
-  let t1 = 0;
-  const rates: number[] = [];
-  try {
-    await compare({
-      env: 'CartPole-v1',
-      estimators: ['reinforce-optimal', 'reinforce'],
-      seeds: 2,
-      steps,
-      numEnvs: 16,
-      agent: { hidden: [64], learningRate: 0.01, optimizer: 'adam', credit: 'segment', gamma: 0.99, batchSize: 256 },
-      out,
-      workers,
-      backend,
-      onEvent: (e) => {
-        if (e.type === 'start') t0 = performance.now();
-        if (e.type === 'run') {
-          t1 = performance.now();
-          rates.push(e.summary.stepsPerSecond);
-        }
-      },
-    });
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-  return { steady: workers * (rates.reduce((a, b) => a + b, 0) / rates.length), wall: (4 * steps) / ((t1 - t0) / 1000) };
 }
 
 /**
@@ -146,7 +125,11 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   const choice = await initBackend(undefined, () => {});
   const emit = (kind: string, data: object, text: string): void => print(o.json ? JSON.stringify({ kind, ...data }) : text);
   const threads = Math.min(2, availableParallelism());
-  const reference = o.reference ? await measureReference(Ns, o.seconds) : ({ kind: 'unavailable', reason: 'skipped (--no-reference)' } as const);
+  const run = (section: BenchSection): boolean => o.only.includes(section);
+  const reference =
+    o.reference && run('throughput')
+      ? await measureReference(Ns, o.seconds)
+      : ({ kind: 'unavailable', reason: o.reference ? 'skipped (--only without throughput)' : 'skipped (--no-reference)' } as const);
   const here = reference.kind === 'measured' ? reference.stepsPerSecond : undefined;
   const kernels = kernelChoice();
   if (o.json) emit('setup', { backend: choice.name, backendReason: choice.reason, kernels: kernels.name, kernelsReason: kernels.reason, threads }, '');
@@ -154,9 +137,9 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     const { kind: status, ...rest } = reference;
     emit('reference', { status, ...rest }, '');
   }
-  if (!o.json) {
-    print(`rewardcast bench — workload: CartPole-v1, 4 → 64 binary → 1 Bernoulli, reinforce-optimal, segments of 32, γ = 0.99`);
-    print(`default backend: ${choice.name} (${choice.reason}); acting kernels: ${kernels.name} (${kernels.reason})`);
+  if (!o.json) print(`rewardcast bench — workload: CartPole-v1, 4 → 64 binary → 1 Bernoulli, reinforce-optimal, segments of 32, γ = 0.99`);
+  if (!o.json) print(`default backend: ${choice.name} (${choice.reason}); acting kernels: ${kernels.name} (${kernels.reason})`);
+  if (!o.json && run('throughput')) {
     print(`median of ${o.repeats} run(s) of ${o.seconds} s after warm-up`);
     print(
       reference.kind === 'measured'
@@ -167,7 +150,7 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
     print('    N   default  f64 1 thr  f64 2 thr  PyTorch here  PyTorch issue   ratio        target  vs issue    env   act  learn  updates   per CPU-s: default    f64');
   }
   const bestThreadsByN = new Map<number, number>();
-  for (const n of Ns) {
+  for (const n of run('throughput') ? Ns : []) {
     const measure = (t: number, path: KernelPath): { sps: number; r: WorkloadResult; runs: number[]; all: WorkloadResult[] } => {
       useKernels(path);
       const runs = Array.from({ length: o.repeats }, () => runWorkload(n, o.seconds, 0.5, 0, 1, t));
@@ -211,8 +194,8 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
       `${String(n).padStart(5)} ${Math.round(def.sps).toString().padStart(9)} ${Math.round(single.sps).toString().padStart(10)} ${(threads > 1 ? Math.round(multi.sps).toString() : '-').padStart(10)} ${(refHere ? Math.round(refHere).toString() : '-').padStart(13)} ${String(PYTORCH_REFERENCE[n]).padStart(14)} ${ratio.toFixed(2).padStart(6)}× ${(ratio >= TARGET_RATIO ? 'met' : `missed by ${(TARGET_RATIO / ratio).toFixed(1)}×`).padStart(13)} ${(def.sps / PYTORCH_REFERENCE[n]!).toFixed(2).padStart(8)}×  ${pct(r.envShare)}  ${pct(r.actShare)}  ${pct(r.learnShare)}  ${String(r.updates).padStart(7)}  ${Math.round(median(def.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(17)} ${Math.round(median(single.all.map((x) => x.stepsPerCpuSecond))).toString().padStart(7)}`,
     );
   }
-  const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name);
-  if (!o.json) print(`\nother backends (one run each, the default kernel path; ratio to PyTorch${here ? ' measured here' : ' (issue)'}):`);
+  const others = (['tensorflow', 'wasm', 'cpu'] as const).filter((b) => b !== choice.name && run('backends'));
+  if (!o.json && run('backends')) print(`\nother backends (one run each, the default kernel path; ratio to PyTorch${here ? ' measured here' : ' (issue)'}):`);
   for (const b of others) {
     try {
       await initBackend(b, () => {});
@@ -231,33 +214,17 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
   }
   await initBackend(choice.name, () => {});
 
-  if (!o.json) print('\nparallel scaling (rewardcast compare, 2 estimators × 2 seeds, N = 16, segments of 32):');
-  // Runs of several seconds, as in a real comparison: a run's first second also keeps the other
-  // core busy (V8 compiles the hot code and collects garbage on helper threads), so short runs
-  // understate what two workers gain.
-  const scaleSteps = Math.max(200_000, Math.round(o.seconds * 400_000));
-  const one: { steady: number; wall: number }[] = [];
-  const two: { steady: number; wall: number }[] = [];
-  for (let k = 0; k < o.repeats; k++) {
-    one.push(await compareThroughput(1, scaleSteps, choice.name));
-    two.push(await compareThroughput(2, scaleSteps, choice.name));
-  }
-  const s1 = median(one.map((r) => r.steady));
-  const s2 = median(two.map((r) => r.steady));
-  const w1 = median(one.map((r) => r.wall));
-  const w2 = median(two.map((r) => r.wall));
-  emit(
-    'workers',
-    { oneWorker: s1, twoWorkers: s2, speedup: s2 / s1, wallOneWorker: w1, wallTwoWorkers: w2, wallSpeedup: w2 / w1, stepsPerRun: scaleSteps, runs: { one, two } },
-    `  steady state: 1 worker ${Math.round(s1)} steps/s, 2 workers ${Math.round(s2)} steps/s, speed-up ${(s2 / s1).toFixed(2)}× (ideal 2×; medians of ${o.repeats})\n` +
-      `  wall clock of the grid (with worker start-up): ${Math.round(w1)} vs ${Math.round(w2)} steps/s, ${(w2 / w1).toFixed(2)}×`,
-  );
-  const ceiling = await computeScaling(Math.min(o.seconds, 2));
-  emit('workers-ceiling', { speedup: ceiling }, `  control: a pure-compute loop in 1 vs 2 threads speeds up ${ceiling.toFixed(2)}× on this machine`);
+  if (run('workers')) await workersSection(o, emit, print, choice.name);
 
-  await serveSection(o, emit, choice.name);
+  if (run('serve')) await serveSection(o, emit, choice.name);
+  if (run('memory')) memorySection(o, emit, print, choice.name);
+  void tf;
+}
+
+/** Peak RSS and tensor counts of one long run in a fresh process. */
+function memorySection(o: BenchOptions, emit: (kind: string, data: object, text: string) => void, print: (line: string) => void, backend: BackendName): void {
   if (!o.json) print(`\nmemory (a ${o.memorySteps.toLocaleString('en')}-step run in a fresh process, N = 64):`);
-  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', choice.name], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./memory.js', import.meta.url)), String(o.memorySteps), '64', backend], { encoding: 'utf8' });
   if (child.status !== 0) {
     emit('memory', { ok: false, stderr: child.stderr }, `  memory run failed: ${child.stderr.trim().split('\n').pop()}`);
   } else {
@@ -268,7 +235,61 @@ export async function runBench(options: Partial<BenchOptions> = {}, print: (line
       `  peak RSS ${m.peakRssMB.toFixed(0)} MB of a ${RSS_BUDGET_MB} MB budget (ratio ${(m.peakRssMB / RSS_BUDGET_MB).toFixed(2)}); tensors after warm-up ${m.tensors[0]}, at the end ${m.tensors[1]} (${m.tensors[0] === m.tensors[1] ? 'flat' : 'NOT flat'})`,
     );
   }
-  void tf;
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en').replace(/,/g, ' ') : '-');
+
+/**
+ * Parallel scaling of a real `compare` with 1 and 2 workers (`./scaling.ts`): steady state on the
+ * wall clock and from CPU time, with the CPU split between worker threads, the main thread and
+ * V8's helpers; then the compute-only control.
+ */
+async function workersSection(o: BenchOptions, emit: (kind: string, data: object, text: string) => void, print: (line: string) => void, backend: BackendName): Promise<void> {
+  const cores = availableParallelism();
+  if (!o.json) {
+    print(
+      `\nparallel scaling (rewardcast compare: reinforce-optimal on CartPole-v1, N = 16, segments of 32; ${SCALING_RUNS} runs of ${fmt(o.scalingSteps)} steps per worker; ` +
+        `steady state = each worker's runs after its first ${SCALING_WARMUP}; ${cores} cores, load average ${loadavg()[0]!.toFixed(1)}):`,
+    );
+  }
+  const one: GridMeasure[] = [];
+  const two: GridMeasure[] = [];
+  const threads: GridMeasure[] = [];
+  for (let k = 0; k < o.repeats; k++) {
+    one.push(await measureGrid(1, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP));
+    two.push(await measureGrid(2, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP));
+  }
+  // For comparison: 2 workers forced to be threads, whose V8 helpers compete with the other worker.
+  const twoThreads = two[0]!.isolation === 'thread' ? undefined : await measureGrid(2, SCALING_RUNS, o.scalingSteps, backend, SCALING_WARMUP, 'thread');
+  if (twoThreads) threads.push(twoThreads);
+  const oneRate = median(one.map((g) => quietRate(g, cores)));
+  const threadsSpeedup = twoThreads ? quietRate(twoThreads, cores) / oneRate : null;
+  const wall = median(one.map((g, k) => two[k]!.steadyWall / g.steadyWall));
+  const cpu = median(one.map((g, k) => quietRate(two[k]!, cores) / quietRate(g, cores)));
+  for (const gs of [one, two, threads]) {
+    if (gs.length === 0) continue;
+    const g = gs[Math.floor((gs.length - 1) / 2)]!;
+    emit(
+      'workers-grid',
+      { workers: g.workers, isolation: g.isolation, steadyWall: g.steadyWall, quietRate: quietRate(g, cores), cpuPerStep: g.cpuPerStep, steady: g.steady, whole: g.whole, runSecondsByIndex: g.runSecondsByIndex, startupSeconds: g.startupSeconds, stepsPerRun: o.scalingSteps },
+      `  ${g.workers} worker${g.workers > 1 ? 's' : ''} (${g.isolation}${g.isolation === 'process' ? 'es' : 's'}): steady ${fmt(g.steadyWall)} env steps/s on the wall clock; ${(1e6 * g.cpuPerStep).toFixed(2)} µs of worker-thread CPU per env step; ` +
+        `${fmt(quietRate(g, cores))} env steps/s on a quiet machine by CPU time\n` +
+        `    steady window: ${formatSplit(g.steady)}\n` +
+        `    whole grid:    ${formatSplit(g.whole)}\n` +
+        `    worker-thread CPU per run, by the worker's run: ${g.runSecondsByIndex.map((x) => x.toFixed(2)).join(', ')} s; before its first run ${g.startupSeconds.toFixed(2)} s`,
+    );
+  }
+  emit(
+    'workers',
+    { speedup: cpu, wallSpeedup: wall, threadsSpeedup, target: SCALING_TARGET, cores, loadAverage: loadavg()[0], repeats: o.repeats, stepsPerRun: o.scalingSteps, runsPerWorker: SCALING_RUNS, warmupRuns: SCALING_WARMUP },
+    `  speed-up of 2 workers over 1 in steady state: ${cpu.toFixed(2)}× by CPU time (what a quiet ${cores}-core machine gives; target ≥ ${SCALING_TARGET}×: ${cpu >= SCALING_TARGET ? 'met' : 'missed'}), ` +
+      `${wall.toFixed(2)}× on this machine's wall clock (medians of ${o.repeats})` +
+      (threadsSpeedup !== null ? `; 2 worker threads instead of processes: ${threadsSpeedup.toFixed(2)}× by CPU time (one grid)` : '') +
+      `\n` +
+      `  (by CPU time: w workers give min(w / W, cores / (W (1 + h))) env steps/s, W = worker-thread CPU per env step, h = the other threads' CPU over the workers' in the steady window)`,
+  );
+  const ceiling = await computeScaling(Math.min(o.seconds, 2));
+  emit('workers-ceiling', { speedup: ceiling }, `  control: a pure-compute loop in 1 vs 2 threads speeds up ${ceiling.toFixed(2)}× on this machine's wall clock`);
 }
 
 /** Parses the command-line flags of the benchmark. */
@@ -286,8 +307,16 @@ export function parseBenchArgs(argv: readonly string[]): Partial<BenchOptions> {
     else if (a === '--repeats') out.repeats = Math.round(num('--repeats'));
     else if (a === '--memory-steps') out.memorySteps = Math.round(num('--memory-steps'));
     else if (a === '--no-reference') out.reference = false;
+    else if (a === '--scaling-steps') out.scalingSteps = Math.round(num('--scaling-steps'));
+    else if (a === '--only') {
+      const v = argv[++i] ?? '';
+      const picked = v.split(',').filter((x) => x !== '');
+      const bad = picked.find((x) => !(BENCH_SECTIONS as readonly string[]).includes(x));
+      if (picked.length === 0 || bad !== undefined) throw new RangeError(`--only must be a comma-separated list of ${BENCH_SECTIONS.join(', ')}, got ${JSON.stringify(argv[i])}`);
+      out.only = picked as BenchSection[];
+    }
     else if (a === '--quick') Object.assign(out, { seconds: 0.5, repeats: 1, memorySteps: 100_000 });
-    else throw new RangeError(`bench: unknown flag ${JSON.stringify(a)} (flags: --json, --seconds S, --repeats K, --memory-steps N, --no-reference, --quick)`);
+    else throw new RangeError(`bench: unknown flag ${JSON.stringify(a)} (flags: --json, --seconds S, --repeats K, --memory-steps N, --scaling-steps N, --only SECTIONS, --no-reference, --quick)`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * `compare()`: every estimator × seed run of one env on a pool of worker threads, resumable, then
+ * `compare()`: every estimator × seed run of one env on a pool of workers, resumable, then
  * the statistics, charts and report of `./report.ts`.
  *
  * ## The comparison folder
@@ -46,7 +46,7 @@ import { loadImports, resolveImport } from '../user/imports.js';
 import { parseAgentOptions } from '../../agents/options.js';
 import { RUN_DEFAULTS, type CompareConfig, type NormalizedCompareConfig } from './schemas.js';
 import { gridPoints, gridSchema, seriesName, seriesOf, type GridPoint } from './grid.js';
-import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunProgress, type RunSummary, type RunTask } from './worker.js';
+import { envSlug, RUN_CONFIG_FIELDS, WORKER_MARKER, type RunConfig, type RunCpu, type RunProgress, type RunResult, type RunSummary, type RunTask } from './worker.js';
 
 export type { CompareConfig, NormalizedCompareConfig } from './schemas.js';
 
@@ -57,8 +57,13 @@ export const COMPARE_CONFIG_FIELDS = ['env', 'estimators', 'seeds', 'steps', 'nu
 export interface CompareOptions extends CompareConfig {
   /** Parent folder of the comparison folder. @default 'runs' */
   readonly out?: string;
-  /** Worker threads (never more than the runs left to do). @default os.availableParallelism() */
+  /** Workers (never more than the runs left to do). @default os.availableParallelism() */
   readonly workers?: number;
+  /**
+   * Workers as threads or as child processes (see {@link workerIsolation}); like `workers`, it
+   * does not change what is computed. @default 'auto'
+   */
+  readonly isolation?: 'auto' | 'thread' | 'process';
   /** tfjs backend each worker asks for. @default 'auto' */
   readonly backend?: BackendRequest;
   /**
@@ -86,14 +91,34 @@ export interface RunExecutor {
   isRunFailure?(e: unknown): boolean;
 }
 
+/**
+ * Flags of a compare worker process: V8 compiles (TurboFan) and collects garbage on the worker's
+ * own thread instead of on helper threads, so that a worker's CPU stays on its own core.
+ */
+export const WORKER_PROCESS_FLAGS: readonly string[] = ['--no-concurrent-recompilation', '--single-threaded-gc'];
+
+/**
+ * Whether `compare`'s workers are threads or processes. `'auto'`: child processes with
+ * {@link WORKER_PROCESS_FLAGS} when the workers fill the cores (2 or more workers, and at least
+ * as many as `cores`), threads otherwise. Worker threads share V8's helper threads (background
+ * compilation, parallel and concurrent GC), which then compete with the other workers for the
+ * cores: in a CartPole run at 16 sub-envs they take 30–40 % of a worker's CPU in its first second
+ * and about 7 % after (`npm run bench`, section "parallel scaling"); with fewer workers than
+ * cores they use the idle ones instead, so one worker stays a thread.
+ */
+export function workerIsolation(request: 'auto' | 'thread' | 'process', workers: number, cores: number): 'thread' | 'process' {
+  if (request !== 'auto') return request;
+  return workers >= 2 && workers >= cores ? 'process' : 'thread';
+}
+
 /** What {@link compare} reports while it runs. */
 export type CompareEvent =
   /** The plan: how many runs in all, kept from an earlier invocation, and to do. */
-  | { readonly type: 'start'; readonly dir: string; readonly runs: number; readonly reused: number; readonly toRun: number; readonly workers: number; readonly totalSteps: number }
+  | { readonly type: 'start'; readonly dir: string; readonly runs: number; readonly reused: number; readonly toRun: number; readonly workers: number; readonly totalSteps: number; readonly isolation: 'thread' | 'process' }
   /** Env steps done over all runs (kept runs count in full). */
   | { readonly type: 'progress'; readonly steps: number; readonly totalSteps: number; readonly runsDone: number; readonly runs: number }
-  /** One run ended (finished or interrupted). */
-  | { readonly type: 'run'; readonly summary: RunSummary; readonly runsDone: number; readonly runs: number }
+  /** One run ended (finished or interrupted); `cpu`: its worker thread's CPU accounting, from a local worker on Linux. */
+  | { readonly type: 'run'; readonly summary: RunSummary; readonly runsDone: number; readonly runs: number; readonly cpu?: RunCpu }
   /** A line from a worker (the backend in use, a warning), each distinct text once. */
   | { readonly type: 'log'; readonly text: string }
   /** Training is over; the report is being written. */
@@ -359,6 +384,8 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const backend = parseBackendRequest(options.backend ?? 'auto', 'backend');
   const workersWanted = options.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workersWanted) || workersWanted < 1) throw new RangeError(`workers must be an integer >= 1, got ${JSON.stringify(workersWanted)}`);
+  const isolationWanted = options.isolation ?? 'auto';
+  if (!['auto', 'thread', 'process'].includes(isolationWanted)) throw new RangeError(`isolation must be one of auto, thread, process, got ${JSON.stringify(isolationWanted)}`);
   const plan = planCompare(config, options.out ?? 'runs');
   const { dir, hash } = plan;
   const emit = options.onEvent ?? (() => {});
@@ -386,7 +413,8 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     return s;
   };
   const workers = Math.min(workersWanted, Math.max(1, todo.length));
-  emit({ type: 'start', dir, runs: total, reused: total - todo.length, toRun: todo.length, workers, totalSteps });
+  const isolation = workerIsolation(isolationWanted, workers, availableParallelism());
+  emit({ type: 'start', dir, runs: total, reused: total - todo.length, toRun: todo.length, workers, totalSteps, isolation });
 
   let failure: { run: RunPlan; error: Error } | undefined;
   if (todo.length > 0) {
@@ -398,9 +426,11 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
     };
     const pool: RunExecutor =
       options.executor ??
-      new WorkerPool<RunTask, RunSummary, RunProgress>(new URL('./worker.js', import.meta.url), {
+      new WorkerPool<RunTask, RunResult, RunProgress>(new URL('./worker.js', import.meta.url), {
         size: workers,
         workerData: WORKER_MARKER,
+        isolation,
+        ...(isolation === 'process' ? { processFlags: WORKER_PROCESS_FLAGS } : {}),
         onLog: (line) => once(`${line}\n`),
         onOutput: (text) => once(text),
       });
@@ -413,14 +443,14 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
           const k = key(r);
           const task: RunTask = { parent: dir, config: runConfig(config, r.estimator, r.seed, r.point), backend, compareHash: hash, imports };
           try {
-            const summary = await pool.run(task, (p) => {
+            const { cpu, ...summary }: RunResult = await pool.run(task, (p) => {
               stepsOf.set(k, p.steps);
               emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
             });
             stepsOf.set(k, summary.status === 'finished' ? config.steps : summary.envSteps);
             outcomes.set(k, { ...id(r), status: summary.status, dir: summary.runDir });
             if (summary.status === 'finished') runsDone += 1;
-            emit({ type: 'run', summary, runsDone, runs: total });
+            emit({ type: 'run', summary, runsDone, runs: total, ...(cpu ? { cpu } : {}) });
             emit({ type: 'progress', steps: stepsDone(), totalSteps, runsDone, runs: total });
           } catch (e) {
             if (e instanceof PoolAbortedError) return; // stopped before it started: stays 'not run'

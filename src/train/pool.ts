@@ -23,6 +23,20 @@
  * back through `onOutput` (by default both to the main thread's stderr, so that a worker can never
  * write to stdout, which belongs to `--json`).
  *
+ * ## Threads or processes
+ * A worker is a worker thread (`isolation: 'thread'`, the default) or a child process of node
+ * (`'process'`) running the same module with the same protocol (over the IPC channel, with the
+ * structured-clone serialisation of threads). Worker threads share one V8 platform and so one
+ * pool of V8 helper threads, and V8's flags are process-wide; a child process has its own, so it
+ * can run with flags of its own (`processFlags`), e.g. `--no-concurrent-recompilation
+ * --single-threaded-gc`, which keep V8's compilation and garbage collection on the worker's own
+ * thread instead of helper threads that compete with the other workers for the cores. A child
+ * process ignores SIGINT, SIGTERM and SIGHUP (a terminal's Ctrl-C reaches the whole process group:
+ * the parent decides, and sends `abort`), and when its parent goes away (the IPC channel closes)
+ * it aborts its running task, which then finishes as aborted tasks do, and exits. In a child
+ * process `workerData` is passed as JSON and read with {@link poolWorkerData}; a worker that dies
+ * rejects its task with the last error line it printed to stderr.
+ *
  * ## Example
  * ```ts
  * const pool = new WorkerPool<{ n: number }, number>(new URL('./square-worker.js', import.meta.url), { size: 2 });
@@ -36,7 +50,26 @@
  * ```
  * @module
  */
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData as threadWorkerData } from 'node:worker_threads';
+
+/** The environment variable that carries `workerData` (JSON) to a worker process. */
+const CHILD_DATA_ENV = 'REWARDCAST_POOL_WORKER_DATA';
+/** `workerData` of this process when it is a pool's worker process (read once, then removed from the environment). */
+const childData: string | undefined = process.env[CHILD_DATA_ENV];
+if (childData !== undefined) delete process.env[CHILD_DATA_ENV];
+/** Whether this process is a pool's worker process. */
+const inChildWorker = childData !== undefined && typeof process.send === 'function';
+
+/**
+ * The `workerData` the pool gave this worker: `worker_threads.workerData` in a worker thread, the
+ * JSON-decoded value in a worker process, `undefined` elsewhere (e.g. on the main thread).
+ */
+export function poolWorkerData(): unknown {
+  if (!isMainThread) return threadWorkerData;
+  return inChildWorker ? (JSON.parse(childData!) as unknown) : undefined;
+}
 
 /** Options of {@link WorkerPool}. */
 export interface PoolOptions {
@@ -48,6 +81,13 @@ export interface PoolOptions {
   readonly onLog?: (line: string) => void;
   /** Receives the workers' stdout and stderr text. @default writes it to stderr */
   readonly onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Workers as worker threads or as child processes of node (see the module doc); a process
+   * worker's module must be a `file:` URL and its `workerData` JSON. @default 'thread'
+   */
+  readonly isolation?: 'thread' | 'process';
+  /** Node and V8 flags of each worker process, after this process's own `process.execArgv`. @default [] */
+  readonly processFlags?: readonly string[];
 }
 
 /** A task's error, rebuilt on the main thread from what the worker sent. */
@@ -85,10 +125,46 @@ interface Job {
   readonly reject: (reason: unknown) => void;
 }
 
+/** A worker thread or process, as the pool drives it. */
+interface Handle {
+  /** Sends a message (dropped once the worker is gone). */
+  post(msg: ToWorker): void;
+  /** Stops the worker at once; resolves when it is gone. */
+  terminate(): Promise<void>;
+}
+
 interface Slot {
-  readonly worker: Worker;
+  readonly worker: Handle;
   job: Job | undefined;
   dead: boolean;
+}
+
+/**
+ * This process's node flags as a worker process inherits them: without the ones that say what to
+ * run instead of a module (`-e`/`--eval`, `-p`/`--print` and their code, `--input-type`, `-i`,
+ * `-c`/`--check`, `--test`, `--watch`), which would replace the worker's module.
+ */
+export function inheritedExecArgv(execArgv: readonly string[]): string[] {
+  const withValue = new Set(['-e', '--eval', '-p', '--print', '--watch-path']);
+  const alone = /^(-i|--interactive|-c|--check|--test|--watch|--input-type=.*|--eval=.*|--print=.*|--watch-path=.*|--test-.*)$/;
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (withValue.has(a)) i += 1;
+    else if (a === '-pe' || a === '-ep') i += 1;
+    else if (!alone.test(a)) out.push(a);
+  }
+  return out;
+}
+
+/** The last line of a worker's stderr that names an error (`…Error: message`), for a worker that died. */
+function lastErrorLine(text: string): { name: string; message: string } | undefined {
+  const lines = text.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^(?:Uncaught )?([A-Za-z]*Error): (.*)$/.exec(lines[i]!);
+    if (m) return { name: m[1]!, message: m[2]! };
+  }
+  return undefined;
 }
 
 /** A pool of worker threads running tasks from a queue. See the module doc. */
@@ -112,6 +188,9 @@ export class WorkerPool<Task, Result, Progress = unknown> {
       throw new RangeError(`WorkerPool: size must be a positive integer, got ${options.size}`);
     }
     this.size = options.size;
+    const isolation = options.isolation ?? 'thread';
+    if (isolation !== 'thread' && isolation !== 'process') throw new RangeError(`WorkerPool: isolation must be 'thread' or 'process', got ${JSON.stringify(isolation)}`);
+    if (isolation === 'process' && url.protocol !== 'file:') throw new RangeError(`WorkerPool: a process worker's module must be a file: URL, got ${url.href.slice(0, 80)}`);
   }
 
   /** Workers currently alive. */
@@ -150,7 +229,7 @@ export class WorkerPool<Task, Result, Progress = unknown> {
     if (this.aborted) return;
     this.aborted = true;
     this.rejectQueued('WorkerPool: aborted before the task started');
-    for (const s of this.slots) if (s.job && !s.dead) s.worker.postMessage({ type: 'abort', id: s.job.id, ...(reason !== undefined ? { reason } : {}) } satisfies ToWorker);
+    for (const s of this.slots) if (s.job && !s.dead) s.worker.post({ type: 'abort', id: s.job.id, ...(reason !== undefined ? { reason } : {}) });
   }
 
   /**
@@ -186,35 +265,84 @@ export class WorkerPool<Task, Result, Progress = unknown> {
       }
       const job = this.queue.shift()!;
       slot.job = job;
-      slot.worker.postMessage({ type: 'task', id: job.id, task: job.task } satisfies ToWorker);
+      slot.worker.post({ type: 'task', id: job.id, task: job.task });
     }
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.url, { workerData: this.options.workerData, stdout: true, stderr: true });
-    const slot: Slot = { worker, job: undefined, dead: false };
-    this.slots.push(slot);
     const output = this.options.onOutput ?? ((text: string) => void process.stderr.write(text));
-    worker.stdout.setEncoding('utf8').on('data', (text: string) => output(text, 'stdout'));
-    worker.stderr.setEncoding('utf8').on('data', (text: string) => output(text, 'stderr'));
-    worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
-    // An uncaught error kills the worker; 'exit' follows and settles its job.
-    let fatal: Error | undefined;
-    worker.on('error', (e: Error) => {
-      fatal = e;
-    });
-    worker.on('exit', (code) => {
+    let slot!: Slot;
+    // An uncaught error kills the worker; the exit that follows settles its job.
+    let fatal: { name: string; message: string; stack?: string } | undefined;
+    const onExit = (why: string): void => {
+      if (slot.dead && !this.slots.includes(slot)) return; // closed: close() settled the job
       slot.dead = true;
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       const job = slot.job;
       slot.job = undefined;
-      if (job) {
-        const why = fatal ? fatal.message : `the worker exited with code ${code} while the task was running`;
-        job.reject(new WorkerTaskError(why, fatal?.name ?? 'Error', fatal?.stack));
-      }
+      if (job) job.reject(new WorkerTaskError(fatal ? fatal.message : `${why} while the task was running`, fatal?.name ?? 'Error', fatal?.stack));
       this.dispatch();
-    });
+    };
+    if ((this.options.isolation ?? 'thread') === 'thread') {
+      const worker = new Worker(this.url, { workerData: this.options.workerData, stdout: true, stderr: true });
+      slot = { worker: { post: (msg) => worker.postMessage(msg), terminate: async () => void (await worker.terminate()) }, job: undefined, dead: false };
+      worker.stdout.setEncoding('utf8').on('data', (text: string) => output(text, 'stdout'));
+      worker.stderr.setEncoding('utf8').on('data', (text: string) => output(text, 'stderr'));
+      worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
+      worker.on('error', (e: Error) => {
+        fatal = { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+      });
+      worker.on('exit', (code) => onExit(`the worker exited with code ${code}`));
+    } else {
+      const child: ChildProcess = fork(fileURLToPath(this.url), [], {
+        execArgv: [...inheritedExecArgv(process.execArgv), ...(this.options.processFlags ?? [])],
+        serialization: 'advanced',
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        env: { ...process.env, [CHILD_DATA_ENV]: JSON.stringify(this.options.workerData ?? null) },
+      });
+      let tail = '';
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      slot = {
+        worker: {
+          post: (msg) => {
+            if (child.connected) child.send(msg);
+          },
+          terminate: async () => {
+            if (child.exitCode === null && child.signalCode === null) {
+              child.kill('SIGKILL');
+              await exited;
+            }
+          },
+        },
+        job: undefined,
+        dead: false,
+      };
+      child.stdout!.setEncoding('utf8').on('data', (text: string) => output(text, 'stdout'));
+      child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+        tail = (tail + text).slice(-4096);
+        output(text, 'stderr');
+      });
+      child.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
+      child.on('error', (e: Error) => {
+        fatal ??= { name: e.name, message: e.message };
+        if (child.pid === undefined) onExit('the worker process could not start'); // no 'exit' follows
+      });
+      child.once('exit', (code, signal) => {
+        // Its last output may still be on the way: settle at 'close' (the output's end), or shortly
+        // after the exit should something it started keep the pipes open.
+        let settled = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
+          fatal ??= code === 1 ? lastErrorLine(tail) : undefined; // 1: node's exit code after an uncaught error
+          onExit(signal ? `the worker process was killed by ${signal}` : `the worker exited with code ${code}`);
+        };
+        child.once('close', settle);
+        setTimeout(settle, 200).unref();
+      });
+    }
+    this.slots.push(slot);
     return slot;
   }
 
@@ -261,11 +389,26 @@ export interface TaskContext<Progress> {
 export function serveTasks<Task, Result, Progress = unknown>(
   handler: (task: Task, context: TaskContext<Progress>) => Promise<Result>,
 ): void {
-  if (isMainThread || !parentPort) throw new Error('serveTasks: must be called inside a worker thread');
+  if (!inChildWorker && (isMainThread || !parentPort)) throw new Error('serveTasks: must be called inside a worker thread or process of a WorkerPool');
   const port = parentPort;
-  const post = (msg: FromWorker): void => port.postMessage(msg);
+  const post = (msg: FromWorker): void => {
+    if (!inChildWorker) port!.postMessage(msg);
+    else if (process.connected) process.send!(msg);
+  };
   const running = new Map<number, AbortController>();
-  port.on('message', (msg: ToWorker) => {
+  const listen = (handler: (msg: ToWorker) => void): void => {
+    if (inChildWorker) process.on('message', handler as (msg: unknown) => void);
+    else port!.on('message', handler);
+  };
+  if (inChildWorker) {
+    // A terminal's Ctrl-C reaches the whole process group: the parent decides what stops (abort, or kill).
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => {});
+    // The parent is gone: stop the running tasks as an abort does; the process exits when they are done.
+    process.once('disconnect', () => {
+      for (const ac of running.values()) ac.abort('the pool went away');
+    });
+  }
+  listen((msg: ToWorker) => {
     if (msg.type === 'abort') {
       running.get(msg.id)?.abort(msg.reason);
       return;

@@ -8,20 +8,20 @@
  * `rewardcast train`, streamed to `<compare folder>/<env>__<estimator>__<seed>__<time>/`.
  *
  * The module is inert when imported on the main thread (the compare planner reads
- * {@link runConfigFor} from it); it serves tasks only inside a worker started with
- * {@link WORKER_MARKER} as its `workerData`.
+ * {@link runConfigFor} from it); it serves tasks only inside a worker (thread or process) started
+ * with {@link WORKER_MARKER} as its `workerData`.
  * @module
  */
-import { workerData } from 'node:worker_threads';
 import '../../envs/index.js';
 import type { AgentOptions } from '../../agents/options.js';
 import type { EstimatorId } from '../estimators/index.js';
 import { initBackend, type BackendRequest } from '../tensor/backend.js';
-import { serveTasks } from './pool.js';
+import { poolWorkerData, serveTasks } from './pool.js';
 import { loadImports } from '../user/imports.js';
 import type { EnvKwargs } from '../core/registry.js';
 import { envSlug, runName, trainToFolder, type RunSummary } from './run-folder.js';
 import { seriesName } from './grid.js';
+import { kernelThreadId, threadCpuSeconds } from './thread-cpu.js';
 
 export type { RunSummary } from './run-folder.js';
 export { envSlug } from './run-folder.js';
@@ -91,6 +91,30 @@ export function runConfigFor(task: RunTask, backendName: string): Record<string,
   };
 }
 
+/**
+ * Where a run's CPU went on the worker thread that trained it (Linux; see `./thread-cpu.ts`): what
+ * `compare`'s accounting of parallel runs needs to tell a worker's own work from its warm-up and
+ * from the rest of the process.
+ */
+export interface RunCpu {
+  /** Process id of the worker: the compare process's for a worker thread, its own for a worker process. */
+  readonly pid: number;
+  /** Kernel thread id of the worker thread (a worker process's main thread: its pid). */
+  readonly tid: number;
+  /** Runs this worker finished before this one: 0 for its first, which also pays for compiling the hot code. */
+  readonly runIndex: number;
+  /** CPU seconds of the worker thread from the run's start to its end (resolution 10 ms). */
+  readonly runSeconds: number;
+  /** CPU seconds of the worker thread since the thread started, at the run's end. */
+  readonly threadSeconds: number;
+}
+
+/** What a compare worker returns: the run's summary, and its CPU accounting where the OS gives it. */
+export interface RunResult extends RunSummary {
+  /** Absent without Linux's `/proc`. Not written to `summary.json`. */
+  readonly cpu?: RunCpu;
+}
+
 /** How often a run reports its progress to the main thread, in ms. */
 const PROGRESS_EVERY_MS = 200;
 
@@ -134,6 +158,30 @@ export async function trainRun(
   return summary;
 }
 
-if (workerData === WORKER_MARKER) {
-  serveTasks<RunTask, RunSummary, RunProgress>((task, { signal, progress, log }) => trainRun(task, signal, progress, log));
+/**
+ * {@link trainRun} with its CPU accounting ({@link RunCpu}), as the compare worker serves it.
+ * @param runIndex runs this thread finished before
+ */
+export async function trainRunMeasured(
+  task: RunTask,
+  runIndex: number,
+  signal?: AbortSignal,
+  progress?: (p: RunProgress) => void,
+  report?: (line: string) => void,
+): Promise<RunResult> {
+  const before = threadCpuSeconds();
+  const summary = await trainRun(task, signal, progress, report);
+  const after = threadCpuSeconds();
+  const tid = kernelThreadId();
+  if (before === undefined || after === undefined || tid === undefined) return summary;
+  return { ...summary, cpu: { pid: process.pid, tid, runIndex, runSeconds: after - before, threadSeconds: after } };
+}
+
+if (poolWorkerData() === WORKER_MARKER) {
+  let served = 0;
+  serveTasks<RunTask, RunResult, RunProgress>(async (task, { signal, progress, log }) => {
+    const result = await trainRunMeasured(task, served, signal, progress, log);
+    served += 1;
+    return result;
+  });
 }

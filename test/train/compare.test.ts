@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -15,6 +15,7 @@ import {
   type CompareConfig,
   type CompareEvent,
   type CompareOptions,
+  workerIsolation,
 } from '../../src/train/compare.js';
 import type { CompareStats } from '../../src/train/report.js';
 import { PNG_SIGNATURE } from '../plot/plot-helpers.js';
@@ -84,7 +85,7 @@ test('smoke: CartPole-v1, 2 estimators × 2 seeds on 2 workers; files, stats and
   assert.is(result.dir, join(out, compareFolderName(TINY)));
   assert.equal(result.runs.map((r) => r.status), ['finished', 'finished', 'finished', 'finished']);
   const start = events.find((e) => e.type === 'start');
-  assert.equal(start && { ...start, dir: '' }, { type: 'start', dir: '', runs: 4, reused: 0, toRun: 4, workers: 2, totalSteps: 8000 });
+  assert.equal(start && { ...start, dir: '' }, { type: 'start', dir: '', runs: 4, reused: 0, toRun: 4, workers: 2, totalSteps: 8000, isolation: workerIsolation('auto', 2, availableParallelism()) });
   assert.is(events.filter((e) => e.type === 'run').length, 4);
   assert.ok(events.some((e) => e.type === 'log' && e.text.includes("tfjs backend 'cpu'")), 'the backend line reaches the main thread');
   const lastProgress = events.filter((e) => e.type === 'progress').at(-1);
@@ -243,6 +244,127 @@ test('imports: the caller\'s module is loaded in every worker before the env id 
   assert.equal(r.runs.map((x) => x.status), ['finished', 'finished', 'finished', 'finished']);
   const bad = await rejection(run(out, { ...cfg, imports: ['./no-such-module.js'] }));
   assert.match(bad.message, /^--import \.\/no-such-module\.js: /);
+});
+
+test('workerIsolation: processes when 2 or more workers fill the cores, threads otherwise or as asked', () => {
+  assert.is(workerIsolation('auto', 2, 2), 'process');
+  assert.is(workerIsolation('auto', 3, 2), 'process');
+  assert.is(workerIsolation('auto', 1, 1), 'thread');
+  assert.is(workerIsolation('auto', 1, 2), 'thread');
+  assert.is(workerIsolation('auto', 2, 8), 'thread');
+  assert.is(workerIsolation('thread', 4, 2), 'thread');
+  assert.is(workerIsolation('process', 1, 8), 'process');
+});
+
+/** The rows of a run's episodes.csv without the wall-clock column. */
+const curve = (runDir: string): string[] =>
+  readFileSync(join(runDir, 'episodes.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').slice(0, 4).join(','));
+
+test('threads and processes give the same runs (same seed, same curve); each run event carries its worker\'s CPU', async () => {
+  const cfg = { estimators: ['reinforce-optimal', 'st'], seeds: 1 } as const;
+  const curves: Record<string, string[][]> = {};
+  for (const isolation of ['thread', 'process'] as const) {
+    const events: CompareEvent[] = [];
+    const r = await run(join(root, `isolation-${isolation}`), { ...cfg, isolation, onEvent: (e) => events.push(e) });
+    assert.is(r.status, 'finished');
+    const start = events.find((e) => e.type === 'start');
+    assert.is(start?.type === 'start' && start.isolation, isolation);
+    curves[isolation] = r.runs.map((x) => curve(x.dir!));
+    for (const x of r.runs) assert.ok(curves[isolation]!.every((c) => c.length > 2), `${x.dir} has episodes`);
+    const runs = events.filter((e): e is Extract<CompareEvent, { type: 'run' }> => e.type === 'run');
+    assert.is(runs.length, 2);
+    for (const e of runs) {
+      assert.not.ok('cpu' in e.summary, 'the summary stays what summary.json holds');
+      if (process.platform !== 'linux') continue;
+      const cpu = e.cpu!;
+      assert.ok(cpu.runSeconds >= 0 && cpu.threadSeconds >= cpu.runSeconds, JSON.stringify(cpu));
+      assert.is(cpu.runIndex, 0, 'two workers, one run each');
+      if (isolation === 'thread') assert.is(cpu.pid, process.pid);
+      else assert.is(cpu.tid, cpu.pid, "a worker process's main thread");
+      if (isolation === 'process') assert.is.not(cpu.pid, process.pid);
+    }
+  }
+  assert.equal(curves['process'], curves['thread']);
+  const err = await rejection(run(join(root, 'isolation-bad'), { isolation: 'fibre' as 'auto' }));
+  assert.match(err.message, /isolation must be one of auto, thread, process, got "fibre"/);
+});
+
+test('stopping worker processes: running runs end interrupted with their finished episodes on disk', async () => {
+  const out = join(root, 'stop-process');
+  const ac = new AbortController();
+  const result = await run(out, {
+    steps: 400_000,
+    isolation: 'process',
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'progress') ac.abort('SIGTERM');
+    },
+  });
+  assert.is(result.status, 'interrupted');
+  assert.equal(result.runs.map((r) => r.status), ['interrupted', 'interrupted', 'not run', 'not run']);
+  for (const r of result.runs.filter((x) => x.status === 'interrupted')) {
+    const summary = JSON.parse(readFileSync(join(r.dir!, 'summary.json'), 'utf8'));
+    assert.is(summary.status, 'interrupted');
+    assert.is(summary.signal, 'SIGTERM');
+    assert.is(curve(r.dir!).length - 1, summary.episodes, 'every finished episode is in episodes.csv');
+  }
+});
+
+/** Process ids of this process's compare worker processes (Linux /proc). */
+function workerPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const parent = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('train/worker.js')) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+test('a worker process killed mid-run fails the comparison; its finished episodes stay on disk as whole rows', async () => {
+  if (process.platform !== 'linux') return;
+  const out = join(root, 'killed-process');
+  const dir = join(out, compareFolderName({ ...TINY, steps: 400_000 }));
+  // Both runs have written episodes: kill one of the two worker processes, each in a run.
+  const bothRunning = (): boolean =>
+    existsSync(dir) && runDirs(dir).filter((n) => existsSync(join(dir, n, 'episodes.csv')) && readFileSync(join(dir, n, 'episodes.csv'), 'utf8').split('\n').length > 2).length === 2;
+  let killed: number | undefined;
+  const err = await rejection(
+    run(out, {
+      steps: 400_000,
+      isolation: 'process',
+      onEvent: (e) => {
+        if (e.type === 'progress' && killed === undefined && bothRunning()) {
+          const [pid] = workerPids();
+          if (pid === undefined) return;
+          killed = pid;
+          process.kill(pid, 'SIGKILL');
+        }
+      },
+    }),
+  );
+  assert.ok(killed !== undefined);
+  assert.match(err.message, /^run (reinforce-optimal|st) seed [12] failed: the worker process was killed by SIGKILL while the task was running/);
+  const folders = runDirs(dir);
+  // Two runs had started; the worker that replaces the dead one may start a third before the stop reaches it.
+  assert.ok(folders.length >= 2, folders.join(', '));
+  const withoutSummary = folders.filter((n) => !existsSync(join(dir, n, 'summary.json')));
+  assert.is(withoutSummary.length, 1, 'the killed run has no summary; the others stopped cleanly');
+  const text = readFileSync(join(dir, withoutSummary[0]!, 'episodes.csv'), 'utf8');
+  const rows = text.split('\n').slice(1, -1);
+  assert.ok(rows.every((l) => l.split(',').length === 5 && l.split(',').every((v) => Number.isFinite(Number(v)))), 'whole rows');
+  for (const n of folders.filter((x) => x !== withoutSummary[0])) {
+    const other = JSON.parse(readFileSync(join(dir, n, 'summary.json'), 'utf8'));
+    assert.is(other.status, 'interrupted');
+    assert.is(curve(join(dir, n)).length - 1, other.episodes, 'every finished episode is in episodes.csv');
+  }
 });
 
 test.after(() => {
