@@ -1,5 +1,5 @@
 /**
- * Shared by the tabular rows of issue 13 in BENCHMARKS.md (taxi.ts, frozenlake8x8.ts,
+ * Shared by the tabular rows of issue 13 in BENCHMARKS.md (frozenlake.ts, taxi.ts, frozenlake8x8.ts,
  * cliffwalking-slippery.ts): per estimator, with the env's preset and over the whole budget,
  * - the env steps until the mean return over 100 consecutive training episodes first reaches the
  *   target (censored at the budget when it never does), with median, 95 % stratified-bootstrap CI
@@ -54,6 +54,8 @@ export interface TabularTask {
   readonly targetLabel: string;
   /** Estimators, the chosen one first. */
   readonly estimators: readonly NonNullable<AgentOptions['estimator']>[];
+  /** A further fixed target whose steps are reported too (FrozenLake-v1: Gymnasium's threshold 0.70). */
+  readonly alsoTarget?: { readonly value: number; readonly label: string };
 }
 
 /** What one estimator measured. */
@@ -77,7 +79,11 @@ export function presetOptimum(env: string): number {
 }
 
 /** Prints one estimator's summaries and returns its row. */
-function report(task: TabularTask, estimator: string, optimum: number, steps: number[], final: number[], extra: string): TabularRow {
+function report(task: TabularTask, estimator: string, optimum: number, steps: number[], final: number[], extra: string, also?: number[]): TabularRow {
+  if (task.alsoTarget && also) {
+    summarise(`${estimator}: steps to ${task.alsoTarget.label}`, also, task.budget);
+    console.log(`  (reached ${also.filter((s) => s < task.budget).length}/${also.length})`);
+  }
   const regret = final.map((f) => optimum - f);
   const reached = steps.filter((s) => s < task.budget).length;
   summarise(`${estimator}: steps to ${task.targetLabel}`, steps, task.budget);
@@ -99,7 +105,8 @@ export function tabularTaskFromFolder(task: TabularTask, dir: string): TabularRo
   const rows: TabularRow[] = [];
   for (const [estimator, runs] of folder.runs) {
     const m = runs.map((r) => measureEpisodes(r.episodes, target));
-    rows.push(report(task, estimator, optimum, m.map((x) => x.reached ?? task.budget), m.map((x) => x.final), `, ${runs.length} finished runs`));
+    const also = task.alsoTarget ? runs.map((r) => measureEpisodes(r.episodes, task.alsoTarget!.value).reached ?? task.budget) : undefined;
+    rows.push(report(task, estimator, optimum, m.map((x) => x.reached ?? task.budget), m.map((x) => x.final), `, ${runs.length} finished runs`, also));
   }
   return rows;
 }
@@ -116,14 +123,17 @@ export async function runTabularTask(task: TabularTask, seeds: readonly number[]
     const { numEnvs, agent } = preset(task.env, estimator);
     const steps: number[] = [];
     const final: number[] = [];
+    const also: number[] = [];
     const t0 = performance.now();
     for (const seed of seeds) {
       // [target, Infinity]: note when the target is reached, but train for the whole budget.
-      const r = await trainUntil({ env: task.env, seed, steps: task.budget, agent, numEnvs, thresholds: [target, Infinity], ...(envKwargs ? { envKwargs } : {}) });
+      const thresholds = [target, ...(task.alsoTarget ? [task.alsoTarget.value] : []), Infinity];
+      const r = await trainUntil({ env: task.env, seed, steps: task.budget, agent, numEnvs, thresholds, ...(envKwargs ? { envKwargs } : {}) });
       steps.push(r.reached[0] ?? task.budget);
+      if (task.alsoTarget) also.push(r.reached[1] ?? task.budget);
       final.push(r.finalMean);
     }
-    rows.push(report(task, estimator, optimum, steps, final, `, ${((performance.now() - t0) / 1000).toFixed(0)} s, options ${JSON.stringify(agent)}`));
+    rows.push(report(task, estimator, optimum, steps, final, `, ${((performance.now() - t0) / 1000).toFixed(0)} s, options ${JSON.stringify(agent)}`, task.alsoTarget ? also : undefined));
   }
   return rows;
 }
