@@ -244,6 +244,11 @@ export class Learner {
     return { kind: 'update', envSteps: this.envSteps, updates: this.updateCount, batch: rows, signalMean: Number.NaN, criticLoss: Number.NaN, offPolicyRows };
   }
 
+  /** Whether layer `l`'s biases learn: all but the head's when `headBias` is false. */
+  private learnsBias(l: number): boolean {
+    return this.options.headBias || l < this.network.shapes.length - 1;
+  }
+
   /** One optimiser step along the ascent direction `grads`. */
   private step(grads: readonly Float32Array[]): void {
     const net = this.network;
@@ -251,7 +256,7 @@ export class Learner {
       const named: tf.NamedTensorMap = {};
       for (const [l, s] of net.shapes.entries()) {
         named[net.weights[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l]!, [s.nIn, s.nOut]));
-        named[net.biases[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l + 1]!, [1, s.nOut]));
+        if (this.learnsBias(l)) named[net.biases[l]!.name] = tf.neg(tf.tensor2d(grads[2 * l + 1]!, [1, s.nOut]));
       }
       this.optimizer.applyGradients(named);
     });
@@ -460,7 +465,7 @@ export class Learner {
         const dW = tf.div(tf.matMul(t.x, g, true, false), M) as tf.Tensor2D;
         const db = tf.mean(g, 0, true) as tf.Tensor2D;
         named[net.weights[l]!.name] = tf.neg(dW);
-        named[net.biases[l]!.name] = tf.neg(db);
+        if (this.learnsBias(l)) named[net.biases[l]!.name] = tf.neg(db);
         grads[2 * l] = dW.dataSync() as Float32Array;
         grads[2 * l + 1] = db.dataSync() as Float32Array;
         above = g;
@@ -470,7 +475,7 @@ export class Learner {
       if (state.biasDelta) {
         for (let l = 0; l < L; l++) {
           const delta = state.biasDelta(l, batch.layers[l]!.h, M);
-          if (delta) net.biases[l]!.assign(tf.add(net.biases[l]!, tf.tensor2d(delta, [1, delta.length])) as tf.Tensor2D);
+          if (delta && this.learnsBias(l)) net.biases[l]!.assign(tf.add(net.biases[l]!, tf.tensor2d(delta, [1, delta.length])) as tf.Tensor2D);
         }
       }
     });

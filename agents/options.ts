@@ -92,6 +92,16 @@ const fields = {
   optimizer: z.enum(['adam', 'sgd']).default('adam'),
   /** c, the decay of the running baselines (Eq. 7 and the mean), in [0, 1). */
   baselineDecay: z.number().min(0).lt(1).default(0.9),
+  /**
+   * Whether the action head's units learn a bias. `false`: the head's biases stay at their initial
+   * zero and only its weights learn. With one-hot (tabular) observations and no hidden layer, each
+   * state's action preferences are then its own weights alone: a bias is shared by every state, so
+   * an action that is costly in most states (Taxi's pick-up and drop-off) has its bias driven down
+   * and its probability with it in every state, including the few where it is needed, and a
+   * REINFORCE learner can stop trying it. Each unit's rule is unchanged; its bias just does not
+   * move (the gradient estimate of the weights is the same). Hidden layers keep their biases.
+   */
+  headBias: z.boolean().default(true),
   /** Noise scale s of noisy-rectifier units, > 0. */
   noiseStd: positive.default(1),
   /**
@@ -192,6 +202,7 @@ const MUST: Readonly<Record<keyof typeof fields, string>> = {
   learningRate: 'a finite number > 0',
   optimizer: "'adam' or 'sgd'",
   baselineDecay: 'in [0, 1)',
+  headBias: 'true or false',
   noiseStd: 'a finite number > 0',
   perturbationScale: 'a finite number > 0',
   firingRateControl: 'true or false',

@@ -53,6 +53,12 @@ export interface LiveMeta {
   readonly steps: number;
   /** The env's reward threshold, or null. */
   readonly threshold: number | null;
+  /**
+   * The exact optimal return and its label (`optimumLine` of `src/optimum/report.ts`: the mean over
+   * the seeds of their optima, under the runs' step limit and env kwargs), drawn as a second dashed
+   * line; absent when the env has no exact optimum.
+   */
+  readonly optimum?: { readonly value: number; readonly label: string };
   /** Config hash (seeds the live bootstrap); for a run folder, its name. */
   readonly hash: string;
   /** One line describing the config. */

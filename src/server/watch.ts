@@ -12,11 +12,22 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AGENT_DEFAULTS } from '../../agents/options.js';
-import { isRegistered, spec as envSpec } from '../core/registry.js';
+import { isRegistered, spec as envSpec, type EnvKwargs } from '../core/registry.js';
+import { optimumLine, optimumStats, type OptimumConfig } from '../optimum/report.js';
 import { COMPARE_FILE, formatSteps, isCompareFolder, isRunFolder, listRunEntries, readCompareMeta, readJsonFile, type CompareStats } from '../train/report.js';
 import { EPISODES_HEADER } from '../train/run-folder.js';
 import { RUN_DEFAULTS } from '../train/schemas.js';
 import type { LiveEpisode, LiveMeta, LiveModel } from './model.js';
+
+/**
+ * The chart's optimum line for a folder's runs, as `curves.svg` draws it (`optimumLine` of the
+ * seeds' exact optima under the runs' step limit and env kwargs), spread into a {@link LiveMeta};
+ * nothing when the env has no exact optimum (or is not registered in this process).
+ */
+function liveOptimum(config: OptimumConfig, seeds: readonly number[]): Pick<LiveMeta, 'optimum'> {
+  const line = optimumLine(optimumStats(config, seeds));
+  return line === undefined ? {} : { optimum: line };
+}
 
 /** A run whose files have not changed for this long is shown as stalled. */
 export const STALLED_AFTER_MS = 60_000;
@@ -184,6 +195,7 @@ export class FolderWatcher {
         seeds,
         steps: c.steps,
         threshold: meta.threshold,
+        ...liveOptimum({ env: c.env, numEnvs: c.numEnvs, envKwargs: c.envKwargs }, seeds),
         hash: meta.hash,
         subtitle: `${c.estimators.length} estimator${c.estimators.length === 1 ? '' : 's'} × ${c.seeds} seed${c.seeds === 1 ? '' : 's'} × ${formatSteps(c.steps)} env steps · ${describeTraining(cfg)}`,
       };
@@ -209,6 +221,7 @@ export class FolderWatcher {
         seeds: [seed],
         steps,
         threshold,
+        ...liveOptimum({ env, numEnvs: Number(config['numEnvs'] ?? 1), envKwargs: config['envKwargs'] as EnvKwargs | undefined }, [seed]),
         hash: basename(this.dir),
         subtitle: `${estimator} · seed ${seed} · ${formatSteps(steps)} env steps · ${describeTraining(config)}`,
       });

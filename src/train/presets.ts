@@ -155,11 +155,13 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'FrozenLake-v1': {
     numEnvs: 1,
     steps: 200_000,
-    agent: { hidden: [], head: 'categorical', gamma: 1, batchSize: 64, learningRate: 0.03, criticLearningRate: 0.02, criticLambda: 0.95 },
+    agent: { hidden: [], head: 'categorical', headBias: false, gamma: 1, batchSize: 64, learningRate: 0.03, criticLearningRate: 0.02, criticLambda: 0.95 },
     byEstimator: HIDDEN_FOR_BACKPROP,
     note:
       'One sub-env, so that exactly on-policy (sync) batches drop nothing: with 8 sub-envs they reached 0.70 on 1 (reinforce-optimal) and 4 (critic) of seeds 1–10, against 8 and 8 with the old pooled batching; with one, 5 and 4 of tuning seeds 101–105. ' +
       'A tabular problem: one-hot states straight into a categorical head (the 2-bit binary code stalls at 0.3–0.5 success). ' +
+      'No head biases (issue 13): a bias is shared by all 16 states, and early noise in it pushed one action up everywhere, so reinforce-optimal locked into a poor policy on some seeds; without it, success ≥ 0.714 (optimum − 0.03) within 200 000 steps on 17 of tuning seeds 101–120, against 14 with the bias. ' +
+      'The step and batch were kept: `rewardcast tune --env FrozenLake-v1 --params learningRate,batchSize --trials 9 --seeds 101,102,103` (no head bias) ranked lr 0.0943, batch 128 first by area, but it reached 0.714 on 8 of seeds 101–112, against 11 for lr 0.03, batch 64. ' +
       'γ = 1, because the objective is the success rate within the 100-step limit and discounting favours short, risky routes. ' +
       'With the critic (the best variant): critic Adam at 0.02 and GAE λ = 0.95. A layer of 8 for estimators that need one.',
   },
@@ -211,6 +213,37 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       'One sub-env (with 8, sync batching updated too rarely: best mean-100 −120 to −125); no hidden layer, the scaled (x, v) straight into a categorical head (32 binary hidden units never reached the flag, with 8 or 1 sub-envs); ' +
       'GAE λ = 0.9 so that the per-step energy gain credits each action. Step sizes from `rewardcast tune --env MountainCar-v0 --estimator reinforce-critic --budget 1000000 --trials 9 --seeds 101..103 ' +
       '--params learningRate,batchSize,criticLambda,criticLearningRate` (trial 1: Adam 0.0943, batch 128, critic 0.00322, λ 0.9; −110 reached at 605 771, 479 658 and 455 521 steps). Estimators that need one get a hidden layer of 8.',
+  },
+  'Taxi-v3': {
+    numEnvs: 1,
+    steps: 1_000_000,
+    agent: { hidden: [], head: 'categorical', headBias: false, gamma: 0.99, batchSize: 256, learningRate: 0.02, signalNormalization: 'standardize', criticLearningRate: 0.02, criticLambda: 0.95 },
+    byEstimator: HIDDEN_FOR_BACKPROP,
+    note:
+      'Issue 13. One sub-env; one-hot states (500) into a categorical head over the 6 actions, with no head biases: with them, the illegal pick-ups and drop-offs (−10 in most states) drove those two biases down in every state, the agent stopped delivering (5 % of random episodes deliver, 0 % after 300 000 steps) and settled at −200 on every setting tried (Adam 0.02–0.3, SGD, γ 0.9–0.99, the critic). ' +
+      'Without them, reinforce-optimal reached a 100-episode mean of 8 within 1 000 000 steps on tuning seeds 101, 102, 103 (at 732 586, 999 299, 650 051). Per-batch standardised signals, γ = 0.99, Adam 0.02 on batches of 256, chosen by hand on those seeds; ' +
+      '`rewardcast tune --env Taxi-v3 --params learningRate,batchSize,gamma --trials 9 --seeds 101,102 --budget 1000000` from this base (no head bias) found nothing better (its best, lr 0.107, batch 256, γ 0.9, ended at −164 and −190). The exact optimum is 7.93, below the threshold 8. On seeds 1–10: 8 reached on 7, median 917 925 steps (BENCHMARKS.md).',
+  },
+  'FrozenLake8x8-v1': {
+    numEnvs: 1,
+    steps: 1_000_000,
+    agent: { hidden: [], head: 'categorical', headBias: false, gamma: 1, batchSize: 64, learningRate: 0.03, criticLearningRate: 0.02, criticLambda: 0.95 },
+    byEstimator: HIDDEN_FOR_BACKPROP,
+    note:
+      'Issue 13: the FrozenLake-v1 preset, unchanged (one sub-env, one-hot states into a categorical head without biases, γ = 1 for the success rate within the 200-step limit). ' +
+      'It reached success ≥ 0.883 (optimum 0.913 − 0.03) within 1 000 000 steps on tuning seeds 101 and 102 (at 725 489 and 916 788); with head biases, on 1 of 2 with batch 64, and on 2 of 2 with batch 256 but later (924 991, 867 383). ' +
+      '`rewardcast tune --env FrozenLake8x8-v1 --params learningRate,batchSize --trials 9 --seeds 101,102 --budget 1000000` (with head biases, batch 256 base) ranked lr 0.0115, batch 32 first by area (final 0.79 and 0.90); without biases lr 0.0115 stayed below (0.77, 0.49) and lr 0.05, batch 128 too (0.42, 0.51). ' +
+      'On seeds 1–10 it reached the target on only 2 (several seeds lock into a poor policy): the target is not met (BENCHMARKS.md).',
+  },
+  'CliffWalkingSlippery-v1': {
+    numEnvs: 1,
+    steps: 300_000,
+    envKwargs: { maxEpisodeSteps: 200 },
+    agent: { hidden: [], head: 'categorical', headBias: false, gamma: 0.99, batchSize: 256, learningRate: 0.223, signalNormalization: 'none', criticLearningRate: 0.02, criticLambda: 0.95 },
+    byEstimator: HIDDEN_FOR_BACKPROP,
+    note:
+      'Issue 13. One sub-env; one-hot states into a categorical head without biases. Gymnasium registers no step limit and a fall into the cliff (−100) does not end the episode, so training episodes are cut at 200 steps (the optimum under that cut is −64.702, against −64.709 without). ' +
+      'From `rewardcast tune --env CliffWalkingSlippery-v1 --params learningRate,batchSize,gamma,signalNormalization --trials 9 --seeds 101,102 --budget 300000` (base: batch 64, lr 0.05, γ 0.99, standardised signals): its best, Adam 0.223 on batches of 256, γ 0.99, raw signals, ended at −221 and −310 on the tuning seeds, far from the target −67.9 (1.05 × the optimum); the critic (GAE λ 0.95) ended at −158 and −147. The target is not met at this budget (BENCHMARKS.md).',
   },
 };
 

@@ -251,4 +251,27 @@ test('greedy act works with hidden layers and for every hidden unit kind', () =>
   }
 });
 
+// ---- headBias ----
+
+test('headBias: false keeps the head biases at zero on both update paths, while a hidden layer\'s biases learn', async () => {
+  throwsWith(() => newAgent({ headBias: 'no' as unknown as boolean }), 'headBias', '"no"');
+  for (const updatePath of ['typed', 'tfjs'] as const) {
+    for (const hidden of [[], [4]]) {
+      const run = async (headBias: boolean) => {
+        const r = await runTraining({ env: 'FrozenLake-v1', steps: 3000, numEnvs: 1, seed: 4, agent: { hidden, head: 'categorical', headBias, batchSize: 32, learningRate: 0.05, updatePath } });
+        const s = r.agent.network.snapshot();
+        r.agent.dispose();
+        return { updates: r.updates, s };
+      };
+      const off = await run(false);
+      const on = await run(true);
+      const L = off.s.b.length;
+      assert.ok(off.updates >= 5, `${off.updates} updates`);
+      assert.ok(off.s.b[L - 1]!.every((v) => v === 0), `${updatePath} hidden ${hidden.length}: head biases stay 0`);
+      assert.ok(on.s.b[L - 1]!.some((v) => v !== 0), `${updatePath} hidden ${hidden.length}: with the default the head biases learn`);
+      if (L > 1) assert.ok(off.s.b[0]!.some((v) => v !== 0), 'a hidden layer keeps learning its biases');
+    }
+  }
+});
+
 test.run();

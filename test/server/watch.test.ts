@@ -14,6 +14,7 @@ import { commonGrid, iqm, resampleToGrid } from '../../src/stats/index.js';
 import { EPISODES_HEADER } from '../../src/train/run-folder.js';
 import { appendEpisodes, fakeEpisodes, finishRun, makeRunFolder } from './fixtures.js';
 import { readFileSync } from 'node:fs';
+import { optimumLine } from '../../src/optimum/report.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rewardcast-server-watch-'));
 
@@ -41,6 +42,7 @@ test('FolderWatcher: a run folder being written, polled as it grows, then finish
   w.poll();
   assert.is(model.meta?.kind, 'run');
   assert.is(model.meta?.threshold, 475, 'from the registry');
+  assert.is(model.meta?.optimum, undefined, 'CartPole has no transition table, so no optimum line');
   const eps = fakeEpisodes(7, 300, 30).filter((e) => e.step <= 5000);
   appendEpisodes(dir, eps.slice(0, 100));
   w.poll();
@@ -59,6 +61,25 @@ test('FolderWatcher: a run folder being written, polled as it grows, then finish
   assert.is(pts.length, expected.filter(Number.isFinite).length);
   for (const p of pts) assert.is(p[1], expected[Math.round(p[0] / 50) - 1], `curve at ${p[0]}`);
   assert.ok(s.files.includes('episodes.csv') && s.files.includes('summary.json'));
+});
+
+test('FolderWatcher: a run folder of a tabular env carries the exact optimum under its step limit', () => {
+  const dir = join(root, 'FrozenLake-v1__reinforce-optimal__1__1700000000');
+  makeRunFolder(dir, { env: 'FrozenLake-v1', estimator: 'reinforce-optimal', seed: 1, steps: 5000 });
+  const model = new LiveModel();
+  new FolderWatcher(dir, model).poll();
+  assert.is(model.meta?.threshold, 0.7);
+  // 0.74419: the optimal success probability of the 4x4 slippery lake within 100 steps (test/optimum/).
+  assert.ok(Math.abs(model.meta!.optimum!.value - 0.74419) < 5e-6, `optimum ${model.meta?.optimum?.value}`);
+  assert.is(model.meta!.optimum!.label, 'Optimal (0.7442)');
+  const cliff = join(root, 'CliffWalking-v1__st__2__1700000000');
+  makeRunFolder(cliff, { env: 'CliffWalking-v1', estimator: 'st', seed: 2, steps: 5000 });
+  const config = JSON.parse(readFileSync(join(cliff, 'config.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(cliff, 'config.json'), JSON.stringify({ ...config, envKwargs: { maxEpisodeSteps: 10 } }));
+  const m2 = new LiveModel();
+  new FolderWatcher(cliff, m2).poll();
+  // Within 10 steps the goal (13 steps away on the shortest path) cannot be reached: −10.
+  assert.is(m2.meta!.optimum!.value, -10, 'under the run\'s envKwargs step limit');
 });
 
 test('describeTraining: agent options under agent by their names, older top-level names, defaults for what is not written', () => {
@@ -87,6 +108,8 @@ test('FolderWatcher: a finished comparison shows the statistics of stats.json an
   const stats = JSON.parse(readFileSync(join(result.dir, 'stats.json'), 'utf8')) as CompareStats;
   assert.equal(s.stats!.rows, summaryRows(stats), 'the table of report.html');
   assert.match(model.meta!.subtitle, /· 1 envs · hidden none · adam lr 0\.05$/, 'the config line from compare.json');
+  assert.ok(stats.optimum.kind === 'exact');
+  assert.equal(model.meta!.optimum, optimumLine(stats.optimum), 'the optimum line of curves.svg: the mean of the seeds\' arm-mean optima');
   assert.ok(s.runs.every((r) => r.status === 'finished' && r.steps === 1500));
   // The final curves are the IQM over seeds of resampleToGrid of each run's CSV.
   const folder = readCompareFolder(result.dir);

@@ -10,6 +10,7 @@ import {
   TAXI_IN_TAXI,
   TAXI_NORTH,
   TAXI_PICKUP,
+  TAXI_REWARD_THRESHOLD,
   TAXI_SOUTH,
   TAXI_WEST,
   Taxi,
@@ -19,6 +20,7 @@ import {
   type TaxiOptions,
 } from '../../../envs/gridworlds/taxi.js';
 import { throwsWith } from '../../helpers.js';
+import { envOptimum } from '../../../src/optimum/index.js';
 
 function registerGridworlds(): void {
   for (const s of specs) if (!isRegistered(s.id)) register(s);
@@ -295,6 +297,15 @@ test('render: the map with the taxi, passenger and destination marked', () => {
   const moved = env.render()!;
   assert.ok(moved.includes('\x1b[42m_\x1b[0m'), 'taxi with passenger highlighted green');
   assert.ok(stripAnsi(moved).endsWith('  (West)\n'));
+});
+
+test('the threshold 8 lies above the exact optimum 7.93 under the 200-step limit (the doc of TAXI_REWARD_THRESHOLD)', () => {
+  const o = envOptimum('Taxi-v3');
+  assert.ok(o.kind === 'exact');
+  assert.is(o.horizon, 200);
+  assert.ok(Math.abs(o.value - 7.93) < 1e-9, `optimum ${o.value}`);
+  assert.ok(TAXI_REWARD_THRESHOLD > o.value);
+  assert.is(spec('Taxi-v3').rewardThreshold, TAXI_REWARD_THRESHOLD);
 });
 
 test.run();
