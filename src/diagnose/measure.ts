@@ -16,7 +16,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BASELINE_KINDS, estimatorFor, exactOptimalBaseline, reinforceGrad, listEstimators, type ExactRule, type ExactSetup, type RowRule } from '../estimators/index.js';
+import { BASELINE_KINDS, estimatorFor, exactOptimalBaseline, reinforceGrad, listEstimators, summarizeMoments, type ExactRule, type ExactSetup, type RowRule } from '../estimators/index.js';
 import { exactGradient, spreadHidden, type Enumeration, type Mixture } from './enumerate.js';
 import { paramCount, type NetKind } from './networks.js';
 
@@ -190,12 +190,6 @@ export interface EstimatorMeasure {
   readonly correction?: CorrectionCoefficients;
 }
 
-/** (E)² / Var, with 0/0 read as 0 and x/0 as Infinity. */
-function snrOf(m: number, v: number): number {
-  if (v > 0) return (m * m) / v;
-  return m === 0 ? 0 : Number.POSITIVE_INFINITY;
-}
-
 /**
  * Measures estimator `id` exactly on the enumerated network.
  *
@@ -271,42 +265,13 @@ function measureFrom(
   gradient: Float64Array,
   est: ExactSetup,
 ): EstimatorMeasure {
-  const unitSnr = unitMean.map((m, i) => snrOf(m, unitVariance[i]!));
-  let signal = 0;
-  let noise = 0;
-  for (let i = 0; i < n; i++) {
-    signal += unitMean[i]! ** 2;
-    noise += unitVariance[i]!;
-  }
-  const snr = snrOf(Math.sqrt(signal), noise);
-  let d2 = 0;
-  let g2 = 0;
-  let m2 = 0;
-  let mg = 0;
-  let tv = 0;
-  for (let k = 0; k < gradient.length; k++) {
-    const d = mean[k]! - gradient[k]!;
-    d2 += d * d;
-    g2 += gradient[k]! ** 2;
-    m2 += mean[k]! ** 2;
-    mg += mean[k]! * gradient[k]!;
-    tv += variance[k]!;
-  }
-  const mse = d2 + tv;
   return {
     estimator: id,
     mean,
     variance,
     unitMean,
     unitVariance,
-    unitSnr,
-    snr,
-    outputSnr: two ? unitSnr[n]! : undefined,
-    relBias: Math.sqrt(d2 / g2),
-    cosine: mg / Math.sqrt(m2 * g2),
-    mse,
-    relMse: mse / g2,
-    totalVariance: tv,
+    ...summarizeMoments(mean, variance, unitMean, unitVariance, gradient, n, two),
     baseline: est.baseline,
     ...(est.correction ? { correction: est.correction } : {}),
   };

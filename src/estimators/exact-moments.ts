@@ -114,6 +114,18 @@ export function measureMoments(en: Enumeration, estimator: string, mean: Float64
   const biasIndex = (i: number): number => (i < n ? d * n + i : d * n + 2 * n);
   const unitMean = Float64Array.from({ length: U }, (_, i) => mean[biasIndex(i)]!);
   const unitVariance = Float64Array.from({ length: U }, (_, i) => variance[biasIndex(i)]!);
+  return { estimator, mean, variance, unitMean, unitVariance, ...summarizeMoments(mean, variance, unitMean, unitVariance, gradient, n, two) };
+}
+
+/** What {@link summarizeMoments} derives from the moments. */
+export type MomentSummary = Pick<MomentMeasure, 'unitSnr' | 'snr' | 'outputSnr' | 'relBias' | 'cosine' | 'mse' | 'relMse' | 'totalVariance'>;
+
+/**
+ * The summary statistics of per-parameter E ĝ (`mean`) and Var ĝ (`variance`) against the exact
+ * ∇J (`gradient`), given the per-unit bias moments: SNRs (hidden units aggregated, the first `n`;
+ * the output unit's with `two`), relative bias, cosine and mean squared error.
+ */
+export function summarizeMoments(mean: Float64Array, variance: Float64Array, unitMean: Float64Array, unitVariance: Float64Array, gradient: Float64Array, n: number, two: boolean): MomentSummary {
   const unitSnr = unitMean.map((m, i) => snrOf(m, unitVariance[i]!));
   let signal = 0;
   let noise = 0;
@@ -135,11 +147,6 @@ export function measureMoments(en: Enumeration, estimator: string, mean: Float64
     tv += variance[k]!;
   }
   return {
-    estimator,
-    mean,
-    variance,
-    unitMean,
-    unitVariance,
     unitSnr,
     snr: snrOf(Math.sqrt(signal), noise),
     outputSnr: two ? unitSnr[n]! : undefined,

@@ -29,7 +29,7 @@ export { hnca, hncaExact, hncaFactors } from './hnca.js';
 export { weightMax, weightMaxExact } from './weight-max.js';
 export { nodePerturbation, nodePerturbationExact, nodePerturbationScale } from './node-perturbation.js';
 export { RunningSignalNormalizer, NVIL_DECAY } from './nvil.js';
-export { measureMoments, measureOutcomes, type MomentMeasure } from './exact-moments.js';
+export { measureMoments, measureOutcomes, summarizeMoments, type MomentMeasure, type MomentSummary } from './exact-moments.js';
 
 /** Exact-enumeration analysis of the estimators (what `rewardcast diagnose` reports; `src/diagnose/`). */
 export * as exact from '../diagnose/index.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, OKABE_ITO } from './theme.js';
+import { chartConfig, OKABE_ITO, ruleLayers } from './theme.js';
 import { chartSize, finite, nonEmptyArray, nonEmptyString, positiveInt, show } from './validate.js';
 
 /** One point of an aggregated learning curve. */
@@ -135,53 +135,12 @@ export const STEPS_TITLE = 'Environment steps';
  */
 const STEPS_AXIS = { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '~s')" } as const;
 
-const THRESHOLD_COLOR = '#555';
-const OPTIMUM_COLOR = '#111';
 
 function checkThreshold(fn: string, t: Threshold | undefined): { value: number; label: string } | undefined {
   if (t === undefined) return undefined;
   const value = finite(fn, 'options.threshold.value', t.value);
   const label = t.label === undefined ? `Threshold (${value})` : nonEmptyString(fn, 'options.threshold.label', t.label);
   return { value, label };
-}
-
-/**
- * A dashed rule at the threshold with its label above the left end, where learning curves are
- * still low and rarely reach the threshold. The layers carry their own
- * one-row data (and no x field), so they draw once rather than once per data row, and they share
- * the y scale, so the threshold is always inside the y domain.
- */
-function thresholdLayers(t: { value: number; label: string }, at?: { readonly width: number }) {
-  const data = { values: [{}] };
-  // The optimum's line (`at` given) is darker, dashed finer, and labelled at the right end, so that
-  // the two labels do not overlap when the threshold is close to the optimum.
-  const color = at ? OPTIMUM_COLOR : THRESHOLD_COLOR;
-  return [
-    {
-      data,
-      mark: { type: 'rule' as const, strokeDash: at ? [3, 3] : [8, 5], strokeWidth: 1.5, color },
-      encoding: { y: { datum: t.value, type: 'quantitative' as const } },
-    },
-    // The label twice: first a thick white outline as a halo, then the text, so it stays legible
-    // where it crosses a curve or a band.
-    ...[true, false].map((halo) => ({
-      data,
-      mark: {
-        type: 'text' as const,
-        align: at ? ('right' as const) : ('left' as const),
-        baseline: 'bottom' as const,
-        dx: at ? -6 : 6,
-        dy: -5,
-        color,
-        ...(halo ? { stroke: 'white', strokeWidth: 4, strokeJoin: 'round' as const, strokeOpacity: 0.9 } : {}),
-      },
-      encoding: {
-        y: { datum: t.value, type: 'quantitative' as const },
-        x: { value: at ? at.width : 0 },
-        text: { value: t.label },
-      },
-    })),
-  ];
 }
 
 /** A title with `\n` line breaks as the list of lines vega-lite draws one under the other. */
@@ -289,8 +248,8 @@ export function learningCurveSpec(series: readonly CurveSeries[], options: Learn
               ]),
         ],
       },
-      ...(threshold === undefined ? [] : thresholdLayers(threshold)),
-      ...(optimum === undefined ? [] : thresholdLayers(optimum, { width })),
+      ...(threshold === undefined ? [] : ruleLayers(threshold)),
+      ...(optimum === undefined ? [] : ruleLayers(optimum, width)),
     ],
   };
   return spec;
@@ -392,8 +351,8 @@ export function runCurveSpec(points: readonly RunPoint[], options: RunCurveOptio
           },
         ],
       },
-      ...(threshold === undefined ? [] : thresholdLayers(threshold)),
-      ...(optimum === undefined ? [] : thresholdLayers(optimum, { width })),
+      ...(threshold === undefined ? [] : ruleLayers(threshold)),
+      ...(optimum === undefined ? [] : ruleLayers(optimum, width)),
     ],
   };
   return spec;

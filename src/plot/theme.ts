@@ -84,3 +84,47 @@ export function chartConfig(): Config {
     range: { category: [...OKABE_ITO] },
   };
 }
+
+const THRESHOLD_COLOR = '#555';
+const OPTIMUM_COLOR = '#111';
+
+/**
+ * A dashed horizontal rule at `t.value` with its label, for a reward threshold (`right` unset:
+ * labelled above the left end, where learning curves are still low) or the exact optimum (`right`
+ * given: darker, dashed finer, labelled at the right end, so the two labels do not overlap when
+ * they are close; `right` is the plot's width in pixels, or `'width'` for vega-lite's width
+ * signal when the width is the container's). The layers carry their own one-row data and no x
+ * field, so they draw once rather than once per data row, and they share the y scale, so the value
+ * is always inside the y domain. The label is drawn twice, a thick white outline as a halo and then
+ * the text, so it stays legible where it crosses a curve or a band. Used by `curves.svg` and the
+ * live page.
+ */
+export function ruleLayers(t: { readonly value: number; readonly label: string }, right?: number | 'width') {
+  const data = { values: [{}] };
+  const at = right !== undefined;
+  const color = at ? OPTIMUM_COLOR : THRESHOLD_COLOR;
+  return [
+    {
+      data,
+      mark: { type: 'rule' as const, strokeDash: at ? [3, 3] : [8, 5], strokeWidth: 1.5, color },
+      encoding: { y: { datum: t.value, type: 'quantitative' as const } },
+    },
+    ...[true, false].map((halo) => ({
+      data,
+      mark: {
+        type: 'text' as const,
+        align: at ? ('right' as const) : ('left' as const),
+        baseline: 'bottom' as const,
+        dx: at ? -6 : 6,
+        dy: -5,
+        color,
+        ...(halo ? { stroke: 'white', strokeWidth: 4, strokeJoin: 'round' as const, strokeOpacity: 0.9 } : {}),
+      },
+      encoding: {
+        y: { datum: t.value, type: 'quantitative' as const },
+        x: { value: right ?? 0 },
+        text: { value: t.label },
+      },
+    })),
+  ];
+}

@@ -6,44 +6,12 @@
  * @module
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig, OKABE_ITO } from '../plot/theme.js';
+import { chartConfig, OKABE_ITO, ruleLayers } from '../plot/theme.js';
 import { formatNumber } from '../train/report.js';
 import type { LiveMeta } from './model.js';
 
 /** The name of the dataset the page fills. */
 export const CURVES_DATA = 'curves';
-
-const THRESHOLD_COLOR = '#555';
-/** The optimum's line: darker than the threshold's, as in `curves.svg`. */
-const OPTIMUM_COLOR = '#222';
-
-/**
- * A dashed horizontal rule at `value` with its label (twice: a white halo, then the text). The
- * threshold's is dashed 8/5 and labelled above its left end; the optimum's (`right`) is dashed
- * finer, darker and labelled above its right end, so that the two labels do not overlap when the
- * threshold is close to the optimum (the layout of `src/plot/learning-curves.ts`). The layers carry
- * one-row data, so they draw once, and share the y scale, so the line is always in the y domain.
- */
-function ruleLayers(value: number, label: string, right: boolean) {
-  const one = { values: [{}] };
-  const color = right ? OPTIMUM_COLOR : THRESHOLD_COLOR;
-  return [
-    { data: one, mark: { type: 'rule' as const, strokeDash: right ? [3, 3] : [8, 5], strokeWidth: 1.5, color }, encoding: { y: { datum: value, type: 'quantitative' as const } } },
-    ...[true, false].map((halo) => ({
-      data: one,
-      mark: {
-        type: 'text' as const,
-        align: right ? ('right' as const) : ('left' as const),
-        baseline: 'bottom' as const,
-        dx: right ? -6 : 6,
-        dy: -5,
-        color,
-        ...(halo ? { stroke: 'white', strokeWidth: 4, strokeJoin: 'round' as const, strokeOpacity: 0.9 } : {}),
-      },
-      encoding: { y: { datum: value, type: 'quantitative' as const }, x: { value: right ? ('width' as const) : 0 }, text: { value: label } },
-    })),
-  ];
-}
 
 /**
  * The live chart of `meta`: IQM line and band per estimator against env steps, the threshold
@@ -99,8 +67,8 @@ export function liveChartSpec(meta: LiveMeta): TopLevelSpec {
           },
         ],
       },
-      ...(threshold === null ? [] : ruleLayers(threshold, label, false)),
-      ...(meta.optimum === undefined ? [] : ruleLayers(meta.optimum.value, meta.optimum.label, true)),
+      ...(threshold === null ? [] : ruleLayers({ value: threshold, label })),
+      ...(meta.optimum === undefined ? [] : ruleLayers(meta.optimum, 'width')),
     ],
   } as TopLevelSpec;
 }
